@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iomem_dma allocation: one genalloc pool per provider, allocations
+ * ("chunks") that each back one scatterlist entry, per-client accounting.
+ *
+ * Concurrency: genalloc allocates and frees locklessly; the core reserves
+ * a slot in the provider's count of outstanding allocations under the
+ * provider's lock before touching the pool, so unregister can never
+ * destroy a pool that is still in use.
+ */
+
+#define pr_fmt(fmt) "iomem_dma: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/genalloc.h>
+#include <linux/log2.h>
+#include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+struct dentry *iomem_dma_debugfs_root;
+
+int iomem_dma_pool_create(struct iomem_dma_provider *prov)
+{
+	unsigned int i, j;
+	int ret;
+
+	for (i = 0; i < prov->nr_ranges; i++) {
+		const struct iomem_dma_range *r = &prov->ranges[i];
+
+		/*
+		 * The pool's address space is the CPU physical one, so that
+		 * alignment requests hold for the real addresses.
+		 */
+		if (!r->phys || (u64)r->phys > ULONG_MAX - r->size)
+			return -EINVAL;
+		prov->bases[i] = (unsigned long)r->phys;
+		for (j = 0; j < i; j++) {
+			const struct iomem_dma_range *o = &prov->ranges[j];
+
+			if (r->phys < o->phys + o->size &&
+			    o->phys < r->phys + r->size)
+				return -EINVAL;
+		}
+	}
+
+	prov->pool = gen_pool_create(prov->granule_order, NUMA_NO_NODE);
+	if (!prov->pool)
+		return -ENOMEM;
+	for (i = 0; i < prov->nr_ranges; i++) {
+		ret = gen_pool_add_owner(prov->pool, prov->bases[i],
+					 prov->ranges[i].phys,
+					 prov->ranges[i].size, NUMA_NO_NODE,
+					 prov);
+		if (ret) {
+			gen_pool_destroy(prov->pool);
+			prov->pool = NULL;
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void iomem_dma_pool_destroy(struct iomem_dma_provider *prov)
+{
+	if (prov->pool)
+		gen_pool_destroy(prov->pool);
+	prov->pool = NULL;
+}
+
+/* Caller holds rcu_read_lock(); the result is only valid inside it. */
+struct iomem_dma_chunk *iomem_dma_chunk_lookup(const struct scatterlist *sg)
+{
+	if (!iomem_dma_sg_is_iomem(sg))
+		return NULL;
+	return xa_load(&iomem_dma_chunks, sg->offset);
+}
+
+static struct iomem_dma_hold *
+hold_find_locked(struct iomem_dma_provider *prov,
+		 struct iomem_dma_client *client)
+{
+	struct iomem_dma_hold *hold;
+
+	lockdep_assert_held(&prov->lock);
+	list_for_each_entry(hold, &prov->holders, prov_node)
+		if (hold->client == client)
+			return hold;
+	return NULL;
+}
+
+/* Undo a reservation made by chunk_reserve(). */
+static void chunk_unreserve(struct iomem_dma_provider *prov,
+			    struct iomem_dma_hold *hold, size_t size)
+{
+	bool drained, hold_empty;
+
+	spin_lock(&prov->lock);
+	hold->bytes -= size;
+	hold_empty = !--hold->nr_chunks;
+	if (hold_empty)
+		list_del(&hold->prov_node);
+	drained = !--prov->nr_chunks;
+	spin_unlock(&prov->lock);
+	if (hold_empty)
+		kfree(hold);
+	if (drained)
+		wake_up_all(&prov->drain_wq);
+}
+
+/*
+ * Account @size bytes to @client before allocating them, so that a
+ * concurrent unregister waits for us. Fails with -ENODEV once the provider
+ * is dead.
+ */
+static struct iomem_dma_hold *chunk_reserve(struct iomem_dma_provider *prov,
+					    struct iomem_dma_client *client,
+					    size_t size, gfp_t gfp)
+{
+	struct iomem_dma_hold *hold, *spare;
+
+	spare = kzalloc(sizeof(*spare), gfp);
+	if (!spare)
+		return ERR_PTR(-ENOMEM);
+
+	spin_lock(&prov->lock);
+	if (prov->dead) {
+		spin_unlock(&prov->lock);
+		kfree(spare);
+		return ERR_PTR(-ENODEV);
+	}
+	hold = hold_find_locked(prov, client);
+	if (!hold) {
+		hold = spare;
+		spare = NULL;
+		hold->prov = prov;
+		hold->client = client;
+		list_add_tail(&hold->prov_node, &prov->holders);
+	}
+	hold->bytes += size;
+	hold->nr_chunks++;
+	prov->nr_chunks++;
+	spin_unlock(&prov->lock);
+	kfree(spare);
+	return hold;
+}
+
+static struct iomem_dma_chunk *chunk_alloc(struct iomem_dma_provider *prov,
+					   struct iomem_dma_client *client,
+					   size_t size, size_t align, gfp_t gfp)
+{
+	struct genpool_data_align data = { .align = align };
+	struct iomem_dma_chunk *chunk;
+	struct iomem_dma_hold *hold;
+	unsigned long addr;
+	unsigned int i;
+	u32 id;
+	int ret;
+
+	chunk = kzalloc(sizeof(*chunk), gfp);
+	if (!chunk)
+		return ERR_PTR(-ENOMEM);
+	hold = chunk_reserve(prov, client, size, gfp);
+	if (IS_ERR(hold)) {
+		ret = PTR_ERR(hold);
+		goto free_chunk;
+	}
+	addr = gen_pool_alloc_algo(prov->pool, size, gen_pool_first_fit_align,
+				   &data);
+	if (!addr) {
+		ret = -ENOMEM;
+		goto unreserve;
+	}
+	for (i = 0; i < prov->nr_ranges; i++)
+		if (addr >= prov->bases[i] &&
+		    addr - prov->bases[i] < prov->ranges[i].size)
+			break;
+	if (WARN_ON_ONCE(i == prov->nr_ranges)) {
+		ret = -EFAULT;
+		goto free_pool;
+	}
+
+	chunk->prov = prov;
+	chunk->client = client;
+	chunk->hold = hold;
+	chunk->addr = addr;
+	chunk->size = size;
+	chunk->phys = prov->ranges[i].phys + (addr - prov->bases[i]);
+	chunk->vaddr = prov->ranges[i].vaddr + (addr - prov->bases[i]);
+	atomic_set(&chunk->mapcount, 0);
+	kref_get(&prov->ref);
+	kref_get(&client->ref);
+
+	ret = xa_alloc(&iomem_dma_chunks, &id, chunk, XA_LIMIT(1, INT_MAX),
+		       gfp);
+	if (ret)
+		goto put_refs;
+	chunk->id = id;
+	return chunk;
+
+put_refs:
+	iomem_dma_client_put(client);
+	kref_put(&prov->ref, iomem_dma_provider_release);
+free_pool:
+	gen_pool_free(prov->pool, addr, size);
+unreserve:
+	chunk_unreserve(prov, hold, size);
+free_chunk:
+	kfree(chunk);
+	return ERR_PTR(ret);
+}
+
+/* The caller won the mapcount 0 -> FREEING transition. */
+static void chunk_free(struct iomem_dma_chunk *chunk)
+{
+	struct iomem_dma_provider *prov = chunk->prov;
+	struct iomem_dma_client *client = chunk->client;
+
+	xa_erase(&iomem_dma_chunks, chunk->id);
+	gen_pool_free(prov->pool, chunk->addr, chunk->size);
+	chunk_unreserve(prov, chunk->hold, chunk->size);
+	iomem_dma_client_put(client);
+	kref_put(&prov->ref, iomem_dma_provider_release);
+	kfree_rcu(chunk, rcu);
+}
+
+static int alloc_args_check(struct device *dev, struct iomem_dma_provider *prov,
+			    size_t size, size_t align)
+{
+	if (!dev || !prov || !size)
+		return -EINVAL;
+	if (size > prov->size || size > UINT_MAX)
+		return -EINVAL;
+	if (align && (!is_power_of_2(align) || align > prov->size))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * iomem_dma_alloc_sg() - allocate I/O memory into one scatterlist entry
+ * @dev: a registered client device.
+ * @prov: the provider to allocate from.
+ * @sg: the entry to fill; its page, offset and length are overwritten, its
+ *	chain and end marks are kept.
+ * @size: bytes, rounded up to the provider's granule.
+ * @align: alignment of the physical address, a power of two, or 0 for the
+ *	granule.
+ *
+ * The entry becomes an iomem entry: iomem_dma_sg_is_iomem() is true,
+ * sg_page() returns %NULL, and the memory is reached by the CPU only
+ * through iomem_dma_sg_iomem() and the copy helpers.
+ *
+ * Context: process context; may sleep.
+ * Return: 0; -EINVAL for a %NULL argument, zero size, a size larger than
+ * the provider or than a scatterlist entry can describe, or an alignment
+ * that is not a power of two or exceeds the provider; -ENODEV if @dev is
+ * not a registered client or @prov is being unregistered; -ENOMEM if the
+ * provider has no free range that fits (retry after freeing) or the
+ * kernel is out of memory.
+ */
+int iomem_dma_alloc_sg(struct device *dev, struct iomem_dma_provider *prov,
+		       struct scatterlist *sg, size_t size, size_t align)
+{
+	struct iomem_dma_client *client;
+	struct iomem_dma_chunk *chunk;
+	size_t granule;
+	int ret;
+
+	ret = alloc_args_check(dev, prov, size, align);
+	if (ret)
+		return ret;
+	if (!sg)
+		return -EINVAL;
+	granule = (size_t)1 << prov->granule_order;
+	size = ALIGN(size, granule);
+	if (size > prov->size || size > UINT_MAX)
+		return -EINVAL;
+	client = iomem_dma_client_find(dev);
+	if (!client)
+		return -ENODEV;
+	chunk = chunk_alloc(prov, client, size, max(align, granule),
+			    GFP_KERNEL);
+	iomem_dma_client_put(client);
+	if (IS_ERR(chunk))
+		return PTR_ERR(chunk);
+	iomem_dma_sg_set_chunk(sg, chunk, size);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_alloc_sg);
+
+/**
+ * iomem_dma_free_sg() - free the I/O memory behind one scatterlist entry
+ * @dev: the client device that allocated it.
+ * @sg: an iomem entry from iomem_dma_alloc_sg() or iomem_dma_alloc_sgt().
+ *
+ * The entry is cleared (no page, length 0). The device must no longer
+ * access the memory; the entry must not be mapped.
+ *
+ * Context: any context that may call kfree(); does not sleep.
+ * Return: 0; -EINVAL if an argument is %NULL or @sg is not an iomem entry
+ * (also after it was freed); -ENOENT if its allocation no longer exists;
+ * -EPERM if another client allocated it; -EBUSY if it is still mapped.
+ */
+int iomem_dma_free_sg(struct device *dev, struct scatterlist *sg)
+{
+	struct iomem_dma_chunk *chunk;
+	int old;
+
+	if (!dev || !sg || !iomem_dma_sg_is_iomem(sg))
+		return -EINVAL;
+
+	rcu_read_lock();
+	chunk = iomem_dma_chunk_lookup(sg);
+	if (!chunk) {
+		rcu_read_unlock();
+		return -ENOENT;
+	}
+	if (chunk->client->dev != dev) {
+		rcu_read_unlock();
+		return -EPERM;
+	}
+	old = atomic_cmpxchg(&chunk->mapcount, 0, IOMEM_DMA_CHUNK_FREEING);
+	rcu_read_unlock();
+	if (old == IOMEM_DMA_CHUNK_FREEING)
+		return -ENOENT;
+	if (old)
+		return -EBUSY;
+
+	chunk_free(chunk);
+	iomem_dma_sg_clear(sg);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_free_sg);
+
+/**
+ * iomem_dma_alloc_sgt() - allocate I/O memory straight into a scatter table
+ * @dev: a registered client device.
+ * @prov: the provider.
+ * @sgt: an unused table; allocated here, one iomem entry per contiguous
+ *	piece.
+ * @size: bytes, rounded up to the provider's granule.
+ * @gfp: flags for the table and bookkeeping, usually %GFP_KERNEL.
+ *
+ * The largest contiguous pieces are used first; when the pool is
+ * fragmented the request is split, down to the granule.
+ *
+ * Context: process context; may sleep if @gfp allows.
+ * Return: 0; -EINVAL for a %NULL argument, zero size or a size larger than
+ * the provider; -ENODEV if @dev is not a registered client or @prov is
+ * being unregistered; -ENOMEM if the provider does not have @size bytes
+ * free (nothing stays allocated) or the kernel is out of memory.
+ */
+int iomem_dma_alloc_sgt(struct device *dev, struct iomem_dma_provider *prov,
+			struct sg_table *sgt, size_t size, gfp_t gfp)
+{
+	struct iomem_dma_chunk **chunks = NULL, **tmp, *chunk;
+	struct iomem_dma_client *client;
+	unsigned int n = 0, cap = 0, i;
+	size_t granule, left, want;
+	struct scatterlist *sg;
+	int ret;
+
+	if (!dev || !prov || !sgt || !size || size > prov->size)
+		return -EINVAL;
+	granule = (size_t)1 << prov->granule_order;
+	left = ALIGN(size, granule);
+	if (left > prov->size)
+		return -EINVAL;
+	client = iomem_dma_client_find(dev);
+	if (!client)
+		return -ENODEV;
+
+	want = min_t(size_t, left, rounddown(UINT_MAX, granule));
+	while (left) {
+		want = min(want, left);
+		chunk = chunk_alloc(prov, client, want, granule, gfp);
+		if (IS_ERR(chunk)) {
+			ret = PTR_ERR(chunk);
+			if (ret != -ENOMEM || want == granule)
+				goto free_chunks;
+			want = max(granule, rounddown(want / 2, granule));
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			tmp = krealloc_array(chunks, cap, sizeof(*chunks), gfp);
+			if (!tmp) {
+				ret = -ENOMEM;
+				atomic_set(&chunk->mapcount,
+					   IOMEM_DMA_CHUNK_FREEING);
+				chunk_free(chunk);
+				goto free_chunks;
+			}
+			chunks = tmp;
+		}
+		chunks[n++] = chunk;
+		left -= want;
+	}
+
+	ret = sg_alloc_table(sgt, n, gfp);
+	if (ret)
+		goto free_chunks;
+	for_each_sgtable_sg(sgt, sg, i)
+		iomem_dma_sg_set_chunk(sg, chunks[i], chunks[i]->size);
+	kfree(chunks);
+	iomem_dma_client_put(client);
+	return 0;
+
+free_chunks:
+	for (i = 0; i < n; i++) {
+		atomic_set(&chunks[i]->mapcount, IOMEM_DMA_CHUNK_FREEING);
+		chunk_free(chunks[i]);
+	}
+	kfree(chunks);
+	iomem_dma_client_put(client);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_alloc_sgt);
+
+/**
+ * iomem_dma_free_sgt() - free a table's I/O memory and the table
+ * @dev: the client device that allocated the iomem entries.
+ * @sgt: the table. RAM entries are left alone; the table itself is freed
+ *	with sg_free_table() once every iomem entry is.
+ *
+ * Nothing is freed unless every iomem entry can be: all belong to @dev and
+ * none is mapped.
+ *
+ * Context: process context.
+ * Return: 0; -EINVAL if an argument is %NULL or the table is empty (for
+ * example freed already); -ENOENT, -EPERM or -EBUSY as iomem_dma_free_sg()
+ * for the first entry that cannot be freed.
+ */
+int iomem_dma_free_sgt(struct device *dev, struct sg_table *sgt)
+{
+	struct iomem_dma_chunk *chunk;
+	struct scatterlist *sg;
+	unsigned int i;
+	int ret = 0;
+
+	if (!dev || !sgt || !sgt->sgl || !sgt->orig_nents)
+		return -EINVAL;
+
+	rcu_read_lock();
+	for_each_sgtable_sg(sgt, sg, i) {
+		if (!iomem_dma_sg_is_iomem(sg))
+			continue;
+		chunk = iomem_dma_chunk_lookup(sg);
+		if (!chunk ||
+		    atomic_read(&chunk->mapcount) == IOMEM_DMA_CHUNK_FREEING)
+			ret = -ENOENT;
+		else if (chunk->client->dev != dev)
+			ret = -EPERM;
+		else if (atomic_read(&chunk->mapcount))
+			ret = -EBUSY;
+		if (ret)
+			break;
+	}
+	rcu_read_unlock();
+	if (ret)
+		return ret;
+
+	for_each_sgtable_sg(sgt, sg, i) {
+		if (!iomem_dma_sg_is_iomem(sg))
+			continue;
+		ret = iomem_dma_free_sg(dev, sg);
+		if (ret)
+			return ret;
+	}
+	sg_free_table(sgt);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_free_sgt);
+
+/**
+ * iomem_dma_provider_avail() - free bytes in a provider
+ * @prov: the provider.
+ *
+ * Return: bytes not allocated; 0 once the provider is unregistered.
+ */
+size_t iomem_dma_provider_avail(const struct iomem_dma_provider *prov)
+{
+	size_t avail = 0;
+
+	if (!READ_ONCE(prov->unregistered) && prov->pool)
+		avail = gen_pool_avail(prov->pool);
+	return avail;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_provider_avail);
+
+static int accounting_show(struct seq_file *m, void *unused)
+{
+	struct iomem_dma_provider *prov;
+	struct iomem_dma_hold *hold;
+
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(prov, &iomem_dma_providers, list) {
+		spin_lock(&prov->lock);
+		seq_printf(m, "provider %s size %llu avail %zu allocations %lu%s\n",
+			   prov->name, prov->size,
+			   iomem_dma_provider_avail(prov), prov->nr_chunks,
+			   prov->published ? " published" : "");
+		list_for_each_entry(hold, &prov->holders, prov_node)
+			seq_printf(m, "  client %s bytes %llu allocations %lu\n",
+				   hold->client->name, hold->bytes,
+				   hold->nr_chunks);
+		spin_unlock(&prov->lock);
+	}
+	mutex_unlock(&iomem_dma_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(accounting);
+
+void iomem_dma_debugfs_init(void)
+{
+	iomem_dma_debugfs_root = debugfs_create_dir("iomem_dma", NULL);
+	debugfs_create_file("accounting", 0400, iomem_dma_debugfs_root, NULL,
+			    &accounting_fops);
+}

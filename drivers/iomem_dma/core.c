@@ -1,0 +1,778 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iomem_dma core: provider and client registry, lifetime and revoke.
+ *
+ * The core knows nothing about any bus. Backends describe providers to it
+ * (struct iomem_dma_provider_desc) and tell it where devices sit in the
+ * fabric (struct iomem_dma_fabric); clients allocate, map and free.
+ */
+
+/**
+ * DOC: locking
+ *
+ * iomem_dma_lock (a mutex) protects the list of providers, the list of
+ * fabric backends and the flags of fabric nodes. It is held while
+ * registering, unregistering, publishing and searching providers, never
+ * while calling back into a client or a backend's bus_addr().
+ *
+ * &iomem_dma_provider.lock (a spinlock) protects a provider's state (dead,
+ * published), its count of outstanding allocations and its per-client
+ * accounting. It nests inside iomem_dma_lock and is never held while
+ * calling anything outside the core.
+ *
+ * &iomem_dma_client.lock (a spinlock) protects a client's last refusal. It
+ * nests inside a provider's lock.
+ *
+ * iomem_dma_chunks (an xarray, with its own lock) maps the id stored in an
+ * iomem scatterlist entry to its allocation. Lookups run under RCU; an
+ * allocation is freed with kfree_rcu() after it has been erased. A lookup
+ * that is going to use the allocation pins it by raising its mapcount,
+ * which fails once a free has started.
+ *
+ * Lifetimes: a provider lives until its last reference is put; the registry
+ * holds one until unregister ends, iomem_dma_find() and
+ * iomem_dma_provider_get_by_name() return one, and every allocation holds
+ * one. A client lives until the devres entry of its device is released and
+ * its last allocation is freed.
+ *
+ * Unregister marks the provider dead under its lock (new allocations fail
+ * with -ENODEV), calls every holder's revoke callback without locks, then
+ * waits for the outstanding allocations to be freed. It never gives up, but
+ * every iomem_dma.stall_report_ms it names the holders in the kernel log.
+ */
+
+#define pr_fmt(fmt) "iomem_dma: " fmt
+
+#include <linux/device.h>
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/genalloc.h>
+#include <linux/iomem_dma_provider.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+DEFINE_MUTEX(iomem_dma_lock);
+LIST_HEAD(iomem_dma_providers);
+DEFINE_XARRAY_ALLOC1(iomem_dma_chunks);
+
+static atomic64_t iomem_dma_gen = ATOMIC64_INIT(1);
+static DEFINE_SPINLOCK(iomem_dma_client_lock);
+
+unsigned int iomem_dma_stall_report_ms = 5000;
+module_param_named(stall_report_ms, iomem_dma_stall_report_ms, uint, 0644);
+MODULE_PARM_DESC(stall_report_ms,
+		 "While unregistering a provider, name the clients still holding its memory every this many milliseconds");
+atomic_t iomem_dma_stall_reports = ATOMIC_INIT(0);
+
+u64 iomem_dma_generation(void)
+{
+	return atomic64_read(&iomem_dma_gen);
+}
+
+void iomem_dma_generation_bump(void)
+{
+	atomic64_inc(&iomem_dma_gen);
+}
+
+static const char *const iomem_dma_reason_names[IOMEM_DMA_REASON_MAX] = {
+	[IOMEM_DMA_REASON_SAME_DEVICE] = "same device",
+	[IOMEM_DMA_REASON_COMMON_NODE] = "common node routes peer traffic",
+	[IOMEM_DMA_REASON_HOST_ALLOWED] = "host bridge routes peer traffic",
+	[IOMEM_DMA_REASON_NO_COMMON_NODE] = "no common fabric node",
+	[IOMEM_DMA_REASON_HOST_NOT_ALLOWED] = "host bridge not allowed to route peer traffic",
+	[IOMEM_DMA_REASON_ACS_REDIRECT] = "ACS redirect, host bridge not allowed",
+	[IOMEM_DMA_REASON_NO_ROUTING] = "common node does not route peer traffic",
+	[IOMEM_DMA_REASON_CLIENT_NOT_ON_FABRIC] = "client not on any fabric",
+	[IOMEM_DMA_REASON_PROVIDER_NOT_ON_FABRIC] = "provider not on any fabric",
+	[IOMEM_DMA_REASON_PROVIDER_GONE] = "provider is being removed",
+	[IOMEM_DMA_REASON_ACS_VIA_HOST] = "ACS redirect through an allowed host bridge",
+};
+
+/**
+ * iomem_dma_reason_str() - describe a verdict's reason in words
+ * @reason: the reason code.
+ *
+ * Return: a constant string; "unknown" for a value out of range.
+ */
+const char *iomem_dma_reason_str(enum iomem_dma_reason reason)
+{
+	if ((unsigned int)reason >= IOMEM_DMA_REASON_MAX)
+		return "unknown";
+	return iomem_dma_reason_names[reason];
+}
+EXPORT_SYMBOL_GPL(iomem_dma_reason_str);
+
+/**
+ * iomem_dma_path_str() - name a verdict's path
+ * @path: the path.
+ *
+ * Return: "denied", "bus" or "host"; "unknown" for a value out of range.
+ */
+const char *iomem_dma_path_str(enum iomem_dma_path path)
+{
+	switch (path) {
+	case IOMEM_DMA_PATH_DENIED:
+		return "denied";
+	case IOMEM_DMA_PATH_BUS:
+		return "bus";
+	case IOMEM_DMA_PATH_HOST:
+		return "host";
+	}
+	return "unknown";
+}
+EXPORT_SYMBOL_GPL(iomem_dma_path_str);
+
+/* ---- providers ---- */
+
+void iomem_dma_provider_release(struct kref *ref)
+{
+	struct iomem_dma_provider *prov =
+		container_of(ref, struct iomem_dma_provider, ref);
+
+	iomem_dma_node_put(prov->fabric);
+	put_device(prov->dev);
+	kfree(prov->bases);
+	kfree(prov->ranges);
+	kfree(prov->name);
+	kfree(prov);
+}
+
+static struct iomem_dma_provider *provider_find_locked(const char *name)
+{
+	struct iomem_dma_provider *prov;
+
+	lockdep_assert_held(&iomem_dma_lock);
+	list_for_each_entry(prov, &iomem_dma_providers, list)
+		if (!strcmp(prov->name, name))
+			return prov;
+	return NULL;
+}
+
+static int provider_desc_check(const struct iomem_dma_provider_desc *desc,
+			       unsigned int order)
+{
+	u64 align = 1ULL << order;
+	unsigned int i;
+
+	if (!desc->ops || !desc->ops->bus_addr)
+		return -EINVAL;
+	if (!desc->ranges || !desc->nr_ranges || desc->nr_ranges > 64)
+		return -EINVAL;
+	for (i = 0; i < desc->nr_ranges; i++) {
+		const struct iomem_dma_range *r = &desc->ranges[i];
+		phys_addr_t end;
+
+		if (!r->size || !IS_ALIGNED(r->size, align) ||
+		    !IS_ALIGNED((u64)r->phys, align) || !r->vaddr)
+			return -EINVAL;
+		if (r->size > ULONG_MAX / 2 ||
+		    check_add_overflow(r->phys, (phys_addr_t)(r->size - 1), &end))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * iomem_dma_provider_register() - make a range of I/O memory available
+ * @desc: description of the provider; copied, may be freed on return.
+ *
+ * The provider starts private: only code holding the returned pointer can
+ * allocate from it. Call iomem_dma_provider_publish() to let
+ * iomem_dma_find() return it to other drivers.
+ *
+ * Context: process context; may sleep.
+ * Return: the provider, or an ERR_PTR(): -EINVAL if @desc is malformed
+ * (no device, no ops or bus_addr, no range, a range of size zero, not
+ * aligned to the granule, without a CPU mapping, or wrapping around),
+ * -EEXIST if a provider with that name exists, -ENOMEM if out of memory.
+ */
+struct iomem_dma_provider *
+iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc)
+{
+	struct iomem_dma_provider *prov;
+	unsigned int order, i;
+	int ret;
+
+	if (!desc || !desc->dev)
+		return ERR_PTR(-EINVAL);
+	order = desc->granule_order ? desc->granule_order : PAGE_SHIFT;
+	if (order < 6 || order > 30)
+		return ERR_PTR(-EINVAL);
+	ret = provider_desc_check(desc, order);
+	if (ret)
+		return ERR_PTR(ret);
+
+	prov = kzalloc(sizeof(*prov), GFP_KERNEL);
+	if (!prov)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&prov->ref);
+	INIT_LIST_HEAD(&prov->list);
+	INIT_LIST_HEAD(&prov->holders);
+	spin_lock_init(&prov->lock);
+	init_waitqueue_head(&prov->drain_wq);
+	prov->dev = get_device(desc->dev);
+	prov->ops = desc->ops;
+	prov->priv = desc->priv;
+	prov->cpu_map = desc->cpu_map;
+	prov->granule_order = order;
+	prov->nr_ranges = desc->nr_ranges;
+	prov->name = kstrdup(desc->name ? desc->name : dev_name(desc->dev),
+			     GFP_KERNEL);
+	prov->ranges = kmemdup_array(desc->ranges, desc->nr_ranges,
+				     sizeof(*desc->ranges), GFP_KERNEL);
+	prov->bases = kcalloc(desc->nr_ranges, sizeof(*prov->bases),
+			      GFP_KERNEL);
+	if (!prov->name || !prov->ranges || !prov->bases) {
+		ret = -ENOMEM;
+		goto put_prov;
+	}
+	if (!prov->name[0] || strlen(prov->name) >= IOMEM_DMA_NODE_NAME_LEN ||
+	    strpbrk(prov->name, "/ \t\n")) {
+		ret = -EINVAL;
+		goto put_prov;
+	}
+	for (i = 0; i < prov->nr_ranges; i++)
+		prov->size += prov->ranges[i].size;
+	if (desc->fabric)
+		prov->fabric = iomem_dma_node_get(desc->fabric);
+
+	ret = iomem_dma_pool_create(prov);
+	if (ret)
+		goto put_prov;
+
+	mutex_lock(&iomem_dma_lock);
+	if (provider_find_locked(prov->name)) {
+		mutex_unlock(&iomem_dma_lock);
+		ret = -EEXIST;
+		goto destroy_pool;
+	}
+	list_add_tail(&prov->list, &iomem_dma_providers);
+	iomem_dma_generation_bump();
+	mutex_unlock(&iomem_dma_lock);
+	return prov;
+
+destroy_pool:
+	iomem_dma_pool_destroy(prov);
+put_prov:
+	kref_put(&prov->ref, iomem_dma_provider_release);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(iomem_dma_provider_register);
+
+static void provider_report_holders(struct iomem_dma_provider *prov)
+{
+	struct iomem_dma_hold *hold;
+
+	atomic_inc(&iomem_dma_stall_reports);
+	spin_lock(&prov->lock);
+	pr_warn("unregister of %s waits for %lu allocation(s):\n",
+		prov->name, prov->nr_chunks);
+	list_for_each_entry(hold, &prov->holders, prov_node)
+		pr_warn("  %s holds %llu bytes in %lu allocation(s)\n",
+			hold->client->name, hold->bytes, hold->nr_chunks);
+	spin_unlock(&prov->lock);
+}
+
+static bool provider_drained(struct iomem_dma_provider *prov)
+{
+	bool drained;
+
+	spin_lock(&prov->lock);
+	drained = !prov->nr_chunks;
+	spin_unlock(&prov->lock);
+	return drained;
+}
+
+static void provider_revoke_all(struct iomem_dma_provider *prov)
+{
+	struct iomem_dma_client *client;
+	struct iomem_dma_hold *hold;
+
+	for (;;) {
+		client = NULL;
+		spin_lock(&prov->lock);
+		list_for_each_entry(hold, &prov->holders, prov_node) {
+			if (!hold->revoke_sent) {
+				hold->revoke_sent = true;
+				client = hold->client;
+				kref_get(&client->ref);
+				break;
+			}
+		}
+		spin_unlock(&prov->lock);
+		if (!client)
+			return;
+		client->ops->revoke(client->dev, prov, client->priv);
+		iomem_dma_client_put(client);
+	}
+}
+
+/**
+ * iomem_dma_provider_unregister() - revoke a provider and remove it
+ * @prov: provider from iomem_dma_provider_register().
+ *
+ * New allocations fail at once with -ENODEV. Every client holding memory
+ * from @prov gets its revoke callback, then this waits until all of it is
+ * unmapped and freed; while it waits it names the holders in the kernel log
+ * every iomem_dma.stall_report_ms milliseconds. The registration's
+ * reference is dropped at the end; @prov must not be used afterwards by the
+ * caller unless it holds a reference of its own.
+ *
+ * Context: process context; sleeps.
+ * Return: 0 on success; -ENOENT if @prov is not a registered provider (for
+ * example, unregistered already), -EINVAL if @prov is %NULL.
+ */
+int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
+{
+	struct iomem_dma_provider *pos;
+	bool found = false;
+
+	if (!prov)
+		return -EINVAL;
+
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(pos, &iomem_dma_providers, list) {
+		if (pos == prov) {
+			found = true;
+			break;
+		}
+	}
+	if (!found) {
+		mutex_unlock(&iomem_dma_lock);
+		return -ENOENT;
+	}
+	list_del_init(&prov->list);
+	spin_lock(&prov->lock);
+	prov->dead = true;
+	prov->published = false;
+	spin_unlock(&prov->lock);
+	iomem_dma_generation_bump();
+	mutex_unlock(&iomem_dma_lock);
+
+	provider_revoke_all(prov);
+
+	while (!wait_event_timeout(prov->drain_wq, provider_drained(prov),
+				   msecs_to_jiffies(iomem_dma_stall_report_ms)))
+		provider_report_holders(prov);
+
+	iomem_dma_pool_destroy(prov);
+	spin_lock(&prov->lock);
+	prov->unregistered = true;
+	spin_unlock(&prov->lock);
+	kref_put(&prov->ref, iomem_dma_provider_release);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_provider_unregister);
+
+static void devm_provider_unregister(void *data)
+{
+	iomem_dma_provider_unregister(data);
+}
+
+/**
+ * devm_iomem_dma_provider_register() - managed iomem_dma_provider_register()
+ * @dev: device whose unbind unregisters the provider (usually @desc->dev).
+ * @desc: description of the provider.
+ *
+ * Context: process context; may sleep.
+ * Return: as iomem_dma_provider_register().
+ */
+struct iomem_dma_provider *
+devm_iomem_dma_provider_register(struct device *dev,
+				 const struct iomem_dma_provider_desc *desc)
+{
+	struct iomem_dma_provider *prov;
+	int ret;
+
+	if (!dev)
+		return ERR_PTR(-EINVAL);
+	prov = iomem_dma_provider_register(desc);
+	if (IS_ERR(prov))
+		return prov;
+	ret = devm_add_action_or_reset(dev, devm_provider_unregister, prov);
+	if (ret)
+		return ERR_PTR(ret);
+	return prov;
+}
+EXPORT_SYMBOL_GPL(devm_iomem_dma_provider_register);
+
+/**
+ * iomem_dma_provider_publish() - let other drivers find a provider, or stop
+ * @prov: the provider.
+ * @publish: true to publish, false to make it private again.
+ *
+ * Existing allocations are not affected.
+ *
+ * Return: 0, -EINVAL if @prov is %NULL, -ENODEV if it is being unregistered.
+ */
+int iomem_dma_provider_publish(struct iomem_dma_provider *prov, bool publish)
+{
+	int ret = 0;
+
+	if (!prov)
+		return -EINVAL;
+	mutex_lock(&iomem_dma_lock);
+	spin_lock(&prov->lock);
+	if (prov->dead)
+		ret = -ENODEV;
+	else
+		prov->published = publish;
+	spin_unlock(&prov->lock);
+	if (!ret)
+		iomem_dma_generation_bump();
+	mutex_unlock(&iomem_dma_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_provider_publish);
+
+/**
+ * iomem_dma_provider_put() - drop a reference on a provider
+ * @prov: provider from iomem_dma_find() or iomem_dma_provider_get_by_name();
+ *	%NULL and error pointers are ignored.
+ */
+void iomem_dma_provider_put(struct iomem_dma_provider *prov)
+{
+	if (!IS_ERR_OR_NULL(prov))
+		kref_put(&prov->ref, iomem_dma_provider_release);
+}
+EXPORT_SYMBOL_GPL(iomem_dma_provider_put);
+
+/**
+ * iomem_dma_provider_get_by_name() - look up a registered provider
+ * @name: the provider's name.
+ *
+ * Private providers are found too: the name is the capability.
+ *
+ * Context: process context; may sleep.
+ * Return: a referenced provider (release with iomem_dma_provider_put()), or
+ * %NULL if there is none by that name.
+ */
+struct iomem_dma_provider *iomem_dma_provider_get_by_name(const char *name)
+{
+	struct iomem_dma_provider *prov;
+
+	if (!name)
+		return NULL;
+	mutex_lock(&iomem_dma_lock);
+	prov = provider_find_locked(name);
+	if (prov)
+		kref_get(&prov->ref);
+	mutex_unlock(&iomem_dma_lock);
+	return prov;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_provider_get_by_name);
+
+/**
+ * iomem_dma_provider_name() - a provider's unique name
+ * @prov: the provider.
+ *
+ * Return: the name, valid as long as the caller holds a reference.
+ */
+const char *iomem_dma_provider_name(const struct iomem_dma_provider *prov)
+{
+	return prov->name;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_provider_name);
+
+/**
+ * iomem_dma_provider_size() - total size of a provider's memory
+ * @prov: the provider.
+ *
+ * Return: size in bytes.
+ */
+size_t iomem_dma_provider_size(const struct iomem_dma_provider *prov)
+{
+	return prov->size;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_provider_size);
+
+/**
+ * iomem_dma_provider_priv() - the backend's private pointer
+ * @prov: the provider.
+ *
+ * Return: &iomem_dma_provider_desc.priv as given at registration.
+ */
+void *iomem_dma_provider_priv(const struct iomem_dma_provider *prov)
+{
+	return prov->priv;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_provider_priv);
+
+/**
+ * iomem_dma_provider_dev() - the device that owns a provider's memory
+ * @prov: the provider.
+ *
+ * Return: the device; valid as long as the caller holds a reference.
+ */
+struct device *iomem_dma_provider_dev(const struct iomem_dma_provider *prov)
+{
+	return prov->dev;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_provider_dev);
+
+/**
+ * iomem_dma_check() - may @client reach @prov's memory, and how?
+ * @prov: the provider.
+ * @client: any device, registered as a client or not.
+ * @verdict: filled with the answer.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 if @verdict allows peer-to-peer DMA (bus or host path),
+ * -EREMOTEIO if it denies it, -EINVAL if an argument is %NULL.
+ */
+int iomem_dma_check(struct iomem_dma_provider *prov, struct device *client,
+		    struct iomem_dma_verdict *verdict)
+{
+	struct iomem_dma_node *node;
+
+	if (!prov || !client || !verdict)
+		return -EINVAL;
+	node = iomem_dma_node_for_device(client);
+	iomem_dma_verdict_compute(prov, client, node, verdict);
+	iomem_dma_node_put(node);
+	return verdict->path == IOMEM_DMA_PATH_DENIED ? -EREMOTEIO : 0;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_check);
+
+/**
+ * iomem_dma_find() - the closest published provider all clients may use
+ * @clients: array of client devices.
+ * @num_clients: entries in @clients, at least one.
+ *
+ * A provider qualifies if the verdict for every client allows peer-to-peer
+ * DMA. Among those, the smallest sum of distances wins; ties go to the
+ * provider whose name sorts first, so the choice is the same on every boot.
+ *
+ * Context: process context; may sleep.
+ * Return: a referenced provider (release with iomem_dma_provider_put()), or
+ * an ERR_PTR(): -EINVAL for a %NULL array, a %NULL entry or no clients,
+ * -ENOMEM if out of memory, -ENODEV if no provider qualifies.
+ */
+struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
+					  unsigned int num_clients)
+{
+	struct iomem_dma_provider *prov, *best = NULL;
+	struct iomem_dma_node **nodes;
+	struct iomem_dma_verdict v;
+	long best_dist = LONG_MAX;
+	unsigned int i;
+
+	if (!clients || !num_clients)
+		return ERR_PTR(-EINVAL);
+	for (i = 0; i < num_clients; i++)
+		if (!clients[i])
+			return ERR_PTR(-EINVAL);
+
+	nodes = kcalloc(num_clients, sizeof(*nodes), GFP_KERNEL);
+	if (!nodes)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < num_clients; i++)
+		nodes[i] = iomem_dma_node_for_device(clients[i]);
+
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(prov, &iomem_dma_providers, list) {
+		long dist = 0;
+
+		if (!READ_ONCE(prov->published))
+			continue;
+		for (i = 0; i < num_clients; i++) {
+			iomem_dma_verdict_compute(prov, clients[i], nodes[i],
+						  &v);
+			if (v.path == IOMEM_DMA_PATH_DENIED)
+				break;
+			dist += v.distance;
+		}
+		if (i < num_clients)
+			continue;
+		if (dist < best_dist ||
+		    (dist == best_dist && strcmp(prov->name, best->name) < 0)) {
+			best = prov;
+			best_dist = dist;
+		}
+	}
+	if (best)
+		kref_get(&best->ref);
+	mutex_unlock(&iomem_dma_lock);
+
+	for (i = 0; i < num_clients; i++)
+		iomem_dma_node_put(nodes[i]);
+	kfree(nodes);
+	return best ? best : ERR_PTR(-ENODEV);
+}
+EXPORT_SYMBOL_GPL(iomem_dma_find);
+
+/* ---- clients ---- */
+
+static void iomem_dma_client_release(struct kref *ref)
+{
+	struct iomem_dma_client *client =
+		container_of(ref, struct iomem_dma_client, ref);
+
+	iomem_dma_node_put(client->node);
+	kfree(client);
+}
+
+void iomem_dma_client_put(struct iomem_dma_client *client)
+{
+	kref_put(&client->ref, iomem_dma_client_release);
+}
+
+static void client_devres_release(struct device *dev, void *res)
+{
+	struct iomem_dma_client **slot = res;
+	struct iomem_dma_client *client;
+
+	spin_lock(&iomem_dma_client_lock);
+	client = *slot;
+	*slot = NULL;
+	spin_unlock(&iomem_dma_client_lock);
+	if (client)
+		iomem_dma_client_put(client);
+}
+
+/* Return the referenced client state of @dev, or NULL. */
+struct iomem_dma_client *iomem_dma_client_find(struct device *dev)
+{
+	struct iomem_dma_client **slot, *client = NULL;
+
+	spin_lock(&iomem_dma_client_lock);
+	slot = devres_find(dev, client_devres_release, NULL, NULL);
+	if (slot && *slot) {
+		client = *slot;
+		kref_get(&client->ref);
+	}
+	spin_unlock(&iomem_dma_client_lock);
+	return client;
+}
+
+/**
+ * iomem_dma_client_register() - declare a device as a DMA master of iomem
+ * @dev: the client device.
+ * @ops: callbacks; @ops->revoke is mandatory.
+ * @priv: passed back to @ops.
+ *
+ * The registration is a devres of @dev: it ends when the driver unbinds, or
+ * earlier with iomem_dma_client_unregister(). Memory the client still holds
+ * keeps its accounting alive until freed.
+ *
+ * Context: process context; may sleep.
+ * Return: 0; -EINVAL if @dev, @ops or @ops->revoke is %NULL; -EBUSY if @dev
+ * is registered already; -ENOMEM if out of memory.
+ */
+int iomem_dma_client_register(struct device *dev,
+			      const struct iomem_dma_client_ops *ops,
+			      void *priv)
+{
+	struct iomem_dma_client **slot, *client;
+
+	if (!dev || !ops || !ops->revoke)
+		return -EINVAL;
+	client = iomem_dma_client_find(dev);
+	if (client) {
+		iomem_dma_client_put(client);
+		return -EBUSY;
+	}
+
+	slot = devres_alloc(client_devres_release, sizeof(*slot), GFP_KERNEL);
+	if (!slot)
+		return -ENOMEM;
+	client = kzalloc(sizeof(*client), GFP_KERNEL);
+	if (!client) {
+		devres_free(slot);
+		return -ENOMEM;
+	}
+	kref_init(&client->ref);
+	spin_lock_init(&client->lock);
+	INIT_LIST_HEAD(&client->holds);
+	client->dev = dev;
+	client->ops = ops;
+	client->priv = priv;
+	client->node = iomem_dma_node_for_device(dev);
+	strscpy(client->name, dev_name(dev), sizeof(client->name));
+	*slot = client;
+	devres_add(dev, slot);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_client_register);
+
+/**
+ * iomem_dma_client_unregister() - end a client registration early
+ * @dev: the client device.
+ *
+ * Memory still held stays allocated and accounted to the client until it
+ * is freed; new allocations and maps for @dev fail with -ENODEV.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, -EINVAL if @dev is %NULL, -ENOENT if @dev is not registered.
+ */
+int iomem_dma_client_unregister(struct device *dev)
+{
+	if (!dev)
+		return -EINVAL;
+	return devres_release(dev, client_devres_release, NULL, NULL);
+}
+EXPORT_SYMBOL_GPL(iomem_dma_client_unregister);
+
+/**
+ * iomem_dma_is_client() - is a device registered as a client?
+ * @dev: the device.
+ *
+ * Return: true if iomem_dma_client_register() succeeded for @dev and the
+ * registration has not ended.
+ */
+bool iomem_dma_is_client(struct device *dev)
+{
+	struct iomem_dma_client *client;
+
+	if (!dev)
+		return false;
+	client = iomem_dma_client_find(dev);
+	if (!client)
+		return false;
+	iomem_dma_client_put(client);
+	return true;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_is_client);
+
+/**
+ * iomem_dma_last_refusal() - why the last map for a client was refused
+ * @dev: the client device.
+ * @verdict: filled with the verdict that refused it.
+ *
+ * Return: 0; -ENOENT if no map was refused yet, -ENODEV if @dev is not a
+ * client, -EINVAL if an argument is %NULL.
+ */
+int iomem_dma_last_refusal(struct device *dev,
+			   struct iomem_dma_verdict *verdict)
+{
+	struct iomem_dma_client *client;
+	int ret = 0;
+
+	if (!dev || !verdict)
+		return -EINVAL;
+	client = iomem_dma_client_find(dev);
+	if (!client)
+		return -ENODEV;
+	spin_lock(&client->lock);
+	if (client->has_refusal)
+		*verdict = client->last_refusal;
+	else
+		ret = -ENOENT;
+	spin_unlock(&client->lock);
+	iomem_dma_client_put(client);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_last_refusal);
+
+static int __init iomem_dma_init(void)
+{
+	iomem_dma_debugfs_init();
+	return 0;
+}
+subsys_initcall(iomem_dma_init);

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * iomem_dma internals shared by the core's files. Not for drivers.
+ */
+#ifndef _IOMEM_DMA_INTERNAL_H
+#define _IOMEM_DMA_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/iomem_dma_provider.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+struct dentry;
+struct gen_pool;
+
+/**
+ * struct iomem_dma_node - a node of the fabric (bridge, switch, bus)
+ * @ref: lifetime.
+ * @parent: upstream node, referenced; %NULL for a root.
+ * @depth: number of ancestors.
+ * @flags: IOMEM_DMA_NODE_*; written under iomem_dma_lock, read locklessly.
+ * @name: name shown in verdicts, copied at creation.
+ */
+struct iomem_dma_node {
+	struct kref ref;
+	struct iomem_dma_node *parent;
+	unsigned int depth;
+	unsigned long flags;
+	char name[IOMEM_DMA_NODE_NAME_LEN];
+};
+
+/**
+ * struct iomem_dma_provider - a registered provider of I/O memory
+ * @ref: memory lifetime; the registry, iomem_dma_find() callers and every
+ *	chunk hold one.
+ * @list: entry in iomem_dma_providers, protected by iomem_dma_lock.
+ * @dev: owning device, referenced.
+ * @name: unique name.
+ * @ops: backend callbacks.
+ * @priv: backend data.
+ * @ranges: copy of the ranges.
+ * @bases: start of each range in @pool's address space.
+ * @nr_ranges: entries in @ranges and @bases.
+ * @cpu_map: attribute of the CPU mappings.
+ * @granule_order: log2 of the allocation unit.
+ * @size: total bytes.
+ * @pool: allocator; its address space starts at 1 << @granule_order so that
+ *	0 is never a valid allocation.
+ * @fabric: attachment node or %NULL, referenced.
+ * @lock: protects @dead, @published, @nr_chunks and @holders.
+ * @dead: unregister has started: no new allocations.
+ * @unregistered: unregister has finished.
+ * @published: visible to iomem_dma_find().
+ * @nr_chunks: outstanding allocations.
+ * @holders: &struct iomem_dma_hold entries, one per client holding memory.
+ * @drain_wq: woken when @nr_chunks drops to zero.
+ */
+struct iomem_dma_provider {
+	struct kref ref;
+	struct list_head list;
+	struct device *dev;
+	const char *name;
+	const struct iomem_dma_provider_ops *ops;
+	void *priv;
+	struct iomem_dma_range *ranges;
+	unsigned long *bases;
+	unsigned int nr_ranges;
+	enum iomem_dma_cpu_map cpu_map;
+	unsigned int granule_order;
+	u64 size;
+	struct gen_pool *pool;
+	struct iomem_dma_node *fabric;
+
+	spinlock_t lock;
+	bool dead;
+	bool unregistered;
+	bool published;
+	unsigned long nr_chunks;
+	struct list_head holders;
+	wait_queue_head_t drain_wq;
+};
+
+/**
+ * struct iomem_dma_client - per-device client state, kept as a devres
+ * @ref: lifetime; the devres entry and every chunk hold one.
+ * @dev: the client device (not referenced: the devres entry dies first).
+ * @ops: client callbacks.
+ * @priv: passed back to @ops.
+ * @node: attachment node found at registration, or %NULL; referenced.
+ * @lock: protects @holds, @last_refusal and @has_refusal.
+ * @holds: &struct iomem_dma_hold entries of this client.
+ * @last_refusal: the verdict of the last refused map.
+ * @has_refusal: @last_refusal is valid.
+ * @name: copy of dev_name() for diagnostics after the device is gone.
+ */
+struct iomem_dma_client {
+	struct kref ref;
+	struct device *dev;
+	const struct iomem_dma_client_ops *ops;
+	void *priv;
+	struct iomem_dma_node *node;
+	spinlock_t lock;
+	struct list_head holds;
+	struct iomem_dma_verdict last_refusal;
+	bool has_refusal;
+	char name[IOMEM_DMA_NODE_NAME_LEN];
+};
+
+/**
+ * struct iomem_dma_hold - accounting of what one client holds of one provider
+ * @prov: the provider (not referenced: chunks keep it alive).
+ * @client: the client (not referenced: chunks keep it alive).
+ * @prov_node: entry in @prov->holders, under @prov->lock.
+ * @bytes: bytes held, under @prov->lock.
+ * @nr_chunks: allocations held, under @prov->lock; the hold is freed when
+ *	it drops to zero.
+ * @revoke_sent: unregister has called the client's revoke callback.
+ */
+struct iomem_dma_hold {
+	struct iomem_dma_provider *prov;
+	struct iomem_dma_client *client;
+	struct list_head prov_node;
+	u64 bytes;
+	unsigned long nr_chunks;
+	bool revoke_sent;
+};
+
+/*
+ * Sentinel for &iomem_dma_chunk.mapcount: the chunk is being freed and can
+ * no longer be mapped.
+ */
+#define IOMEM_DMA_CHUNK_FREEING	(-1)
+
+/**
+ * struct iomem_dma_chunk - one allocation, backing one iomem sg entry
+ * @id: index in iomem_dma_chunks; stored in the sg entry.
+ * @prov: provider, referenced.
+ * @client: owner, referenced.
+ * @hold: owner's accounting entry.
+ * @addr: address in @prov->pool's space.
+ * @phys: CPU physical address.
+ * @vaddr: CPU mapping.
+ * @size: bytes allocated (granule multiple).
+ * @mapcount: number of live mappings, or %IOMEM_DMA_CHUNK_FREEING.
+ * @rcu: deferred free, for lockless lookups.
+ */
+struct iomem_dma_chunk {
+	u32 id;
+	struct iomem_dma_provider *prov;
+	struct iomem_dma_client *client;
+	struct iomem_dma_hold *hold;
+	unsigned long addr;
+	phys_addr_t phys;
+	void __iomem *vaddr;
+	size_t size;
+	atomic_t mapcount;
+	struct rcu_head rcu;
+};
+
+extern struct mutex iomem_dma_lock;
+extern struct list_head iomem_dma_providers;
+extern struct xarray iomem_dma_chunks;
+extern struct dentry *iomem_dma_debugfs_root;
+
+/* core.c */
+void iomem_dma_provider_release(struct kref *ref);
+struct iomem_dma_client *iomem_dma_client_find(struct device *dev);
+void iomem_dma_client_put(struct iomem_dma_client *client);
+u64 iomem_dma_generation(void);
+void iomem_dma_generation_bump(void);
+extern unsigned int iomem_dma_stall_report_ms;
+extern atomic_t iomem_dma_stall_reports;
+
+/* topology.c */
+struct iomem_dma_node *iomem_dma_node_for_device(struct device *dev);
+void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
+			       struct device *client,
+			       struct iomem_dma_node *cnode,
+			       struct iomem_dma_verdict *v);
+
+/* alloc.c */
+int iomem_dma_pool_create(struct iomem_dma_provider *prov);
+void iomem_dma_pool_destroy(struct iomem_dma_provider *prov);
+struct iomem_dma_chunk *iomem_dma_chunk_lookup(const struct scatterlist *sg);
+void iomem_dma_debugfs_init(void);
+
+/* sg.c */
+void iomem_dma_sg_set_chunk(struct scatterlist *sg,
+			    struct iomem_dma_chunk *chunk, unsigned int len);
+void iomem_dma_sg_clear(struct scatterlist *sg);
+void iomem_dma_report_misuse(const char *what, const struct scatterlist *sg);
+
+#define IOMEM_DMA_SG_IOMEM	BIT(15)
+
+#endif /* _IOMEM_DMA_INTERNAL_H */

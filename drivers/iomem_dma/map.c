@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iomem_dma mapping: give a client device addresses for a table that may
+ * mix RAM entries and iomem entries.
+ *
+ * RAM entries go through the DMA API one by one. An iomem entry is mapped
+ * according to the verdict for its provider and the client: the backend's
+ * bus address (marked SG_DMA_BUS_ADDRESS, so the DMA API leaves it alone),
+ * dma_map_resource() through the host bridge or IOMMU, or a refusal with
+ * -EREMOTEIO. sg_dma_address() and sg_dma_len() are set for every entry.
+ */
+
+#define pr_fmt(fmt) "iomem_dma: " fmt
+
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/rcupdate.h>
+#include <linux/scatterlist.h>
+
+#include "internal.h"
+
+/* Pin the allocation behind @sg against being freed while it is mapped. */
+static struct iomem_dma_chunk *chunk_pin(struct scatterlist *sg)
+{
+	struct iomem_dma_chunk *chunk;
+
+	rcu_read_lock();
+	chunk = iomem_dma_chunk_lookup(sg);
+	if (chunk && !atomic_add_unless(&chunk->mapcount, 1,
+					IOMEM_DMA_CHUNK_FREEING))
+		chunk = NULL;
+	rcu_read_unlock();
+	return chunk;
+}
+
+static void chunk_unpin(struct iomem_dma_chunk *chunk)
+{
+	atomic_dec(&chunk->mapcount);
+}
+
+static void unmap_entry(struct device *dev, struct scatterlist *sg,
+			enum dma_data_direction dir, unsigned long attrs)
+{
+	struct iomem_dma_chunk *chunk;
+
+	/* Entries that are not mapped have no DMA length. */
+	if (!sg_dma_len(sg))
+		return;
+	if (!iomem_dma_sg_is_iomem(sg)) {
+		dma_unmap_page_attrs(dev, sg->dma_address, sg_dma_len(sg), dir,
+				     attrs);
+		goto clear;
+	}
+	if (sg_dma_is_bus_address(sg))
+		sg_dma_unmark_bus_address(sg);
+	else
+		dma_unmap_resource(dev, sg->dma_address, sg_dma_len(sg), dir,
+				   attrs);
+	rcu_read_lock();
+	chunk = iomem_dma_chunk_lookup(sg);
+	if (!WARN_ON_ONCE(!chunk))
+		chunk_unpin(chunk);
+	rcu_read_unlock();
+clear:
+	sg->dma_address = 0;
+	sg_dma_len(sg) = 0;
+}
+
+static int map_iomem_entry(struct device *dev, struct iomem_dma_client *client,
+			   struct scatterlist *sg, enum dma_data_direction dir,
+			   unsigned long attrs, struct iomem_dma_verdict *v,
+			   struct iomem_dma_provider **last)
+{
+	struct iomem_dma_chunk *chunk;
+	struct iomem_dma_provider *prov;
+	dma_addr_t addr;
+	int ret;
+
+	chunk = chunk_pin(sg);
+	if (!chunk)
+		return -EINVAL;
+	prov = chunk->prov;
+
+	/* Consecutive entries usually share a provider: reuse the verdict. */
+	if (prov != *last || v->generation != iomem_dma_generation()) {
+		iomem_dma_verdict_compute(prov, dev, client->node, v);
+		*last = prov;
+	}
+
+	switch (v->path) {
+	case IOMEM_DMA_PATH_BUS:
+		ret = prov->ops->bus_addr(prov, dev, chunk->phys, &addr);
+		if (ret)
+			goto unpin;
+		sg->dma_address = addr;
+		sg_dma_len(sg) = sg->length;
+		sg_dma_mark_bus_address(sg);
+		return 0;
+	case IOMEM_DMA_PATH_HOST:
+		addr = dma_map_resource(dev, chunk->phys, sg->length, dir, attrs);
+		if (dma_mapping_error(dev, addr)) {
+			ret = -EIO;
+			goto unpin;
+		}
+		sg->dma_address = addr;
+		sg_dma_len(sg) = sg->length;
+		sg_dma_unmark_bus_address(sg);
+		return 0;
+	case IOMEM_DMA_PATH_DENIED:
+		break;
+	}
+	spin_lock(&client->lock);
+	client->last_refusal = *v;
+	client->has_refusal = true;
+	spin_unlock(&client->lock);
+	ret = -EREMOTEIO;
+unpin:
+	chunk_unpin(chunk);
+	return ret;
+}
+
+/**
+ * iomem_dma_map_sgtable() - map a table of RAM and iomem entries for a device
+ * @dev: a registered client device.
+ * @sgt: the table; all orig_nents entries are mapped, none merged, and
+ *	nents is set to orig_nents.
+ * @dir: DMA direction.
+ * @attrs: DMA_ATTR_* for the DMA API calls.
+ *
+ * RAM entries are mapped with dma_map_page_attrs(). Each iomem entry is
+ * mapped as the verdict for its provider and @dev says: bus address (the
+ * entry gets SG_DMA_BUS_ADDRESS), through the host bridge or IOMMU with
+ * dma_map_resource(), or not at all. On any failure nothing stays mapped.
+ * An iomem entry cannot be freed while mapped.
+ *
+ * Context: process context; may sleep.
+ * Return: 0; -EINVAL for a %NULL argument, an empty table or an iomem entry
+ * whose allocation is gone; -ENODEV if @dev is not a registered client;
+ * -EREMOTEIO if a verdict denies an entry (iomem_dma_last_refusal() tells
+ * why); -EIO if the DMA API could not map an entry; or the backend's error
+ * for a bus address it could not produce.
+ */
+int iomem_dma_map_sgtable(struct device *dev, struct sg_table *sgt,
+			  enum dma_data_direction dir, unsigned long attrs)
+{
+	struct iomem_dma_provider *last = NULL;
+	struct iomem_dma_client *client;
+	struct iomem_dma_verdict v = { };
+	struct scatterlist *sg;
+	unsigned int i, done;
+	dma_addr_t addr;
+	int ret = 0;
+
+	if (!dev || !sgt || !sgt->sgl || !sgt->orig_nents ||
+	    !valid_dma_direction(dir))
+		return -EINVAL;
+	client = iomem_dma_client_find(dev);
+	if (!client)
+		return -ENODEV;
+
+	for_each_sgtable_sg(sgt, sg, i) {
+		if (iomem_dma_sg_is_iomem(sg)) {
+			ret = map_iomem_entry(dev, client, sg, dir, attrs, &v,
+					      &last);
+			if (ret)
+				break;
+			continue;
+		}
+		if (!sg_page(sg)) {
+			ret = -EINVAL;
+			break;
+		}
+		addr = dma_map_page_attrs(dev, sg_page(sg), sg->offset,
+					  sg->length, dir, attrs);
+		if (dma_mapping_error(dev, addr)) {
+			ret = -EIO;
+			break;
+		}
+		sg->dma_address = addr;
+		sg_dma_len(sg) = sg->length;
+		sg_dma_unmark_bus_address(sg);
+	}
+
+	if (ret) {
+		done = i;
+		for_each_sgtable_sg(sgt, sg, i) {
+			if (i >= done)
+				break;
+			unmap_entry(dev, sg, dir, attrs);
+		}
+	} else {
+		sgt->nents = sgt->orig_nents;
+	}
+	iomem_dma_client_put(client);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_map_sgtable);
+
+/**
+ * iomem_dma_unmap_sgtable() - undo iomem_dma_map_sgtable()
+ * @dev: the device the table was mapped for.
+ * @sgt: the table.
+ * @dir: the direction given to the map.
+ * @attrs: the attributes given to the map.
+ *
+ * Context: process context.
+ */
+void iomem_dma_unmap_sgtable(struct device *dev, struct sg_table *sgt,
+			     enum dma_data_direction dir, unsigned long attrs)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	if (!dev || !sgt || !sgt->sgl)
+		return;
+	for_each_sgtable_sg(sgt, sg, i)
+		unmap_entry(dev, sg, dir, attrs);
+	sgt->nents = 0;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_unmap_sgtable);

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iomem_dma flagged scatterlists.
+ *
+ * An iomem entry has no struct page: its page_link holds only the chain and
+ * end marks, so sg_page() returns NULL. Its offset field holds the id of
+ * its allocation in iomem_dma_chunks and its dma_flags carry
+ * IOMEM_DMA_SG_IOMEM. The CPU reaches the memory only through the __iomem
+ * helpers below; asking for a page or a kernel virtual address through
+ * them is reported loudly and answered with NULL.
+ */
+
+#define pr_fmt(fmt) "iomem_dma: " fmt
+
+#include <linux/bug.h>
+#include <linux/io.h>
+#include <linux/rcupdate.h>
+#include <linux/scatterlist.h>
+
+#include <kunit/resource.h>
+#include <kunit/test-bug.h>
+
+#include "internal.h"
+
+void iomem_dma_sg_set_chunk(struct scatterlist *sg,
+			    struct iomem_dma_chunk *chunk, unsigned int len)
+{
+	sg->page_link &= SG_CHAIN | SG_END;
+	sg->offset = chunk->id;
+	sg->length = len;
+	sg->dma_address = 0;
+	sg_dma_len(sg) = 0;
+	sg->dma_flags = IOMEM_DMA_SG_IOMEM;
+}
+
+void iomem_dma_sg_clear(struct scatterlist *sg)
+{
+	sg->page_link &= SG_CHAIN | SG_END;
+	sg->offset = 0;
+	sg->length = 0;
+	sg->dma_address = 0;
+	sg_dma_len(sg) = 0;
+	sg->dma_flags = 0;
+}
+
+/*
+ * Misuse of an iomem entry as RAM is a bug in the calling driver: warn
+ * once with a backtrace. A KUnit test that provokes it on purpose sets
+ * the "iomem_dma_misuse" hook and gets it counted instead.
+ */
+void iomem_dma_report_misuse(const char *what, const struct scatterlist *sg)
+{
+#if IS_REACHABLE(CONFIG_KUNIT)
+	struct kunit *test = kunit_get_current_test();
+
+	if (test) {
+		struct kunit_resource *res;
+
+		res = kunit_find_named_resource(test, "iomem_dma_misuse");
+		if (res) {
+			atomic_inc((atomic_t *)res->data);
+			kunit_put_resource(res);
+			return;
+		}
+	}
+#endif
+	WARN_ONCE(1, "iomem_dma: %s on an I/O memory scatterlist entry (id %u)\n",
+		  what, sg->offset);
+}
+
+/**
+ * iomem_dma_sg_is_iomem() - is this scatterlist entry I/O memory?
+ * @sg: the entry.
+ *
+ * The one predicate for iomem entries: no struct page and the iomem flag.
+ *
+ * Return: true for an entry made by iomem_dma_alloc_sg() or
+ * iomem_dma_alloc_sgt() and not freed, false otherwise.
+ */
+bool iomem_dma_sg_is_iomem(const struct scatterlist *sg)
+{
+	return sg && !(sg->page_link & ~(SG_CHAIN | SG_END)) &&
+	       (sg->dma_flags & IOMEM_DMA_SG_IOMEM) && sg->offset;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_sg_is_iomem);
+
+/**
+ * iomem_dma_sg_page() - sg_page() that refuses I/O memory
+ * @sg: the entry.
+ *
+ * Return: sg_page(@sg) for a RAM entry. For an iomem entry: %NULL, after a
+ * one-time warning with a backtrace naming the caller.
+ */
+struct page *iomem_dma_sg_page(struct scatterlist *sg)
+{
+	if (iomem_dma_sg_is_iomem(sg)) {
+		iomem_dma_report_misuse("sg_page()", sg);
+		return NULL;
+	}
+	return sg_page(sg);
+}
+EXPORT_SYMBOL_GPL(iomem_dma_sg_page);
+
+/**
+ * iomem_dma_sg_virt() - sg_virt() that refuses I/O memory
+ * @sg: the entry.
+ *
+ * Return: sg_virt(@sg) for a RAM entry with a page; %NULL for an entry
+ * without a page. For an iomem entry: %NULL, after a one-time warning.
+ */
+void *iomem_dma_sg_virt(struct scatterlist *sg)
+{
+	if (iomem_dma_sg_is_iomem(sg)) {
+		iomem_dma_report_misuse("sg_virt()", sg);
+		return NULL;
+	}
+	if (!sg_page(sg))
+		return NULL;
+	return sg_virt(sg);
+}
+EXPORT_SYMBOL_GPL(iomem_dma_sg_virt);
+
+/**
+ * iomem_dma_sg_iomem() - CPU mapping of an iomem entry
+ * @sg: the entry.
+ *
+ * Access the result only with __iomem accessors (readl(), memcpy_fromio(),
+ * ...). It stays valid until the entry is freed.
+ *
+ * Return: the __iomem address of the entry's first byte, or %NULL if @sg is
+ * not an iomem entry.
+ */
+void __iomem *iomem_dma_sg_iomem(struct scatterlist *sg)
+{
+	struct iomem_dma_chunk *chunk;
+	void __iomem *vaddr = NULL;
+
+	rcu_read_lock();
+	chunk = iomem_dma_chunk_lookup(sg);
+	if (chunk)
+		vaddr = chunk->vaddr;
+	rcu_read_unlock();
+	return vaddr;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_sg_iomem);
+
+/**
+ * iomem_dma_sg_provider() - the provider behind an iomem entry
+ * @sg: the entry.
+ *
+ * Return: the provider, without a new reference (the allocation holds one
+ * until it is freed), or %NULL if @sg is not an iomem entry.
+ */
+struct iomem_dma_provider *iomem_dma_sg_provider(struct scatterlist *sg)
+{
+	struct iomem_dma_chunk *chunk;
+	struct iomem_dma_provider *prov = NULL;
+
+	rcu_read_lock();
+	chunk = iomem_dma_chunk_lookup(sg);
+	if (chunk)
+		prov = chunk->prov;
+	rcu_read_unlock();
+	return prov;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_sg_provider);
+
+static void __iomem *sg_iomem_range(struct scatterlist *sg, size_t skip,
+				    size_t len, int *err)
+{
+	void __iomem *base;
+
+	*err = -EINVAL;
+	if (!sg || !iomem_dma_sg_is_iomem(sg))
+		return NULL;
+	if (skip > sg->length || len > sg->length - skip)
+		return NULL;
+	base = iomem_dma_sg_iomem(sg);
+	if (!base) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	*err = 0;
+	return base + skip;
+}
+
+/**
+ * iomem_dma_sg_copy_to() - copy from RAM into an iomem entry
+ * @sg: the iomem entry.
+ * @skip: offset into the entry.
+ * @buf: source in RAM.
+ * @len: bytes to copy.
+ *
+ * Uses memcpy_toio().
+ *
+ * Return: 0; -EINVAL if @sg is not an iomem entry or the range does not fit
+ * in it; -ENOENT if its allocation is gone.
+ */
+int iomem_dma_sg_copy_to(struct scatterlist *sg, size_t skip,
+			 const void *buf, size_t len)
+{
+	void __iomem *dst;
+	int err;
+
+	dst = sg_iomem_range(sg, skip, len, &err);
+	if (err)
+		return err;
+	if (!buf && len)
+		return -EINVAL;
+	memcpy_toio(dst, buf, len);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_sg_copy_to);
+
+/**
+ * iomem_dma_sg_copy_from() - copy from an iomem entry into RAM
+ * @sg: the iomem entry.
+ * @skip: offset into the entry.
+ * @buf: destination in RAM.
+ * @len: bytes to copy.
+ *
+ * Uses memcpy_fromio().
+ *
+ * Return: 0; -EINVAL if @sg is not an iomem entry or the range does not fit
+ * in it; -ENOENT if its allocation is gone.
+ */
+int iomem_dma_sg_copy_from(struct scatterlist *sg, size_t skip,
+			   void *buf, size_t len)
+{
+	void __iomem *src;
+	int err;
+
+	src = sg_iomem_range(sg, skip, len, &err);
+	if (err)
+		return err;
+	if (!buf && len)
+		return -EINVAL;
+	memcpy_fromio(buf, src, len);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_sg_copy_from);

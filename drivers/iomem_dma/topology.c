@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iomem_dma topology: fabric nodes, bus backends, and the hardware verdict
+ * for a provider/client pair.
+ *
+ * A device's place in the fabric is a chain of nodes from its attachment
+ * point up to a root. Two devices can reach each other peer-to-peer through
+ * their nearest common node if that node routes peer traffic and no port
+ * on the way redirects it upstream; a root (host bridge) routes it only if
+ * its backend says so. Anything else is denied.
+ */
+
+#define pr_fmt(fmt) "iomem_dma: " fmt
+
+#include <linux/device.h>
+#include <linux/iomem_dma_provider.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+static LIST_HEAD(iomem_dma_fabrics);
+
+/**
+ * iomem_dma_node_create() - create a fabric node
+ * @parent: upstream node, or %NULL for a root. A reference is taken.
+ * @name: name used in verdicts; truncated to fit.
+ * @flags: IOMEM_DMA_NODE_* flags.
+ *
+ * Context: process context; may sleep.
+ * Return: the node with one reference (drop it with iomem_dma_node_put()),
+ * or an ERR_PTR(): -EINVAL for a %NULL or empty @name or unknown flags,
+ * -ENOMEM if out of memory.
+ */
+struct iomem_dma_node *iomem_dma_node_create(struct iomem_dma_node *parent,
+					     const char *name,
+					     unsigned long flags)
+{
+	struct iomem_dma_node *node;
+
+	if (!name || !name[0] || (flags & ~IOMEM_DMA_NODE_FLAGS_MASK))
+		return ERR_PTR(-EINVAL);
+	node = kzalloc(sizeof(*node), GFP_KERNEL);
+	if (!node)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&node->ref);
+	strscpy(node->name, name, sizeof(node->name));
+	node->flags = flags;
+	if (parent) {
+		node->parent = iomem_dma_node_get(parent);
+		node->depth = parent->depth + 1;
+	}
+	return node;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_node_create);
+
+/**
+ * iomem_dma_node_get() - take a reference on a fabric node
+ * @node: the node, or %NULL.
+ *
+ * Return: @node.
+ */
+struct iomem_dma_node *iomem_dma_node_get(struct iomem_dma_node *node)
+{
+	if (node)
+		kref_get(&node->ref);
+	return node;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_node_get);
+
+static void iomem_dma_node_release(struct kref *ref)
+{
+	struct iomem_dma_node *node =
+		container_of(ref, struct iomem_dma_node, ref);
+	struct iomem_dma_node *parent = node->parent;
+
+	kfree(node);
+	iomem_dma_node_put(parent);
+}
+
+/**
+ * iomem_dma_node_put() - drop a reference on a fabric node
+ * @node: the node; %NULL and error pointers are ignored.
+ */
+void iomem_dma_node_put(struct iomem_dma_node *node)
+{
+	if (!IS_ERR_OR_NULL(node))
+		kref_put(&node->ref, iomem_dma_node_release);
+}
+EXPORT_SYMBOL_GPL(iomem_dma_node_put);
+
+/**
+ * iomem_dma_node_update() - change a node's flags after a topology change
+ * @node: the node.
+ * @set: flags to set.
+ * @clear: flags to clear.
+ *
+ * Verdicts computed before the change are stale afterwards.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -EINVAL for a %NULL node or unknown flags.
+ */
+int iomem_dma_node_update(struct iomem_dma_node *node, unsigned long set,
+			  unsigned long clear)
+{
+	if (!node || ((set | clear) & ~IOMEM_DMA_NODE_FLAGS_MASK))
+		return -EINVAL;
+	mutex_lock(&iomem_dma_lock);
+	WRITE_ONCE(node->flags, (node->flags & ~clear) | set);
+	iomem_dma_generation_bump();
+	mutex_unlock(&iomem_dma_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_node_update);
+
+/**
+ * iomem_dma_node_name() - a node's name
+ * @node: the node.
+ *
+ * Return: the name, valid while the caller holds a reference.
+ */
+const char *iomem_dma_node_name(const struct iomem_dma_node *node)
+{
+	return node->name;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_node_name);
+
+/**
+ * iomem_dma_node_flags() - a node's current flags
+ * @node: the node.
+ *
+ * Return: the IOMEM_DMA_NODE_* flags.
+ */
+unsigned long iomem_dma_node_flags(const struct iomem_dma_node *node)
+{
+	return READ_ONCE(node->flags);
+}
+EXPORT_SYMBOL_GPL(iomem_dma_node_flags);
+
+/**
+ * iomem_dma_fabric_register() - add a bus backend
+ * @fabric: the backend; must stay valid until unregistered.
+ *
+ * Context: process context; may sleep.
+ * Return: 0; -EINVAL if @fabric, its name or node_for_device is missing;
+ * -EBUSY if it is registered already.
+ */
+int iomem_dma_fabric_register(struct iomem_dma_fabric *fabric)
+{
+	struct iomem_dma_fabric *pos;
+	int ret = 0;
+
+	if (!fabric || !fabric->name || !fabric->node_for_device)
+		return -EINVAL;
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(pos, &iomem_dma_fabrics, list) {
+		if (pos == fabric) {
+			ret = -EBUSY;
+			goto unlock;
+		}
+	}
+	list_add_tail(&fabric->list, &iomem_dma_fabrics);
+	iomem_dma_generation_bump();
+unlock:
+	mutex_unlock(&iomem_dma_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_fabric_register);
+
+/**
+ * iomem_dma_fabric_unregister() - remove a bus backend
+ * @fabric: a backend added with iomem_dma_fabric_register(); anything
+ *	else is ignored.
+ *
+ * Context: process context; may sleep.
+ */
+void iomem_dma_fabric_unregister(struct iomem_dma_fabric *fabric)
+{
+	struct iomem_dma_fabric *pos;
+
+	if (!fabric)
+		return;
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(pos, &iomem_dma_fabrics, list) {
+		if (pos == fabric) {
+			list_del_init(&fabric->list);
+			iomem_dma_generation_bump();
+			break;
+		}
+	}
+	mutex_unlock(&iomem_dma_lock);
+}
+EXPORT_SYMBOL_GPL(iomem_dma_fabric_unregister);
+
+/* Ask each backend in turn where @dev sits. Returns a reference or NULL. */
+struct iomem_dma_node *iomem_dma_node_for_device(struct device *dev)
+{
+	struct iomem_dma_fabric *fabric;
+	struct iomem_dma_node *node = NULL;
+
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(fabric, &iomem_dma_fabrics, list) {
+		node = fabric->node_for_device(dev);
+		if (IS_ERR(node))
+			node = NULL;
+		if (node)
+			break;
+	}
+	mutex_unlock(&iomem_dma_lock);
+	return node;
+}
+
+static void verdict_set(struct iomem_dma_verdict *v, enum iomem_dma_path path,
+			enum iomem_dma_reason reason, int distance,
+			const struct iomem_dma_node *node)
+{
+	v->path = path;
+	v->reason = reason;
+	v->distance = distance;
+	if (node)
+		strscpy(v->node, node->name, sizeof(v->node));
+	else
+		v->node[0] = '\0';
+}
+
+/* First node with ACS redirect on the way from @from up to (not incl.) @top. */
+static const struct iomem_dma_node *
+acs_redirect_below(const struct iomem_dma_node *from,
+		   const struct iomem_dma_node *top)
+{
+	for (; from && from != top; from = from->parent)
+		if (READ_ONCE(from->flags) & IOMEM_DMA_NODE_ACS_REDIRECT)
+			return from;
+	return NULL;
+}
+
+static const struct iomem_dma_node *
+root_of(const struct iomem_dma_node *node)
+{
+	while (node->parent)
+		node = node->parent;
+	return node;
+}
+
+/*
+ * The hardware verdict for @prov and @client, whose attachment node is
+ * @cnode (may be NULL). Pure computation on referenced nodes: no locks,
+ * no sleeping.
+ */
+void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
+			       struct device *client,
+			       struct iomem_dma_node *cnode,
+			       struct iomem_dma_verdict *v)
+{
+	const struct iomem_dma_node *p, *c, *common, *acs;
+	int hops = 0;
+
+	v->generation = iomem_dma_generation();
+	if (READ_ONCE(prov->dead)) {
+		verdict_set(v, IOMEM_DMA_PATH_DENIED,
+			    IOMEM_DMA_REASON_PROVIDER_GONE, -1, NULL);
+		return;
+	}
+	if (client == prov->dev) {
+		verdict_set(v, IOMEM_DMA_PATH_BUS,
+			    IOMEM_DMA_REASON_SAME_DEVICE, 0, NULL);
+		return;
+	}
+	if (!prov->fabric) {
+		verdict_set(v, IOMEM_DMA_PATH_DENIED,
+			    IOMEM_DMA_REASON_PROVIDER_NOT_ON_FABRIC, -1, NULL);
+		return;
+	}
+	if (!cnode) {
+		verdict_set(v, IOMEM_DMA_PATH_DENIED,
+			    IOMEM_DMA_REASON_CLIENT_NOT_ON_FABRIC, -1, NULL);
+		return;
+	}
+
+	/* Nearest common node: equalise depths, then climb together. */
+	p = prov->fabric;
+	c = cnode;
+	while (p->depth > c->depth) {
+		p = p->parent;
+		hops++;
+	}
+	while (c->depth > p->depth) {
+		c = c->parent;
+		hops++;
+	}
+	while (p && p != c) {
+		p = p->parent;
+		c = c->parent;
+		hops += 2;
+	}
+	common = p;
+	if (!common) {
+		verdict_set(v, IOMEM_DMA_PATH_DENIED,
+			    IOMEM_DMA_REASON_NO_COMMON_NODE, -1, NULL);
+		return;
+	}
+	/* Count the two attachment links too: device to node and back. */
+	hops += 2;
+
+	if (READ_ONCE(common->flags) & IOMEM_DMA_NODE_HOST) {
+		if (READ_ONCE(common->flags) & IOMEM_DMA_NODE_ROUTES_PEER)
+			verdict_set(v, IOMEM_DMA_PATH_HOST,
+				    IOMEM_DMA_REASON_HOST_ALLOWED, hops, common);
+		else
+			verdict_set(v, IOMEM_DMA_PATH_DENIED,
+				    IOMEM_DMA_REASON_HOST_NOT_ALLOWED, hops,
+				    common);
+		return;
+	}
+	if (!(READ_ONCE(common->flags) & IOMEM_DMA_NODE_ROUTES_PEER)) {
+		verdict_set(v, IOMEM_DMA_PATH_DENIED,
+			    IOMEM_DMA_REASON_NO_ROUTING, hops, common);
+		return;
+	}
+
+	acs = acs_redirect_below(prov->fabric, common);
+	if (!acs)
+		acs = acs_redirect_below(cnode, common);
+	if (!acs && (READ_ONCE(common->flags) & IOMEM_DMA_NODE_ACS_REDIRECT))
+		acs = common;
+	if (acs) {
+		const struct iomem_dma_node *root = root_of(common);
+		unsigned long rflags = READ_ONCE(root->flags);
+
+		if ((rflags & IOMEM_DMA_NODE_HOST) &&
+		    (rflags & IOMEM_DMA_NODE_ROUTES_PEER))
+			verdict_set(v, IOMEM_DMA_PATH_HOST,
+				    IOMEM_DMA_REASON_ACS_VIA_HOST, hops, acs);
+		else
+			verdict_set(v, IOMEM_DMA_PATH_DENIED,
+				    IOMEM_DMA_REASON_ACS_REDIRECT, hops, acs);
+		return;
+	}
+	verdict_set(v, IOMEM_DMA_PATH_BUS, IOMEM_DMA_REASON_COMMON_NODE, hops,
+		    common);
+}

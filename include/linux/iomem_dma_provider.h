@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * iomem_dma: interface for providers of I/O memory and for bus backends.
+ *
+ * This header should not be included by drivers that only allocate and map
+ * I/O memory as DMA masters; they use <linux/iomem_dma.h>.
+ */
+#ifndef _LINUX_IOMEM_DMA_PROVIDER_H
+#define _LINUX_IOMEM_DMA_PROVIDER_H
+
+#include <linux/iomem_dma.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct device;
+struct iomem_dma_node;
+
+/**
+ * enum iomem_dma_cpu_map - how the CPU mapping of a range was made
+ * @IOMEM_DMA_CPU_UNCACHED: ioremap(), device memory, uncached.
+ * @IOMEM_DMA_CPU_WC: ioremap_wc(), write-combining.
+ */
+enum iomem_dma_cpu_map {
+	IOMEM_DMA_CPU_UNCACHED,
+	IOMEM_DMA_CPU_WC,
+};
+
+/**
+ * struct iomem_dma_range - one physically contiguous range of I/O memory
+ * @phys: CPU physical address of the first byte.
+ * @size: size in bytes, a multiple of the provider's granule.
+ * @vaddr: CPU mapping of the whole range, made by the provider's driver
+ *	with the attribute in &iomem_dma_provider_desc.cpu_map. The core only
+ *	accesses it through __iomem accessors.
+ */
+struct iomem_dma_range {
+	phys_addr_t phys;
+	u64 size;
+	void __iomem *vaddr;
+};
+
+/**
+ * struct iomem_dma_provider_ops - callbacks of a provider
+ * @bus_addr: mandatory. Translate @phys, an address inside one of the
+ *	provider's ranges, to the address @client must put on its bus to reach
+ *	it peer-to-peer (PCI: the BAR's bus address; devicetree: through the
+ *	ranges of the path). Called with no iomem_dma lock held, possibly in
+ *	atomic context: must not sleep. Return 0 and set @bus, or a negative
+ *	errno if @client cannot address it (the map then fails with it).
+ */
+struct iomem_dma_provider_ops {
+	int (*bus_addr)(struct iomem_dma_provider *prov, struct device *client,
+			phys_addr_t phys, dma_addr_t *bus);
+};
+
+/**
+ * struct iomem_dma_provider_desc - what a backend tells the core about a provider
+ * @dev: the device that owns the memory. A reference is held while the
+ *	provider exists.
+ * @name: unique name; %NULL means dev_name(@dev). Copied.
+ * @ranges: the I/O memory ranges. Copied.
+ * @nr_ranges: number of entries in @ranges, at least one.
+ * @cpu_map: how @ranges' CPU mappings were made.
+ * @granule_order: log2 of the allocation granule; 0 means PAGE_SHIFT.
+ * @ops: callbacks, see &struct iomem_dma_provider_ops.
+ * @fabric: the provider's place in the topology (its attachment node), or
+ *	%NULL if it has none (then only the provider's own device may use
+ *	it). A reference is taken.
+ * @priv: opaque pointer for @ops, returned by iomem_dma_provider_priv().
+ */
+struct iomem_dma_provider_desc {
+	struct device *dev;
+	const char *name;
+	const struct iomem_dma_range *ranges;
+	unsigned int nr_ranges;
+	enum iomem_dma_cpu_map cpu_map;
+	unsigned int granule_order;
+	const struct iomem_dma_provider_ops *ops;
+	struct iomem_dma_node *fabric;
+	void *priv;
+};
+
+struct iomem_dma_provider *
+iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc);
+struct iomem_dma_provider *
+devm_iomem_dma_provider_register(struct device *dev,
+				 const struct iomem_dma_provider_desc *desc);
+int iomem_dma_provider_unregister(struct iomem_dma_provider *prov);
+int iomem_dma_provider_publish(struct iomem_dma_provider *prov, bool publish);
+void *iomem_dma_provider_priv(const struct iomem_dma_provider *prov);
+struct device *iomem_dma_provider_dev(const struct iomem_dma_provider *prov);
+
+/*
+ * Fabric nodes: the topology the policy engine reasons about. A backend
+ * builds a chain of nodes from a device's attachment point up to a root
+ * (PCI: bridges up to the host bridge; devicetree: bus nodes up to /).
+ */
+
+/* The node is a root: a host bridge or the top of a SoC interconnect. */
+#define IOMEM_DMA_NODE_HOST		BIT(0)
+/* The node routes peer traffic between the devices below it. */
+#define IOMEM_DMA_NODE_ROUTES_PEER	BIT(1)
+/* Peer requests entering this node are redirected upstream (PCI ACS). */
+#define IOMEM_DMA_NODE_ACS_REDIRECT	BIT(2)
+#define IOMEM_DMA_NODE_FLAGS_MASK	GENMASK(2, 0)
+
+struct iomem_dma_node *iomem_dma_node_create(struct iomem_dma_node *parent,
+					     const char *name,
+					     unsigned long flags);
+struct iomem_dma_node *iomem_dma_node_get(struct iomem_dma_node *node);
+void iomem_dma_node_put(struct iomem_dma_node *node);
+int iomem_dma_node_update(struct iomem_dma_node *node, unsigned long set,
+			  unsigned long clear);
+const char *iomem_dma_node_name(const struct iomem_dma_node *node);
+unsigned long iomem_dma_node_flags(const struct iomem_dma_node *node);
+
+/**
+ * struct iomem_dma_fabric - a bus backend that knows where devices sit
+ * @name: backend name, e.g. "pci" or "of".
+ * @node_for_device: mandatory. Return a referenced attachment node for
+ *	@dev, or %NULL if this backend does not know @dev. May sleep; called
+ *	without iomem_dma locks held.
+ * @list: internal, links registered backends.
+ */
+struct iomem_dma_fabric {
+	const char *name;
+	struct iomem_dma_node *(*node_for_device)(struct device *dev);
+	struct list_head list;
+};
+
+int iomem_dma_fabric_register(struct iomem_dma_fabric *fabric);
+void iomem_dma_fabric_unregister(struct iomem_dma_fabric *fabric);
+
+#endif /* _LINUX_IOMEM_DMA_PROVIDER_H */

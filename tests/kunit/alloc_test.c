@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for iomem_dma allocation: sizes, alignment, exhaustion,
+ * fragmentation, bad input and per-client accounting.
+ */
+
+#include <kunit/test.h>
+#include <linux/iomem_dma_provider.h>
+#include <linux/sizes.h>
+
+#define FAKE_WINDOW 1
+#include "iomem_dma_test.h"
+
+#define POOL (256 * 1024)
+
+static const size_t alloc_sizes[] = { 1, 4096, 4097, 65536, POOL };
+
+static void alloc_size_desc(const size_t *sz, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%zu bytes", *sz);
+}
+KUNIT_ARRAY_PARAM(alloc_size, alloc_sizes, alloc_size_desc);
+
+static void alloc_sizes_round_to_granule(struct kunit *test)
+{
+	const size_t *size = test->param_value;
+	size_t rounded = ALIGN(*size, PAGE_SIZE);
+	struct fake_prov *fp = fake_prov_create(test, "sizes", POOL, NULL);
+	struct fake_client *fc = fake_client_create(test, "sizec", NULL);
+	struct scatterlist sg;
+
+	sg_init_table(&sg, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg, *size,
+						 0), 0);
+	KUNIT_EXPECT_TRUE(test, iomem_dma_sg_is_iomem(&sg));
+	KUNIT_EXPECT_EQ(test, sg.length, (unsigned int)rounded);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov),
+			(size_t)POOL - rounded);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)POOL);
+}
+
+static const size_t alloc_aligns[] = { 4096, 16384, 65536, 131072 };
+KUNIT_ARRAY_PARAM(alloc_align, alloc_aligns, alloc_size_desc);
+
+static void alloc_alignment_of_phys(struct kunit *test)
+{
+	const size_t *align = test->param_value;
+	struct fake_prov *fp = fake_prov_create(test, "align", POOL, NULL);
+	struct fake_client *fc = fake_client_create(test, "alignc", NULL);
+	struct scatterlist sg[2];
+	struct iomem_dma_chunk *chunk;
+	phys_addr_t phys;
+
+	sg_init_table(sg, 2);
+	/* Disturb the start of the pool first. */
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg[0],
+						 PAGE_SIZE, 0), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg[1],
+						 PAGE_SIZE, *align), 0);
+	rcu_read_lock();
+	chunk = iomem_dma_chunk_lookup(&sg[1]);
+	phys = chunk ? chunk->phys : 1;
+	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((u64)phys, *align));
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[0]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[1]), 0);
+}
+
+static void alloc_rejects_bad_input(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create(test, "badin", POOL, NULL);
+	struct fake_client *fc = fake_client_create(test, "badinc", NULL);
+	struct device *stranger = kunit_device_register(test, "stranger");
+	struct scatterlist sg;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, stranger);
+	sg_init_table(&sg, 1);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg, 0, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+						 POOL + 1, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+						 PAGE_SIZE, 3 * PAGE_SIZE),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+						 PAGE_SIZE, 2 * POOL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(NULL, fp->prov, &sg,
+						 PAGE_SIZE, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, NULL, &sg,
+						 PAGE_SIZE, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, NULL,
+						 PAGE_SIZE, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(stranger, fp->prov, &sg,
+						 PAGE_SIZE, 0), -ENODEV);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, NULL,
+						  PAGE_SIZE, GFP_KERNEL), -EINVAL);
+	/* Nothing was allocated, nothing was accounted. */
+	KUNIT_EXPECT_FALSE(test, iomem_dma_sg_is_iomem(&sg));
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)POOL);
+	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
+	KUNIT_EXPECT_TRUE(test, list_empty(&fp->prov->holders));
+}
+
+static void alloc_exhaustion_and_reuse(struct kunit *test)
+{
+	const unsigned int n = POOL / PAGE_SIZE;
+	struct fake_prov *fp = fake_prov_create(test, "exhaust", POOL, NULL);
+	struct fake_client *fc = fake_client_create(test, "exhc", NULL);
+	struct scatterlist *sg, extra;
+	unsigned int i;
+
+	sg = kunit_kcalloc(test, n, sizeof(*sg), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sg);
+	sg_init_table(sg, n);
+	sg_init_table(&extra, 1);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov,
+							 &sg[i], PAGE_SIZE, 0),
+				0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &extra,
+						 PAGE_SIZE, 0), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[n / 2]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &extra,
+						 PAGE_SIZE, 0), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &extra), 0);
+	for (i = 0; i < n; i++)
+		if (i != n / 2)
+			KUNIT_EXPECT_EQ(test,
+					iomem_dma_free_sg(fc->dev, &sg[i]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)POOL);
+}
+
+static void alloc_double_free_and_stale_copy(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create(test, "dfree", POOL, NULL);
+	struct fake_client *fc = fake_client_create(test, "dfreec", NULL);
+	struct scatterlist sg, copy;
+	struct sg_table sgt;
+
+	sg_init_table(&sg, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+						 PAGE_SIZE, 0), 0);
+	copy = sg;
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), 0);
+	/* The freed entry is no longer iomem; its copy is stale. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &copy), -ENOENT);
+	KUNIT_EXPECT_NULL(test, iomem_dma_sg_iomem(&copy));
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(NULL, &sg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, NULL), -EINVAL);
+
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+						  2 * PAGE_SIZE, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)POOL);
+}
+
+static void alloc_free_by_other_client(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create(test, "other", POOL, NULL);
+	struct fake_client *owner = fake_client_create(test, "owner", NULL);
+	struct fake_client *thief = fake_client_create(test, "thief", NULL);
+	struct sg_table sgt;
+
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(owner->dev, fp->prov, &sgt,
+						  PAGE_SIZE, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(thief->dev, sgt.sgl), -EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(thief->dev, &sgt), -EPERM);
+	KUNIT_EXPECT_TRUE(test, iomem_dma_sg_is_iomem(sgt.sgl));
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(owner->dev, &sgt), 0);
+}
+
+static void alloc_sgt_splits_when_fragmented(struct kunit *test)
+{
+	const unsigned int n = POOL / PAGE_SIZE;
+	struct fake_prov *fp = fake_prov_create(test, "frag", POOL, NULL);
+	struct fake_client *fc = fake_client_create(test, "fragc", NULL);
+	struct scatterlist *sg, *s;
+	struct sg_table sgt;
+	size_t total = 0;
+	unsigned int i;
+
+	sg = kunit_kcalloc(test, n, sizeof(*sg), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sg);
+	sg_init_table(sg, n);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov,
+							 &sg[i], PAGE_SIZE, 0),
+				0);
+	/* Checkerboard: every other page free. */
+	for (i = 0; i < n; i += 2)
+		KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[i]), 0);
+
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+						  4 * PAGE_SIZE, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, sgt.orig_nents, 4U);
+	for_each_sgtable_sg(&sgt, s, i) {
+		KUNIT_EXPECT_TRUE(test, iomem_dma_sg_is_iomem(s));
+		total += s->length;
+	}
+	KUNIT_EXPECT_EQ(test, total, (size_t)4 * PAGE_SIZE);
+
+	/* More than is free in total fails and leaves nothing behind. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+						  POOL / 2, GFP_KERNEL),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov),
+			(size_t)POOL / 2 - 4 * PAGE_SIZE);
+
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
+	for (i = 1; i < n; i += 2)
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[i]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)POOL);
+}
+
+static void alloc_accounting_per_client(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create(test, "acct", POOL, NULL);
+	struct fake_client *a = fake_client_create(test, "accta", NULL);
+	struct fake_client *b = fake_client_create(test, "acctb", NULL);
+	struct sg_table ta, tb;
+	struct iomem_dma_hold *hold;
+	u64 bytes_a = 0, bytes_b = 0;
+	unsigned int holds = 0;
+
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(a->dev, fp->prov, &ta,
+						  3 * PAGE_SIZE, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(b->dev, fp->prov, &tb,
+						  5 * PAGE_SIZE, GFP_KERNEL), 0);
+	spin_lock(&fp->prov->lock);
+	list_for_each_entry(hold, &fp->prov->holders, prov_node) {
+		holds++;
+		if (hold->client->dev == a->dev)
+			bytes_a = hold->bytes;
+		if (hold->client->dev == b->dev)
+			bytes_b = hold->bytes;
+	}
+	spin_unlock(&fp->prov->lock);
+	KUNIT_EXPECT_EQ(test, holds, 2U);
+	KUNIT_EXPECT_EQ(test, bytes_a, (u64)3 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, bytes_b, (u64)5 * PAGE_SIZE);
+
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(a->dev, &ta), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(b->dev, &tb), 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&fp->prov->holders));
+	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
+}
+
+static void alloc_from_several_ranges(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create_flags(test, "multi", POOL, NULL,
+						      false);
+	struct fake_client *fc = fake_client_create(test, "multic", NULL);
+	struct iomem_dma_range ranges[2];
+	struct iomem_dma_provider_desc desc = {
+		.dev = fp->dev, .ranges = ranges, .nr_ranges = 2,
+		.ops = &fake_prov_ops, .priv = fp,
+	};
+	struct iomem_dma_provider *prov;
+	struct iomem_dma_chunk *chunk;
+	struct scatterlist sg[2];
+	void __iomem *cpu[2];
+	phys_addr_t phys[2];
+	unsigned int i;
+
+	ranges[0] = fp->range;
+	ranges[0].size = POOL / 2;
+	ranges[1] = fp->range;
+	ranges[1].phys += 2 * POOL;
+	ranges[1].vaddr += POOL / 2;
+	ranges[1].size = POOL / 2;
+	prov = iomem_dma_provider_register(&desc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, prov);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_size(prov), (size_t)POOL);
+
+	sg_init_table(sg, 2);
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, prov, &sg[i],
+							 POOL / 2, 0), 0);
+		rcu_read_lock();
+		chunk = iomem_dma_chunk_lookup(&sg[i]);
+		phys[i] = chunk ? chunk->phys : 0;
+		rcu_read_unlock();
+		cpu[i] = iomem_dma_sg_iomem(&sg[i]);
+	}
+	/* One allocation per range, with the matching CPU address. */
+	KUNIT_EXPECT_NE(test, phys[0], phys[1]);
+	for (i = 0; i < 2; i++) {
+		unsigned int r = phys[i] == ranges[0].phys ? 0 : 1;
+
+		KUNIT_EXPECT_EQ(test, phys[i], ranges[r].phys);
+		KUNIT_EXPECT_PTR_EQ(test, cpu[i], ranges[r].vaddr);
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[i]), 0);
+	}
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(prov), 0);
+}
+
+static struct kunit_case iomem_dma_alloc_cases[] = {
+	KUNIT_CASE_PARAM(alloc_sizes_round_to_granule, alloc_size_gen_params),
+	KUNIT_CASE_PARAM(alloc_alignment_of_phys, alloc_align_gen_params),
+	KUNIT_CASE(alloc_rejects_bad_input),
+	KUNIT_CASE(alloc_exhaustion_and_reuse),
+	KUNIT_CASE(alloc_double_free_and_stale_copy),
+	KUNIT_CASE(alloc_free_by_other_client),
+	KUNIT_CASE(alloc_sgt_splits_when_fragmented),
+	KUNIT_CASE(alloc_accounting_per_client),
+	KUNIT_CASE(alloc_from_several_ranges),
+	{}
+};
+
+static struct kunit_suite iomem_dma_alloc_suite = {
+	.name = "iomem_dma_alloc",
+	.test_cases = iomem_dma_alloc_cases,
+};
+kunit_test_suite(iomem_dma_alloc_suite);
+
+MODULE_DESCRIPTION("KUnit tests for iomem_dma allocation");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Fakes shared by the iomem_dma KUnit suites: RAM-backed providers on KUnit
+ * devices, an injectable fabric, and clients that record revokes.
+ */
+#ifndef _IOMEM_DMA_TEST_H
+#define _IOMEM_DMA_TEST_H
+
+#include <kunit/device.h>
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/dma-mapping.h>
+#include <linux/iomem_dma_provider.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+/*
+ * Physical addresses handed to fake providers. They are never accessed
+ * through: the CPU side uses the RAM buffer, and bus addresses are only
+ * compared. Chosen outside RAM on the QEMU boards and UML used for tests.
+ * Each suite has its own window of 16 slots of 1 MiB.
+ */
+#ifndef FAKE_WINDOW
+#error "each suite defines its own FAKE_WINDOW before including this header"
+#endif
+#define FAKE_PHYS_STRIDE	0x00100000UL
+#define FAKE_PHYS_BASE		(0xe0000000UL + FAKE_WINDOW * 16 * FAKE_PHYS_STRIDE)
+#define FAKE_BUS_OFFSET		0x100000UL
+
+/**
+ * struct fake_prov - a provider whose "I/O memory" is a RAM buffer
+ * @test: owning test.
+ * @dev: the provider's KUnit device.
+ * @mem: RAM backing the range, seen by the core as __iomem.
+ * @range: the single range.
+ * @prov: the registered provider.
+ * @bus_calls: bus_addr() calls.
+ * @fail_client: bus_addr() refuses this client with -ERANGE.
+ */
+struct fake_prov {
+	struct kunit *test;
+	struct device *dev;
+	void *mem;
+	struct iomem_dma_range range;
+	struct iomem_dma_provider *prov;
+	atomic_t bus_calls;
+	struct device *fail_client;
+};
+
+static inline int fake_bus_addr(struct iomem_dma_provider *prov,
+				struct device *client, phys_addr_t phys,
+				dma_addr_t *bus)
+{
+	struct fake_prov *fp = iomem_dma_provider_priv(prov);
+
+	atomic_inc(&fp->bus_calls);
+	if (client == fp->fail_client)
+		return -ERANGE;
+	/* Deliberately not the identity: backends translate. */
+	*bus = (dma_addr_t)phys + FAKE_BUS_OFFSET;
+	return 0;
+}
+
+static const struct iomem_dma_provider_ops fake_prov_ops = {
+	.bus_addr = fake_bus_addr,
+};
+
+#if IS_ENABLED(CONFIG_INDIRECT_IOMEM)
+/*
+ * UML reaches I/O memory only through logic_iomem: register one emulated
+ * region over the fake physical window whose accesses land in the RAM
+ * buffer of the fake provider occupying that slot.
+ */
+#include <linux/io.h>
+#include <linux/logic_iomem.h>
+
+#define FAKE_SLOTS 16
+static void *fake_iomem_slot[FAKE_SLOTS];
+
+static inline u8 *fake_iomem_at(void *priv, unsigned int offset)
+{
+	unsigned long off = (unsigned long)priv + offset;
+
+	return (u8 *)fake_iomem_slot[off / FAKE_PHYS_STRIDE] +
+	       off % FAKE_PHYS_STRIDE;
+}
+
+static inline unsigned long fake_iomem_read(void *priv, unsigned int offset,
+					    int size)
+{
+	unsigned long val = 0;
+
+	memcpy(&val, fake_iomem_at(priv, offset), size);
+	return val;
+}
+
+static inline void fake_iomem_write(void *priv, unsigned int offset, int size,
+				    unsigned long val)
+{
+	memcpy(fake_iomem_at(priv, offset), &val, size);
+}
+
+static inline void fake_iomem_copy_from(void *priv, void *buf,
+					unsigned int offset, int size)
+{
+	memcpy(buf, fake_iomem_at(priv, offset), size);
+}
+
+static inline void fake_iomem_copy_to(void *priv, unsigned int offset,
+				      const void *buf, int size)
+{
+	memcpy(fake_iomem_at(priv, offset), buf, size);
+}
+
+static const struct logic_iomem_ops fake_iomem_ops = {
+	.read = fake_iomem_read,
+	.write = fake_iomem_write,
+	.copy_from = fake_iomem_copy_from,
+	.copy_to = fake_iomem_copy_to,
+};
+
+static inline long fake_iomem_map(unsigned long offset, size_t size,
+				  const struct logic_iomem_ops **ops,
+				  void **priv)
+{
+	*ops = &fake_iomem_ops;
+	*priv = (void *)offset;
+	return 0;
+}
+
+static const struct logic_iomem_region_ops fake_iomem_region_ops = {
+	.map = fake_iomem_map,
+};
+
+static struct resource fake_iomem_res = {
+	.name = "iomem_dma-kunit",
+	.start = FAKE_PHYS_BASE,
+	.end = FAKE_PHYS_BASE + FAKE_SLOTS * FAKE_PHYS_STRIDE - 1,
+	.flags = IORESOURCE_MEM,
+};
+
+static inline void fake_iounmap(void *addr)
+{
+	iounmap((void __iomem *)addr);
+}
+
+static inline void __iomem *fake_iomem_map_buf(struct kunit *test,
+					       phys_addr_t phys, void *buf,
+					       size_t size)
+{
+	static bool registered;
+	void __iomem *io;
+
+	if (!registered) {
+		KUNIT_ASSERT_EQ(test, 0,
+				logic_iomem_add_region(&fake_iomem_res,
+						       &fake_iomem_region_ops));
+		registered = true;
+	}
+	fake_iomem_slot[(phys - FAKE_PHYS_BASE) / FAKE_PHYS_STRIDE] = buf;
+	io = ioremap(phys, size);
+	KUNIT_ASSERT_NOT_NULL(test, (void __force *)io);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, fake_iounmap,
+						  (void __force *)io));
+	return io;
+}
+#else
+/* Elsewhere the RAM buffer stands in for I/O memory as it is. */
+static inline void __iomem *fake_iomem_map_buf(struct kunit *test,
+					       phys_addr_t phys, void *buf,
+					       size_t size)
+{
+	return (void __force __iomem *)buf;
+}
+#endif
+
+/* The CPU view of the byte at @io, for checks that bypass the core. */
+static inline u8 *fake_prov_ram(struct fake_prov *fp, void __iomem *io)
+{
+	return (u8 *)fp->mem + ((u8 __force *)io - (u8 __force *)fp->range.vaddr);
+}
+
+static inline void fake_prov_unregister_action(void *data)
+{
+	struct fake_prov *fp = data;
+
+	/* -ENOENT when the test unregistered it itself. */
+	iomem_dma_provider_unregister(fp->prov);
+}
+
+static inline struct fake_prov *
+fake_prov_create_flags(struct kunit *test, const char *name, size_t size,
+		       struct iomem_dma_node *node, bool register_it)
+{
+	static unsigned int slot;
+	struct iomem_dma_provider_desc desc = { };
+	struct fake_prov *fp;
+
+	fp = kunit_kzalloc(test, sizeof(*fp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fp);
+	fp->test = test;
+	fp->dev = kunit_device_register(test, name);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp->dev);
+	fp->mem = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fp->mem);
+	fp->range.phys = FAKE_PHYS_BASE + FAKE_PHYS_STRIDE * (slot++ % 16);
+	fp->range.size = size;
+	fp->range.vaddr = fake_iomem_map_buf(test, fp->range.phys, fp->mem,
+					     size);
+	if (!register_it)
+		return fp;
+
+	desc.dev = fp->dev;
+	desc.name = name;
+	desc.ranges = &fp->range;
+	desc.nr_ranges = 1;
+	desc.ops = &fake_prov_ops;
+	desc.fabric = node;
+	desc.priv = fp;
+	fp->prov = iomem_dma_provider_register(&desc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp->prov);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test,
+						  fake_prov_unregister_action,
+						  fp));
+	return fp;
+}
+
+static inline struct fake_prov *fake_prov_create(struct kunit *test,
+						 const char *name, size_t size,
+						 struct iomem_dma_node *node)
+{
+	return fake_prov_create_flags(test, name, size, node, true);
+}
+
+/* ---- injectable fabric ---- */
+
+#define FAKE_FABRIC_MAX 16
+
+struct fake_fabric {
+	struct iomem_dma_fabric fabric;
+	struct device *dev[FAKE_FABRIC_MAX];
+	struct iomem_dma_node *node[FAKE_FABRIC_MAX];
+	unsigned int n;
+};
+
+static struct fake_fabric fake_fabric;
+
+static inline struct iomem_dma_node *fake_node_for_device(struct device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < fake_fabric.n; i++)
+		if (fake_fabric.dev[i] == dev)
+			return iomem_dma_node_get(fake_fabric.node[i]);
+	return NULL;
+}
+
+static inline void fake_fabric_exit(void *unused)
+{
+	unsigned int i;
+
+	iomem_dma_fabric_unregister(&fake_fabric.fabric);
+	for (i = 0; i < fake_fabric.n; i++)
+		iomem_dma_node_put(fake_fabric.node[i]);
+	fake_fabric.n = 0;
+}
+
+/* Register the fake backend for the duration of @test. */
+static inline void fake_fabric_init(struct kunit *test)
+{
+	fake_fabric.n = 0;
+	fake_fabric.fabric.name = "kunit";
+	fake_fabric.fabric.node_for_device = fake_node_for_device;
+	KUNIT_ASSERT_EQ(test, 0,
+			iomem_dma_fabric_register(&fake_fabric.fabric));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, fake_fabric_exit,
+						  NULL));
+}
+
+/* Place @dev at @node in the fake fabric (before registering it). */
+static inline void fake_fabric_place(struct kunit *test, struct device *dev,
+				     struct iomem_dma_node *node)
+{
+	KUNIT_ASSERT_LT(test, fake_fabric.n, FAKE_FABRIC_MAX);
+	fake_fabric.dev[fake_fabric.n] = dev;
+	fake_fabric.node[fake_fabric.n] = iomem_dma_node_get(node);
+	fake_fabric.n++;
+}
+
+static inline void node_put_action(void *node)
+{
+	iomem_dma_node_put(node);
+}
+
+/* A node that lives until the end of @test. */
+static inline struct iomem_dma_node *fake_node(struct kunit *test,
+					       struct iomem_dma_node *parent,
+					       const char *name,
+					       unsigned long flags)
+{
+	struct iomem_dma_node *node;
+
+	node = iomem_dma_node_create(parent, name, flags);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, node);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, node_put_action, node));
+	return node;
+}
+
+/* ---- clients ---- */
+
+/**
+ * struct fake_client - a client device that records revokes
+ * @dev: the device.
+ * @revokes: revoke callbacks received.
+ * @free_on_revoke: table to free from the revoke callback, or %NULL.
+ * @ignore_revoke: only count revokes, free nothing.
+ */
+struct fake_client {
+	struct device *dev;
+	atomic_t revokes;
+	struct sg_table *free_on_revoke;
+	bool ignore_revoke;
+};
+
+/*
+ * Free whatever @dev still holds of @prov and is not mapped, so that a test
+ * that failed half-way still lets its provider unregister.
+ */
+static inline void fake_client_sweep(struct device *dev,
+				     struct iomem_dma_provider *prov)
+{
+	struct iomem_dma_chunk *chunk;
+	struct scatterlist sg;
+	unsigned long id;
+
+	xa_for_each(&iomem_dma_chunks, id, chunk) {
+		if (chunk->client->dev != dev || chunk->prov != prov)
+			continue;
+		sg_init_table(&sg, 1);
+		iomem_dma_sg_set_chunk(&sg, chunk, chunk->size);
+		iomem_dma_free_sg(dev, &sg);
+	}
+}
+
+static inline void fake_client_revoke(struct device *dev,
+				      struct iomem_dma_provider *prov,
+				      void *priv)
+{
+	struct fake_client *fc = priv;
+
+	if (fc) {
+		atomic_inc(&fc->revokes);
+		if (fc->ignore_revoke)
+			return;
+		if (fc->free_on_revoke) {
+			iomem_dma_unmap_sgtable(dev, fc->free_on_revoke,
+						DMA_BIDIRECTIONAL, 0);
+			iomem_dma_free_sgt(dev, fc->free_on_revoke);
+			fc->free_on_revoke = NULL;
+		}
+	}
+	fake_client_sweep(dev, prov);
+}
+
+static const struct iomem_dma_client_ops fake_client_ops = {
+	.revoke = fake_client_revoke,
+};
+
+/* A registered client device, placed at @node (may be NULL). */
+static inline struct fake_client *fake_client_create(struct kunit *test,
+						     const char *name,
+						     struct iomem_dma_node *node)
+{
+	struct fake_client *fc;
+
+	fc = kunit_kzalloc(test, sizeof(*fc), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fc);
+	fc->dev = kunit_device_register(test, name);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fc->dev);
+	fc->dev->dma_mask = &fc->dev->coherent_dma_mask;
+	if (IS_ENABLED(CONFIG_HAS_DMA))
+		KUNIT_ASSERT_EQ(test, 0,
+				dma_set_mask_and_coherent(fc->dev,
+							  DMA_BIT_MASK(64)));
+	if (node)
+		fake_fabric_place(test, fc->dev, node);
+	KUNIT_ASSERT_EQ(test, 0,
+			iomem_dma_client_register(fc->dev, &fake_client_ops,
+						  fc));
+	return fc;
+}
+
+/* Count misuse reports instead of warning, for the rest of @test. */
+static inline atomic_t *expect_misuse(struct kunit *test)
+{
+	struct kunit_resource *res;
+	atomic_t *count;
+
+	count = kunit_kzalloc(test, sizeof(*count), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, count);
+	res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_named_resource(test, NULL, NULL, res,
+						 "iomem_dma_misuse", count));
+	return count;
+}
+
+#endif /* _IOMEM_DMA_TEST_H */
