@@ -57,6 +57,7 @@
 
 #include "internal.h"
 
+/* Protects the provider and backend lists and node flags; see DOC: locking. */
 DEFINE_MUTEX(iomem_dma_lock);
 LIST_HEAD(iomem_dma_providers);
 DEFINE_XARRAY_ALLOC1(iomem_dma_chunks);
@@ -689,7 +690,6 @@ int iomem_dma_client_register(struct device *dev,
 	}
 	kref_init(&client->ref);
 	spin_lock_init(&client->lock);
-	INIT_LIST_HEAD(&client->holds);
 	client->dev = dev;
 	client->ops = ops;
 	client->priv = priv;

@@ -75,7 +75,7 @@ struct iomem_dma_provider {
 	struct gen_pool *pool;
 	struct iomem_dma_node *fabric;
 
-	spinlock_t lock;
+	spinlock_t lock; /* see @lock above */
 	bool dead;
 	bool unregistered;
 	bool published;
@@ -91,8 +91,7 @@ struct iomem_dma_provider {
  * @ops: client callbacks.
  * @priv: passed back to @ops.
  * @node: attachment node found at registration, or %NULL; referenced.
- * @lock: protects @holds, @last_refusal and @has_refusal.
- * @holds: &struct iomem_dma_hold entries of this client.
+ * @lock: protects @last_refusal and @has_refusal.
  * @last_refusal: the verdict of the last refused map.
  * @has_refusal: @last_refusal is valid.
  * @name: copy of dev_name() for diagnostics after the device is gone.
@@ -103,8 +102,7 @@ struct iomem_dma_client {
 	const struct iomem_dma_client_ops *ops;
 	void *priv;
 	struct iomem_dma_node *node;
-	spinlock_t lock;
-	struct list_head holds;
+	spinlock_t lock; /* see @lock above */
 	struct iomem_dma_verdict last_refusal;
 	bool has_refusal;
 	char name[IOMEM_DMA_NODE_NAME_LEN];

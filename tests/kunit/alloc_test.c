@@ -19,6 +19,7 @@ static void alloc_size_desc(const size_t *sz, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%zu bytes", *sz);
 }
+
 KUNIT_ARRAY_PARAM(alloc_size, alloc_sizes, alloc_size_desc);
 
 static void alloc_sizes_round_to_granule(struct kunit *test)
@@ -147,7 +148,7 @@ static void alloc_double_free_and_stale_copy(struct kunit *test)
 	/* The freed entry is no longer iomem; its copy is stale. */
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), -EINVAL);
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &copy), -ENOENT);
-	KUNIT_EXPECT_NULL(test, iomem_dma_sg_iomem(&copy));
+	KUNIT_EXPECT_TRUE(test, !iomem_dma_sg_iomem(&copy));
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(NULL, &sg), -EINVAL);
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, NULL), -EINVAL);
 
@@ -292,7 +293,7 @@ static void alloc_from_several_ranges(struct kunit *test)
 		unsigned int r = phys[i] == ranges[0].phys ? 0 : 1;
 
 		KUNIT_EXPECT_EQ(test, phys[i], ranges[r].phys);
-		KUNIT_EXPECT_PTR_EQ(test, cpu[i], ranges[r].vaddr);
+		KUNIT_EXPECT_TRUE(test, cpu[i] == ranges[r].vaddr);
 		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[i]), 0);
 	}
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(prov), 0);
@@ -315,6 +316,7 @@ static struct kunit_suite iomem_dma_alloc_suite = {
 	.name = "iomem_dma_alloc",
 	.test_cases = iomem_dma_alloc_cases,
 };
+
 kunit_test_suite(iomem_dma_alloc_suite);
 
 MODULE_DESCRIPTION("KUnit tests for iomem_dma allocation");

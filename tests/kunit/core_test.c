@@ -275,6 +275,7 @@ static void core_unregister_names_holders(struct kunit *test)
 	struct fake_prov *fp = fake_prov_create(test, "stall", SZ, NULL);
 	struct fake_client *fc = fake_client_create(test, "slowc", NULL);
 	struct late_free *lf;
+	void *old_ms;
 	int before;
 
 	lf = kunit_kzalloc(test, sizeof(*lf), GFP_KERNEL);
@@ -286,8 +287,10 @@ static void core_unregister_names_holders(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &lf->sg,
 						 PAGE_SIZE, 0), 0);
 
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-		restore_stall_ms, (void *)(unsigned long)iomem_dma_stall_report_ms));
+	old_ms = (void *)(unsigned long)iomem_dma_stall_report_ms;
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, restore_stall_ms,
+						  old_ms));
 	iomem_dma_stall_report_ms = 20;
 	before = atomic_read(&iomem_dma_stall_reports);
 
@@ -361,6 +364,7 @@ static struct kunit_suite iomem_dma_core_suite = {
 	.name = "iomem_dma_core",
 	.test_cases = iomem_dma_core_cases,
 };
+
 kunit_test_suite(iomem_dma_core_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the iomem_dma registry");

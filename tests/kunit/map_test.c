@@ -290,6 +290,7 @@ static struct kunit_suite iomem_dma_map_suite = {
 	.name = "iomem_dma_map",
 	.test_cases = iomem_dma_map_cases,
 };
+
 kunit_test_suite(iomem_dma_map_suite);
 
 MODULE_DESCRIPTION("KUnit tests for iomem_dma mapping");

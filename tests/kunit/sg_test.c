@@ -102,7 +102,7 @@ static void sg_helpers_refuse_iomem(struct kunit *test)
 	/* RAM entries pass through, without a report. */
 	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_sg_page(&sg[0]), virt_to_page(ram));
 	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_sg_virt(&sg[0]), ram);
-	KUNIT_EXPECT_NULL(test, iomem_dma_sg_iomem(&sg[0]));
+	KUNIT_EXPECT_TRUE(test, !iomem_dma_sg_iomem(&sg[0]));
 	KUNIT_EXPECT_NULL(test, iomem_dma_sg_provider(&sg[0]));
 	KUNIT_EXPECT_EQ(test, atomic_read(misuse), 2);
 
@@ -135,7 +135,7 @@ static void sg_copy_goes_through_iomem(struct kunit *test)
 
 	/* The bytes landed where the provider's CPU mapping says. */
 	io = iomem_dma_sg_iomem(&sg);
-	KUNIT_ASSERT_NOT_NULL(test, io);
+	KUNIT_ASSERT_TRUE(test, io != NULL);
 	off = (size_t)((u8 __force *)io - (u8 __force *)fp->range.vaddr);
 	KUNIT_ASSERT_LT(test, off, (size_t)POOL);
 	KUNIT_EXPECT_MEMEQ(test, fake_prov_ram(fp, io) + 16, src, 100);
@@ -164,6 +164,7 @@ static struct kunit_suite iomem_dma_sg_suite = {
 	.name = "iomem_dma_sg",
 	.test_cases = iomem_dma_sg_cases,
 };
+
 kunit_test_suite(iomem_dma_sg_suite);
 
 MODULE_DESCRIPTION("KUnit tests for iomem_dma flagged scatterlists");

@@ -24,8 +24,10 @@
 
 #define POOL (16 * 1024)
 
-enum { N_HOST, N_RP0, N_RP1, N_SW, N_DP0, N_DP1, N_ISLAND, N_LEAF,
-       N_NONE, N_MAX = N_NONE };
+enum {
+	N_HOST, N_RP0, N_RP1, N_SW, N_DP0, N_DP1, N_ISLAND, N_LEAF,
+	N_NONE, N_MAX = N_NONE
+};
 
 static const char *const node_names[N_MAX] = {
 	"host", "rp0", "rp1", "sw", "dp0", "dp1", "island", "leaf",
@@ -83,6 +85,7 @@ static void topo_case_desc(const struct topo_case *c, char *desc)
 {
 	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(topo, topo_cases, topo_case_desc);
 
 static void build_fabric(struct kunit *test, const struct topo_case *c,
@@ -179,8 +182,8 @@ static void topology_bad_input(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(iomem_dma_node_create(NULL, "", 0)),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(iomem_dma_node_create(NULL, "n",
-							   BIT(9))),
+	KUNIT_EXPECT_EQ(test,
+			PTR_ERR(iomem_dma_node_create(NULL, "n", BIT(9))),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, iomem_dma_fabric_register(NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, iomem_dma_fabric_register(&incomplete), -EINVAL);
@@ -226,6 +229,7 @@ static struct kunit_suite iomem_dma_topology_suite = {
 	.name = "iomem_dma_topology",
 	.test_cases = iomem_dma_topology_cases,
 };
+
 kunit_test_suite(iomem_dma_topology_suite);
 
 MODULE_DESCRIPTION("KUnit tests for iomem_dma topology verdicts");
