@@ -151,12 +151,37 @@ static void sg_copy_goes_through_iomem(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_sg_copy_to(&sg, 0, src, 4), -EINVAL);
 }
 
+/*
+ * What unsuspecting code gets: sg_page() is NULL, so sg_virt() and
+ * kmap_local_page() compute page_address(NULL) plus the entry's offset.
+ * Prove on this architecture that the result is not an address of RAM in
+ * the kernel's linear map, so a stray access faults instead of silently
+ * hitting memory.
+ */
+static void sg_virt_of_iomem_is_not_ram(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create(test, "virt", POOL, NULL);
+	struct fake_client *fc = fake_client_create(test, "virtc", NULL);
+	struct scatterlist sg;
+	void *va;
+
+	sg_init_table(&sg, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+						 PAGE_SIZE, 0), 0);
+	va = sg_virt(&sg);
+	kunit_info(test, "sg_virt() of an iomem entry: %px\n", va);
+	KUNIT_EXPECT_FALSE(test, virt_addr_valid(va));
+	KUNIT_EXPECT_FALSE(test, virt_addr_valid(va + sg.length - 1));
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), 0);
+}
+
 static struct kunit_case iomem_dma_sg_cases[] = {
 	KUNIT_CASE(sg_predicate),
 	KUNIT_CASE(sg_last_entry_keeps_end_mark),
 	KUNIT_CASE(sg_page_is_null),
 	KUNIT_CASE(sg_helpers_refuse_iomem),
 	KUNIT_CASE(sg_copy_goes_through_iomem),
+	KUNIT_CASE(sg_virt_of_iomem_is_not_ram),
 	{}
 };
 
