@@ -47,6 +47,7 @@
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/genalloc.h>
+#include <linux/idr.h>
 #include <linux/iomem_dma_provider.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
@@ -60,6 +61,8 @@
 /* Protects the provider and backend lists and node flags; see DOC: locking. */
 DEFINE_MUTEX(iomem_dma_lock);
 LIST_HEAD(iomem_dma_providers);
+LIST_HEAD(iomem_dma_clients);
+static DEFINE_IDA(iomem_dma_provider_ida);
 DEFINE_XARRAY_ALLOC1(iomem_dma_chunks);
 
 static atomic64_t iomem_dma_gen = ATOMIC64_INIT(1);
@@ -93,6 +96,10 @@ static const char *const iomem_dma_reason_names[IOMEM_DMA_REASON_MAX] = {
 	[IOMEM_DMA_REASON_PROVIDER_NOT_ON_FABRIC] = "provider not on any fabric",
 	[IOMEM_DMA_REASON_PROVIDER_GONE] = "provider is being removed",
 	[IOMEM_DMA_REASON_ACS_VIA_HOST] = "ACS redirect through an allowed host bridge",
+	[IOMEM_DMA_REASON_RULE_DENY] = "denied by rule",
+	[IOMEM_DMA_REASON_RULE_ALLOW] = "allowed by rule, through the host",
+	[IOMEM_DMA_REASON_RULE_FORCED] = "forced by rule over a hardware no",
+	[IOMEM_DMA_REASON_NEEDS_FORCE] = "allow rule lacks force for a hardware no",
 };
 
 /**
@@ -136,6 +143,8 @@ void iomem_dma_provider_release(struct kref *ref)
 	struct iomem_dma_provider *prov =
 		container_of(ref, struct iomem_dma_provider, ref);
 
+	if (prov->id)
+		ida_free(&iomem_dma_provider_ida, prov->id);
 	iomem_dma_node_put(prov->fabric);
 	put_device(prov->dev);
 	kfree(prov->bases);
@@ -243,6 +252,11 @@ iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc)
 	if (desc->fabric)
 		prov->fabric = iomem_dma_node_get(desc->fabric);
 
+	ret = ida_alloc_min(&iomem_dma_provider_ida, 1, GFP_KERNEL);
+	if (ret < 0)
+		goto put_prov;
+	prov->id = ret;
+
 	ret = iomem_dma_pool_create(prov);
 	if (ret)
 		goto put_prov;
@@ -256,6 +270,11 @@ iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc)
 	list_add_tail(&prov->list, &iomem_dma_providers);
 	iomem_dma_generation_bump();
 	mutex_unlock(&iomem_dma_lock);
+
+	ret = iomem_dma_sysfs_add_provider(prov);
+	if (ret)
+		dev_warn(prov->dev, "iomem_dma: no sysfs entry for %s (%d)\n",
+			 prov->name, ret);
 	return prov;
 
 destroy_pool:
@@ -349,6 +368,12 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 		return -ENOENT;
 	}
 	list_del_init(&prov->list);
+	mutex_unlock(&iomem_dma_lock);
+
+	/* sysfs readers drain before the class device goes. */
+	iomem_dma_sysfs_remove_provider(prov);
+
+	mutex_lock(&iomem_dma_lock);
 	spin_lock(&prov->lock);
 	prov->dead = true;
 	prov->published = false;
@@ -530,12 +555,14 @@ EXPORT_SYMBOL_GPL(iomem_dma_provider_dev);
 int iomem_dma_check(struct iomem_dma_provider *prov, struct device *client,
 		    struct iomem_dma_verdict *verdict)
 {
+	char cname[IOMEM_DMA_NODE_NAME_LEN];
 	struct iomem_dma_node *node;
 
 	if (!prov || !client || !verdict)
 		return -EINVAL;
 	node = iomem_dma_node_for_device(client);
-	iomem_dma_verdict_compute(prov, client, node, verdict);
+	iomem_dma_stable_name(client, cname, sizeof(cname));
+	iomem_dma_verdict_compute(prov, client, node, cname, verdict);
 	iomem_dma_node_put(node);
 	return verdict->path == IOMEM_DMA_PATH_DENIED ? -EREMOTEIO : 0;
 }
@@ -562,6 +589,7 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 	struct iomem_dma_node **nodes;
 	struct iomem_dma_verdict v;
 	long best_dist = LONG_MAX;
+	char *names;
 	unsigned int i;
 
 	if (!clients || !num_clients)
@@ -571,10 +599,18 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 			return ERR_PTR(-EINVAL);
 
 	nodes = kcalloc(num_clients, sizeof(*nodes), GFP_KERNEL);
-	if (!nodes)
+	names = kcalloc(num_clients, IOMEM_DMA_NODE_NAME_LEN, GFP_KERNEL);
+	if (!nodes || !names) {
+		kfree(nodes);
+		kfree(names);
 		return ERR_PTR(-ENOMEM);
-	for (i = 0; i < num_clients; i++)
+	}
+	for (i = 0; i < num_clients; i++) {
 		nodes[i] = iomem_dma_node_for_device(clients[i]);
+		iomem_dma_stable_name(clients[i],
+				      names + i * IOMEM_DMA_NODE_NAME_LEN,
+				      IOMEM_DMA_NODE_NAME_LEN);
+	}
 
 	mutex_lock(&iomem_dma_lock);
 	list_for_each_entry(prov, &iomem_dma_providers, list) {
@@ -584,6 +620,7 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 			continue;
 		for (i = 0; i < num_clients; i++) {
 			iomem_dma_verdict_compute(prov, clients[i], nodes[i],
+						  names + i * IOMEM_DMA_NODE_NAME_LEN,
 						  &v);
 			if (v.path == IOMEM_DMA_PATH_DENIED)
 				break;
@@ -604,6 +641,7 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 	for (i = 0; i < num_clients; i++)
 		iomem_dma_node_put(nodes[i]);
 	kfree(nodes);
+	kfree(names);
 	return best ? best : ERR_PTR(-ENODEV);
 }
 EXPORT_SYMBOL_GPL(iomem_dma_find);
@@ -614,7 +652,12 @@ static void iomem_dma_client_release(struct kref *ref)
 {
 	struct iomem_dma_client *client =
 		container_of(ref, struct iomem_dma_client, ref);
+	struct iomem_dma_cached_verdict *cv;
+	unsigned long idx;
 
+	xa_for_each(&client->verdicts, idx, cv)
+		kfree_rcu(cv, rcu);
+	xa_destroy(&client->verdicts);
 	iomem_dma_node_put(client->node);
 	kfree(client);
 }
@@ -633,8 +676,13 @@ static void client_devres_release(struct device *dev, void *res)
 	client = *slot;
 	*slot = NULL;
 	spin_unlock(&iomem_dma_client_lock);
-	if (client)
-		iomem_dma_client_put(client);
+	if (!client)
+		return;
+	mutex_lock(&iomem_dma_lock);
+	list_del_init(&client->list);
+	iomem_dma_generation_bump();
+	mutex_unlock(&iomem_dma_lock);
+	iomem_dma_client_put(client);
 }
 
 /* Return the referenced client state of @dev, or NULL. */
@@ -693,10 +741,16 @@ int iomem_dma_client_register(struct device *dev,
 	client->dev = dev;
 	client->ops = ops;
 	client->priv = priv;
+	INIT_LIST_HEAD(&client->list);
+	xa_init(&client->verdicts);
 	client->node = iomem_dma_node_for_device(dev);
-	strscpy(client->name, dev_name(dev), sizeof(client->name));
+	iomem_dma_stable_name(dev, client->name, sizeof(client->name));
 	*slot = client;
 	devres_add(dev, slot);
+	mutex_lock(&iomem_dma_lock);
+	list_add_tail(&client->list, &iomem_dma_clients);
+	iomem_dma_generation_bump();
+	mutex_unlock(&iomem_dma_lock);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_client_register);
@@ -772,7 +826,13 @@ EXPORT_SYMBOL_GPL(iomem_dma_last_refusal);
 
 static int __init iomem_dma_init(void)
 {
+	int ret;
+
 	iomem_dma_debugfs_init();
+	ret = iomem_dma_sysfs_init();
+	if (ret)
+		pr_err("sysfs interface unavailable (%d)\n", ret);
+	iomem_dma_policy_init();
 	return 0;
 }
 subsys_initcall(iomem_dma_init);

@@ -51,6 +51,8 @@ struct iomem_dma_node {
  * @pool: allocator; its address space starts at 1 << @granule_order so that
  *	0 is never a valid allocation.
  * @fabric: attachment node or %NULL, referenced.
+ * @id: small unique number, index of cached verdicts.
+ * @cdev: the device in class iomem_dma, or %NULL.
  * @lock: protects @dead, @published, @nr_chunks and @holders.
  * @dead: unregister has started: no new allocations.
  * @unregistered: unregister has finished.
@@ -74,6 +76,8 @@ struct iomem_dma_provider {
 	u64 size;
 	struct gen_pool *pool;
 	struct iomem_dma_node *fabric;
+	unsigned int id;
+	struct device *cdev;
 
 	spinlock_t lock; /* see @lock above */
 	bool dead;
@@ -94,7 +98,10 @@ struct iomem_dma_provider {
  * @lock: protects @last_refusal and @has_refusal.
  * @last_refusal: the verdict of the last refused map.
  * @has_refusal: @last_refusal is valid.
- * @name: copy of dev_name() for diagnostics after the device is gone.
+ * @name: stable name (devicetree path or dev_name()), also for
+ *	diagnostics after the device is gone.
+ * @list: entry in iomem_dma_clients, under iomem_dma_lock.
+ * @verdicts: cached &struct iomem_dma_cached_verdict by provider id.
  */
 struct iomem_dma_client {
 	struct kref ref;
@@ -106,6 +113,18 @@ struct iomem_dma_client {
 	struct iomem_dma_verdict last_refusal;
 	bool has_refusal;
 	char name[IOMEM_DMA_NODE_NAME_LEN];
+	struct list_head list;
+	struct xarray verdicts;
+};
+
+/**
+ * struct iomem_dma_cached_verdict - a verdict valid for one generation
+ * @v: the verdict; @v.generation says when it was computed.
+ * @rcu: deferred free.
+ */
+struct iomem_dma_cached_verdict {
+	struct iomem_dma_verdict v;
+	struct rcu_head rcu;
 };
 
 /**
@@ -161,6 +180,7 @@ struct iomem_dma_chunk {
 
 extern struct mutex iomem_dma_lock;
 extern struct list_head iomem_dma_providers;
+extern struct list_head iomem_dma_clients;
 extern struct xarray iomem_dma_chunks;
 extern struct dentry *iomem_dma_debugfs_root;
 
@@ -175,10 +195,43 @@ extern atomic_t iomem_dma_stall_reports;
 
 /* topology.c */
 struct iomem_dma_node *iomem_dma_node_for_device(struct device *dev);
+void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
+			  struct device *client, struct iomem_dma_node *cnode,
+			  struct iomem_dma_verdict *v,
+			  const struct iomem_dma_node **common_out);
+
+/* policy.c */
+#define IOMEM_DMA_RULE_MAX_LEN	256
+#define IOMEM_DMA_MAX_RULES	1024
+void iomem_dma_stable_name(struct device *dev, char *buf, size_t len);
 void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 			       struct device *client,
 			       struct iomem_dma_node *cnode,
+			       const char *cname,
 			       struct iomem_dma_verdict *v);
+void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
+			      struct iomem_dma_client *client,
+			      struct iomem_dma_verdict *v);
+int iomem_dma_policy_add(const char *buf, size_t len, unsigned int *id);
+int iomem_dma_policy_remove(const char *buf, size_t len);
+int iomem_dma_policy_show(char *buf, size_t size);
+void iomem_dma_policy_clear(void);
+unsigned int iomem_dma_policy_count(void);
+void iomem_dma_policy_init(void);
+int iomem_dma_policy_revoke_denied(void);
+extern atomic_t iomem_dma_denial_logs;
+
+/* sysfs.c */
+int iomem_dma_sysfs_init(void);
+int iomem_dma_sysfs_add_provider(struct iomem_dma_provider *prov);
+void iomem_dma_sysfs_remove_provider(struct iomem_dma_provider *prov);
+bool iomem_dma_policy_may_write(const struct file *file);
+int iomem_dma_verdict_format(const char *client,
+			     const struct iomem_dma_verdict *v,
+			     char *buf, size_t size);
+ssize_t iomem_dma_sysfs_add(struct file *filp, const char *buf, size_t count);
+ssize_t iomem_dma_sysfs_remove(struct file *filp, const char *buf,
+			       size_t count);
 
 /* alloc.c */
 int iomem_dma_pool_create(struct iomem_dma_provider *prov);

@@ -83,7 +83,7 @@ static int map_iomem_entry(struct device *dev, struct iomem_dma_client *client,
 
 	/* Consecutive entries usually share a provider: reuse the verdict. */
 	if (prov != *last || v->generation != iomem_dma_generation()) {
-		iomem_dma_verdict_compute(prov, dev, client->node, v);
+		iomem_dma_client_verdict(prov, client, v);
 		*last = prov;
 	}
 
@@ -113,6 +113,10 @@ static int map_iomem_entry(struct device *dev, struct iomem_dma_client *client,
 	client->last_refusal = *v;
 	client->has_refusal = true;
 	spin_unlock(&client->lock);
+	atomic_inc(&iomem_dma_denial_logs);
+	dev_info_ratelimited(dev, "iomem_dma: peer DMA from %s denied: %s%s%s (rule %u)\n",
+			     prov->name, iomem_dma_reason_str(v->reason),
+			     v->node[0] ? " at " : "", v->node, v->rule);
 	ret = -EREMOTEIO;
 unpin:
 	chunk_unpin(chunk);

@@ -244,18 +244,19 @@ root_of(const struct iomem_dma_node *node)
 
 /*
  * The hardware verdict for @prov and @client, whose attachment node is
- * @cnode (may be NULL). Pure computation on referenced nodes: no locks,
- * no sleeping.
+ * @cnode (may be NULL); *@common_out gets the nearest common node or NULL.
+ * Pure computation on referenced nodes: no locks, no sleeping.
  */
-void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
-			       struct device *client,
-			       struct iomem_dma_node *cnode,
-			       struct iomem_dma_verdict *v)
+void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
+			  struct device *client, struct iomem_dma_node *cnode,
+			  struct iomem_dma_verdict *v,
+			  const struct iomem_dma_node **common_out)
 {
 	const struct iomem_dma_node *p, *c, *common, *acs;
 	int hops = 0;
 
-	v->generation = iomem_dma_generation();
+	*common_out = NULL;
+	v->rule = 0;
 	if (READ_ONCE(prov->dead)) {
 		verdict_set(v, IOMEM_DMA_PATH_DENIED,
 			    IOMEM_DMA_REASON_PROVIDER_GONE, -1, NULL);
@@ -294,6 +295,7 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 		hops += 2;
 	}
 	common = p;
+	*common_out = common;
 	if (!common) {
 		verdict_set(v, IOMEM_DMA_PATH_DENIED,
 			    IOMEM_DMA_REASON_NO_COMMON_NODE, -1, NULL);

@@ -50,6 +50,13 @@ enum iomem_dma_path {
  * @IOMEM_DMA_REASON_PROVIDER_GONE: the provider is being unregistered.
  * @IOMEM_DMA_REASON_ACS_VIA_HOST: a port on the path redirects peer
  *	requests upstream and the host bridge routes them.
+ * @IOMEM_DMA_REASON_RULE_DENY: an administrator rule denies the pair.
+ * @IOMEM_DMA_REASON_RULE_ALLOW: an administrator rule allows a pair the
+ *	fabric does not route by itself; traffic goes through the host.
+ * @IOMEM_DMA_REASON_RULE_FORCED: a rule with "force" overrides a hardware
+ *	"no" (ACS redirect, a bus that does not route); the kernel is tainted.
+ * @IOMEM_DMA_REASON_NEEDS_FORCE: an allow rule matches, but the hardware
+ *	says no and the rule lacks "force".
  * @IOMEM_DMA_REASON_MAX: number of reasons.
  */
 enum iomem_dma_reason {
@@ -64,6 +71,10 @@ enum iomem_dma_reason {
 	IOMEM_DMA_REASON_PROVIDER_NOT_ON_FABRIC,
 	IOMEM_DMA_REASON_PROVIDER_GONE,
 	IOMEM_DMA_REASON_ACS_VIA_HOST,
+	IOMEM_DMA_REASON_RULE_DENY,
+	IOMEM_DMA_REASON_RULE_ALLOW,
+	IOMEM_DMA_REASON_RULE_FORCED,
+	IOMEM_DMA_REASON_NEEDS_FORCE,
 	IOMEM_DMA_REASON_MAX
 };
 
@@ -76,12 +87,14 @@ enum iomem_dma_reason {
  * @distance: hops between the two devices through the deciding node, or -1
  *	when they share no node.
  * @node: name of the fabric node that decided (empty if none).
+ * @rule: id of the administrator rule that decided, 0 if none did.
  * @generation: topology and policy generation the verdict was computed in.
  */
 struct iomem_dma_verdict {
 	enum iomem_dma_path path;
 	enum iomem_dma_reason reason;
 	int distance;
+	unsigned int rule;
 	char node[IOMEM_DMA_NODE_NAME_LEN];
 	u64 generation;
 };

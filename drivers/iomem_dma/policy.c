@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iomem_dma policy: administrator rules on top of the hardware verdict,
+ * cached verdicts, revoke of pairs that turn to deny.
+ *
+ * Rule syntax, one rule per write or per ';'-separated item of the
+ * iomem_dma.policy= boot parameter:
+ *
+ *	allow|deny provider=NAME [client=NAME] [force]
+ *	allow|deny client=NAME [force]
+ *	allow|deny node=NAME [force]
+ *
+ * NAME is a provider name, a device's stable name (PCI dddd:bb:dd.f,
+ * devicetree full path, otherwise dev_name()) or a fabric node name.
+ * "force" is only valid with allow.
+ *
+ * Precedence: a matching deny rule wins over everything. Otherwise the
+ * hardware verdict stands if it allows the pair. Otherwise a matching
+ * allow rule allows the pair through the host bridge or IOMMU, except
+ * that overriding a hardware "no" (ACS redirect, a bus that does not
+ * route peer traffic) needs "force", which taints the kernel. With no
+ * rule and no hardware route the pair is denied.
+ *
+ * Rules live on an RCU list: verdicts read them without locks, writers
+ * hold iomem_dma_lock. Every change bumps the generation, which makes
+ * every cached verdict stale at once.
+ */
+
+#define pr_fmt(fmt) "iomem_dma: " fmt
+
+#include <linux/ctype.h>
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/of.h>
+#include <linux/panic.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+enum rule_target { RULE_PAIR, RULE_PROVIDER, RULE_CLIENT, RULE_NODE };
+
+/**
+ * struct iomem_dma_rule - one administrator rule
+ * @list: entry in iomem_dma_rules (RCU; written under iomem_dma_lock).
+ * @id: number shown to and used by the administrator, never reused.
+ * @allow: allow (true) or deny.
+ * @force: allow even over a hardware "no".
+ * @target: what the names match.
+ * @a: provider or node name, or client name for %RULE_CLIENT.
+ * @b: client name for %RULE_PAIR.
+ * @logged: a forced override was logged (once per rule).
+ * @rcu: deferred free.
+ */
+struct iomem_dma_rule {
+	struct list_head list;
+	unsigned int id;
+	bool allow;
+	bool force;
+	enum rule_target target;
+	char a[IOMEM_DMA_NODE_NAME_LEN];
+	char b[IOMEM_DMA_NODE_NAME_LEN];
+	atomic_t logged;
+	struct rcu_head rcu;
+};
+
+static LIST_HEAD(iomem_dma_rules);
+static unsigned int iomem_dma_nr_rules;
+static unsigned int iomem_dma_next_rule_id = 1;
+atomic_t iomem_dma_denial_logs = ATOMIC_INIT(0);
+
+static char *iomem_dma_boot_policy;
+module_param_named(policy, iomem_dma_boot_policy, charp, 0400);
+MODULE_PARM_DESC(policy,
+		 "Rules applied at boot, separated by ';', e.g. \"allow node=pci0000:00;deny client=0000:00:03.0\"");
+
+/**
+ * iomem_dma_stable_name() - the name rules use for a device
+ * @dev: the device.
+ * @buf: output.
+ * @len: size of @buf.
+ *
+ * The devicetree full path when the device has a node, otherwise
+ * dev_name() (for PCI that is domain:bus:dev.fn).
+ */
+void iomem_dma_stable_name(struct device *dev, char *buf, size_t len)
+{
+	if (dev_of_node(dev))
+		snprintf(buf, len, "%pOF", dev_of_node(dev));
+	else
+		strscpy(buf, dev_name(dev), len);
+}
+
+static bool name_char_ok(char c)
+{
+	return isalnum(c) || strchr("_.:/@,+-#", c);
+}
+
+/* Parse "key=NAME" at *p; advances *p past it. */
+static int parse_kv(const char **p, const char *end, const char *key,
+		    char *out)
+{
+	size_t klen = strlen(key), n = 0;
+	const char *s = *p;
+
+	if (end - s <= klen || strncmp(s, key, klen) || s[klen] != '=')
+		return -EINVAL;
+	s += klen + 1;
+	while (s < end && *s != ' ') {
+		if (!name_char_ok(*s) || n >= IOMEM_DMA_NODE_NAME_LEN - 1)
+			return -EINVAL;
+		out[n++] = *s++;
+	}
+	if (!n)
+		return -EINVAL;
+	out[n] = '\0';
+	*p = s;
+	return 0;
+}
+
+static bool word_at(const char *s, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	return end - s >= n && !strncmp(s, word, n) &&
+	       (end - s == n || s[n] == ' ');
+}
+
+/*
+ * Strict parser: single spaces between words, one optional trailing
+ * newline, nothing else.
+ */
+static int rule_parse(const char *buf, size_t len, struct iomem_dma_rule *r)
+{
+	const char *p = buf, *end = buf + len;
+
+	if (!len || len > IOMEM_DMA_RULE_MAX_LEN)
+		return -EINVAL;
+	if (end[-1] == '\n')
+		end--;
+	if (memchr(buf, '\0', end - buf))
+		return -EINVAL;
+
+	memset(r, 0, sizeof(*r));
+	if (word_at(p, end, "allow")) {
+		r->allow = true;
+		p += 5;
+	} else if (word_at(p, end, "deny")) {
+		p += 4;
+	} else {
+		return -EINVAL;
+	}
+	if (p == end || *p++ != ' ')
+		return -EINVAL;
+
+	if (!parse_kv(&p, end, "provider", r->a)) {
+		r->target = RULE_PROVIDER;
+		if (p < end && p + 1 < end && !strncmp(p + 1, "client=", 7)) {
+			p++;
+			if (parse_kv(&p, end, "client", r->b))
+				return -EINVAL;
+			r->target = RULE_PAIR;
+		}
+	} else if (!parse_kv(&p, end, "client", r->a)) {
+		r->target = RULE_CLIENT;
+	} else if (!parse_kv(&p, end, "node", r->a)) {
+		r->target = RULE_NODE;
+	} else {
+		return -EINVAL;
+	}
+
+	if (p < end) {
+		if (*p++ != ' ' || !word_at(p, end, "force") || !r->allow)
+			return -EINVAL;
+		r->force = true;
+		p += 5;
+	}
+	return p == end ? 0 : -EINVAL;
+}
+
+static bool rule_same(const struct iomem_dma_rule *x,
+		      const struct iomem_dma_rule *y)
+{
+	return x->allow == y->allow && x->force == y->force &&
+	       x->target == y->target && !strcmp(x->a, y->a) &&
+	       !strcmp(x->b, y->b);
+}
+
+/**
+ * iomem_dma_policy_add() - parse and add one rule
+ * @buf: the rule text, not necessarily NUL-terminated.
+ * @len: its length.
+ * @id: the new rule's id on success (may be %NULL).
+ *
+ * Return: 0; -EINVAL if the text is not exactly one valid rule or the
+ * same rule exists; -ENOSPC if the table is full; -ENOMEM.
+ */
+int iomem_dma_policy_add(const char *buf, size_t len, unsigned int *id)
+{
+	struct iomem_dma_rule *r, *pos;
+	int ret;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	ret = rule_parse(buf, len, r);
+	if (ret)
+		goto free;
+
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(pos, &iomem_dma_rules, list) {
+		if (rule_same(pos, r)) {
+			ret = -EINVAL;
+			goto unlock;
+		}
+	}
+	if (iomem_dma_nr_rules >= IOMEM_DMA_MAX_RULES) {
+		ret = -ENOSPC;
+		goto unlock;
+	}
+	r->id = iomem_dma_next_rule_id++;
+	list_add_tail_rcu(&r->list, &iomem_dma_rules);
+	iomem_dma_nr_rules++;
+	iomem_dma_generation_bump();
+	if (id)
+		*id = r->id;
+	mutex_unlock(&iomem_dma_lock);
+	return 0;
+
+unlock:
+	mutex_unlock(&iomem_dma_lock);
+free:
+	kfree(r);
+	return ret;
+}
+
+/**
+ * iomem_dma_policy_remove() - remove a rule by id
+ * @buf: decimal id, optionally followed by a newline.
+ * @len: length of @buf.
+ *
+ * Return: 0; -EINVAL for malformed text or an id that does not exist.
+ */
+int iomem_dma_policy_remove(const char *buf, size_t len)
+{
+	struct iomem_dma_rule *pos;
+	char tmp[16];
+	unsigned int id;
+	int ret = -EINVAL;
+
+	if (!len || len >= sizeof(tmp))
+		return -EINVAL;
+	memcpy(tmp, buf, len);
+	tmp[len] = '\0';
+	if (strlen(tmp) != len || !isdigit(tmp[0]) || kstrtouint(tmp, 10, &id))
+		return -EINVAL;
+
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(pos, &iomem_dma_rules, list) {
+		if (pos->id == id) {
+			list_del_rcu(&pos->list);
+			iomem_dma_nr_rules--;
+			iomem_dma_generation_bump();
+			kfree_rcu(pos, rcu);
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&iomem_dma_lock);
+	return ret;
+}
+
+/* Remove every rule; for tests and teardown. */
+void iomem_dma_policy_clear(void)
+{
+	struct iomem_dma_rule *pos, *tmp;
+
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry_safe(pos, tmp, &iomem_dma_rules, list) {
+		list_del_rcu(&pos->list);
+		kfree_rcu(pos, rcu);
+	}
+	iomem_dma_nr_rules = 0;
+	iomem_dma_generation_bump();
+	mutex_unlock(&iomem_dma_lock);
+}
+
+unsigned int iomem_dma_policy_count(void)
+{
+	return READ_ONCE(iomem_dma_nr_rules);
+}
+
+static int rule_format(const struct iomem_dma_rule *r, char *buf, size_t size)
+{
+	static const char *const keys[] = {
+		[RULE_PAIR] = "provider", [RULE_PROVIDER] = "provider",
+		[RULE_CLIENT] = "client", [RULE_NODE] = "node",
+	};
+
+	return scnprintf(buf, size, "%u %s %s=%s%s%s%s\n", r->id,
+			 r->allow ? "allow" : "deny", keys[r->target], r->a,
+			 r->target == RULE_PAIR ? " client=" : "",
+			 r->target == RULE_PAIR ? r->b : "",
+			 r->force ? " force" : "");
+}
+
+/**
+ * iomem_dma_policy_show() - list the rules, one per line with its id
+ * @buf: output buffer.
+ * @size: its size; output is cut at a line boundary when full.
+ *
+ * Return: bytes written.
+ */
+int iomem_dma_policy_show(char *buf, size_t size)
+{
+	struct iomem_dma_rule *r;
+	char line[2 * IOMEM_DMA_NODE_NAME_LEN + 48];
+	int n = 0, l;
+
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(r, &iomem_dma_rules, list) {
+		l = rule_format(r, line, sizeof(line));
+		if (n + l >= size)
+			break;
+		memcpy(buf + n, line, l);
+		n += l;
+	}
+	mutex_unlock(&iomem_dma_lock);
+	if (size)
+		buf[n] = '\0';
+	return n;
+}
+
+static bool name_matches_provider(const char *name,
+				  struct iomem_dma_provider *prov)
+{
+	char sname[IOMEM_DMA_NODE_NAME_LEN];
+
+	if (!strcmp(name, prov->name))
+		return true;
+	iomem_dma_stable_name(prov->dev, sname, sizeof(sname));
+	return !strcmp(name, sname);
+}
+
+static bool node_on_path(const char *name, const struct iomem_dma_node *from,
+			 const struct iomem_dma_node *common)
+{
+	for (; from; from = from->parent) {
+		if (!strcmp(from->name, name))
+			return true;
+		if (from == common)
+			break;
+	}
+	return false;
+}
+
+static bool rule_matches(const struct iomem_dma_rule *r,
+			 struct iomem_dma_provider *prov, const char *cname,
+			 const struct iomem_dma_node *cnode,
+			 const struct iomem_dma_node *common)
+{
+	switch (r->target) {
+	case RULE_PAIR:
+		return !strcmp(r->b, cname) && name_matches_provider(r->a, prov);
+	case RULE_PROVIDER:
+		return name_matches_provider(r->a, prov);
+	case RULE_CLIENT:
+		return !strcmp(r->a, cname);
+	case RULE_NODE:
+		return node_on_path(r->a, prov->fabric, common) ||
+		       node_on_path(r->a, cnode, common);
+	}
+	return false;
+}
+
+/*
+ * The verdict for @prov and the device @client (stable name @cname, node
+ * @cnode): hardware first, then the rules. Lockless; does not sleep.
+ */
+void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
+			       struct device *client,
+			       struct iomem_dma_node *cnode,
+			       const char *cname,
+			       struct iomem_dma_verdict *v)
+{
+	const struct iomem_dma_rule *r, *allow = NULL, *deny = NULL;
+	const struct iomem_dma_node *common;
+
+	v->generation = iomem_dma_generation();
+	iomem_dma_hw_verdict(prov, client, cnode, v, &common);
+	if (v->reason == IOMEM_DMA_REASON_PROVIDER_GONE ||
+	    v->reason == IOMEM_DMA_REASON_SAME_DEVICE)
+		return;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(r, &iomem_dma_rules, list) {
+		if (!rule_matches(r, prov, cname, cnode, common))
+			continue;
+		if (!r->allow) {
+			deny = r;
+			break;
+		}
+		if (!allow || (r->force && !allow->force))
+			allow = r;
+	}
+
+	if (deny) {
+		v->path = IOMEM_DMA_PATH_DENIED;
+		v->reason = IOMEM_DMA_REASON_RULE_DENY;
+		v->rule = deny->id;
+	} else if (allow && v->path == IOMEM_DMA_PATH_DENIED) {
+		bool hw_no = v->reason == IOMEM_DMA_REASON_ACS_REDIRECT ||
+			     v->reason == IOMEM_DMA_REASON_NO_ROUTING;
+
+		v->rule = allow->id;
+		if (!hw_no) {
+			v->path = IOMEM_DMA_PATH_HOST;
+			v->reason = IOMEM_DMA_REASON_RULE_ALLOW;
+		} else if (!allow->force) {
+			v->reason = IOMEM_DMA_REASON_NEEDS_FORCE;
+		} else {
+			v->path = v->reason == IOMEM_DMA_REASON_NO_ROUTING ?
+				  IOMEM_DMA_PATH_BUS : IOMEM_DMA_PATH_HOST;
+			v->reason = IOMEM_DMA_REASON_RULE_FORCED;
+			if (!atomic_xchg((atomic_t *)&allow->logged, 1)) {
+				pr_warn("rule %u forces peer DMA between %s and %s over a hardware no; tainting kernel\n",
+					allow->id, prov->name, cname);
+				add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+			}
+		}
+	}
+	rcu_read_unlock();
+}
+
+/* Cached verdict for a registered client; recomputed when stale. */
+void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
+			      struct iomem_dma_client *client,
+			      struct iomem_dma_verdict *v)
+{
+	struct iomem_dma_cached_verdict *cv, *old;
+	u64 gen = iomem_dma_generation();
+
+	rcu_read_lock();
+	cv = xa_load(&client->verdicts, prov->id);
+	if (cv && cv->v.generation == gen) {
+		*v = cv->v;
+		rcu_read_unlock();
+		return;
+	}
+	rcu_read_unlock();
+
+	iomem_dma_verdict_compute(prov, client->dev, client->node,
+				  client->name, v);
+	cv = kmalloc(sizeof(*cv), GFP_KERNEL);
+	if (!cv)
+		return;
+	cv->v = *v;
+	old = xa_store(&client->verdicts, prov->id, cv, GFP_KERNEL);
+	if (xa_is_err(old))
+		kfree(cv);
+	else if (old)
+		kfree_rcu(old, rcu);
+}
+
+static int __init iomem_dma_boot_rules(char *list)
+{
+	char *item;
+	int ret;
+
+	while ((item = strsep(&list, ";"))) {
+		if (!*item)
+			continue;
+		ret = iomem_dma_policy_add(item, strlen(item), NULL);
+		if (ret)
+			pr_err("iomem_dma.policy: rule \"%s\" rejected (%d), ignored\n",
+			       item, ret);
+	}
+	return 0;
+}
+
+void __init iomem_dma_policy_init(void)
+{
+	char *copy;
+
+	if (!iomem_dma_boot_policy || !*iomem_dma_boot_policy)
+		return;
+	copy = kstrdup(iomem_dma_boot_policy, GFP_KERNEL);
+	if (!copy)
+		return;
+	iomem_dma_boot_rules(copy);
+	kfree(copy);
+}
+
+struct revoke_pair {
+	struct iomem_dma_provider *prov;
+	struct iomem_dma_client *client;
+};
+
+/**
+ * iomem_dma_policy_revoke_denied() - revoke pairs a policy change denied
+ *
+ * Every client holding memory from a provider, whose cached verdict for
+ * that provider allowed it, is asked again; if the pair is now denied the
+ * client gets its revoke callback. Called after a rule change, without
+ * locks held.
+ *
+ * Return: the number of revoke callbacks made.
+ */
+int iomem_dma_policy_revoke_denied(void)
+{
+	struct iomem_dma_cached_verdict *cv;
+	struct iomem_dma_provider *prov;
+	struct iomem_dma_hold *hold;
+	struct revoke_pair *pairs = NULL, *tmp;
+	struct iomem_dma_verdict v;
+	unsigned int n = 0, cap = 0, i;
+	int revoked = 0;
+
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(prov, &iomem_dma_providers, list) {
+		spin_lock(&prov->lock);
+		list_for_each_entry(hold, &prov->holders, prov_node) {
+			bool was_allowed;
+
+			rcu_read_lock();
+			cv = xa_load(&hold->client->verdicts, prov->id);
+			was_allowed = cv && cv->v.path != IOMEM_DMA_PATH_DENIED;
+			rcu_read_unlock();
+			if (!was_allowed)
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 8;
+				tmp = krealloc_array(pairs, cap, sizeof(*pairs),
+						     GFP_ATOMIC);
+				if (!tmp)
+					break;
+				pairs = tmp;
+			}
+			kref_get(&prov->ref);
+			kref_get(&hold->client->ref);
+			pairs[n].prov = prov;
+			pairs[n].client = hold->client;
+			n++;
+		}
+		spin_unlock(&prov->lock);
+	}
+	mutex_unlock(&iomem_dma_lock);
+
+	for (i = 0; i < n; i++) {
+		struct iomem_dma_client *client = pairs[i].client;
+
+		iomem_dma_client_verdict(pairs[i].prov, client, &v);
+		if (v.path == IOMEM_DMA_PATH_DENIED) {
+			client->ops->revoke(client->dev, pairs[i].prov,
+					    client->priv);
+			revoked++;
+		}
+		iomem_dma_client_put(client);
+		kref_put(&pairs[i].prov->ref, iomem_dma_provider_release);
+	}
+	kfree(pairs);
+	return revoked;
+}

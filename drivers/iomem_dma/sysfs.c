@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iomem_dma sysfs: one device per provider in class iomem_dma, and the
+ * policy under /sys/kernel/iomem_dma/. See
+ * Documentation/ABI/testing/sysfs-class-iomem_dma and
+ * Documentation/ABI/testing/sysfs-kernel-iomem_dma.
+ */
+
+#define pr_fmt(fmt) "iomem_dma: " fmt
+
+#include <linux/capability.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/kobject.h>
+#include <linux/mm.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include <kunit/static_stub.h>
+
+#include "internal.h"
+
+static const struct class iomem_dma_class = {
+	.name = "iomem_dma",
+};
+
+static struct kobject *iomem_dma_kobj;
+
+static struct iomem_dma_provider *cdev_to_prov(struct device *cdev)
+{
+	return dev_get_drvdata(cdev);
+}
+
+static ssize_t size_show(struct device *cdev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", cdev_to_prov(cdev)->size);
+}
+static DEVICE_ATTR_RO(size);
+
+static ssize_t available_show(struct device *cdev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%zu\n",
+			  iomem_dma_provider_avail(cdev_to_prov(cdev)));
+}
+static DEVICE_ATTR_RO(available);
+
+static ssize_t published_show(struct device *cdev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(cdev_to_prov(cdev)->published));
+}
+static DEVICE_ATTR_RO(published);
+
+static ssize_t bus_show(struct device *cdev, struct device_attribute *attr,
+			char *buf)
+{
+	struct device *dev = cdev_to_prov(cdev)->dev;
+
+	return sysfs_emit(buf, "%s\n", dev_bus_name(dev));
+}
+static DEVICE_ATTR_RO(bus);
+
+static const char *const reason_codes[IOMEM_DMA_REASON_MAX] = {
+	[IOMEM_DMA_REASON_SAME_DEVICE] = "same_device",
+	[IOMEM_DMA_REASON_COMMON_NODE] = "common_node",
+	[IOMEM_DMA_REASON_HOST_ALLOWED] = "host_allowed",
+	[IOMEM_DMA_REASON_NO_COMMON_NODE] = "no_common_node",
+	[IOMEM_DMA_REASON_HOST_NOT_ALLOWED] = "host_not_allowed",
+	[IOMEM_DMA_REASON_ACS_REDIRECT] = "acs_redirect",
+	[IOMEM_DMA_REASON_NO_ROUTING] = "no_routing",
+	[IOMEM_DMA_REASON_CLIENT_NOT_ON_FABRIC] = "client_not_on_fabric",
+	[IOMEM_DMA_REASON_PROVIDER_NOT_ON_FABRIC] = "provider_not_on_fabric",
+	[IOMEM_DMA_REASON_PROVIDER_GONE] = "provider_gone",
+	[IOMEM_DMA_REASON_ACS_VIA_HOST] = "acs_via_host",
+	[IOMEM_DMA_REASON_RULE_DENY] = "rule_deny",
+	[IOMEM_DMA_REASON_RULE_ALLOW] = "rule_allow",
+	[IOMEM_DMA_REASON_RULE_FORCED] = "rule_forced",
+	[IOMEM_DMA_REASON_NEEDS_FORCE] = "needs_force",
+};
+
+/* Format one verdict as the line used by the verdicts file. */
+int iomem_dma_verdict_format(const char *client,
+			     const struct iomem_dma_verdict *v,
+			     char *buf, size_t size)
+{
+	return scnprintf(buf, size,
+			 "%s %s distance=%d node=%s rule=%u reason=%s generation=%llu\n",
+			 client, iomem_dma_path_str(v->path), v->distance,
+			 v->node[0] ? v->node : "-", v->rule,
+			 (unsigned int)v->reason < IOMEM_DMA_REASON_MAX ?
+			 reason_codes[v->reason] : "unknown",
+			 v->generation);
+}
+
+/*
+ * The verdict of every registered client. Built into a buffer on each
+ * read so that a reader at any offset sees a consistent listing.
+ */
+static ssize_t verdicts_read(struct file *filp, struct kobject *kobj,
+			     struct bin_attribute *attr, char *out,
+			     loff_t pos, size_t count)
+{
+	struct iomem_dma_provider *prov = cdev_to_prov(kobj_to_dev(kobj));
+	struct iomem_dma_client *client, **clients;
+	struct iomem_dma_verdict v;
+	unsigned int n = 0, i;
+	size_t size = 0, cap;
+	ssize_t ret;
+	char *text;
+
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(client, &iomem_dma_clients, list)
+		n++;
+	clients = kcalloc(n ?: 1, sizeof(*clients), GFP_KERNEL);
+	if (!clients) {
+		mutex_unlock(&iomem_dma_lock);
+		return -ENOMEM;
+	}
+	i = 0;
+	list_for_each_entry(client, &iomem_dma_clients, list) {
+		kref_get(&client->ref);
+		clients[i++] = client;
+	}
+	mutex_unlock(&iomem_dma_lock);
+
+	cap = (size_t)n * (2 * IOMEM_DMA_NODE_NAME_LEN + 96) + 1;
+	text = kvmalloc(cap, GFP_KERNEL);
+	for (i = 0; i < n; i++) {
+		if (text) {
+			iomem_dma_client_verdict(prov, clients[i], &v);
+			size += iomem_dma_verdict_format(clients[i]->name, &v,
+							 text + size,
+							 cap - size);
+		}
+		iomem_dma_client_put(clients[i]);
+	}
+	kfree(clients);
+	if (!text)
+		return -ENOMEM;
+	ret = memory_read_from_buffer(out, count, &pos, text, size);
+	kvfree(text);
+	return ret;
+}
+static BIN_ATTR(verdicts, 0444, verdicts_read, NULL, 0);
+
+static struct attribute *iomem_dma_prov_attrs[] = {
+	&dev_attr_size.attr,
+	&dev_attr_available.attr,
+	&dev_attr_published.attr,
+	&dev_attr_bus.attr,
+	NULL
+};
+
+static struct bin_attribute *iomem_dma_prov_bin_attrs[] = {
+	&bin_attr_verdicts,
+	NULL
+};
+
+static const struct attribute_group iomem_dma_prov_group = {
+	.attrs = iomem_dma_prov_attrs,
+	.bin_attrs = iomem_dma_prov_bin_attrs,
+};
+
+static const struct attribute_group *iomem_dma_prov_groups[] = {
+	&iomem_dma_prov_group,
+	NULL
+};
+
+int iomem_dma_sysfs_add_provider(struct iomem_dma_provider *prov)
+{
+	struct device *cdev;
+
+	if (!iomem_dma_kobj)
+		return -ENODEV;
+	cdev = device_create_with_groups(&iomem_dma_class, prov->dev, 0, prov,
+					 iomem_dma_prov_groups, "%s",
+					 prov->name);
+	if (IS_ERR(cdev))
+		return PTR_ERR(cdev);
+	prov->cdev = cdev;
+	return 0;
+}
+
+void iomem_dma_sysfs_remove_provider(struct iomem_dma_provider *prov)
+{
+	if (prov->cdev)
+		device_unregister(prov->cdev);
+	prov->cdev = NULL;
+}
+
+/* Lockdown check, replaceable by KUnit static stubs. */
+static bool iomem_dma_locked_down(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(iomem_dma_locked_down);
+	return security_locked_down(LOCKDOWN_PCI_ACCESS) != 0;
+}
+
+/**
+ * iomem_dma_policy_may_write() - may the opener of @file change the policy?
+ * @file: the open sysfs file.
+ *
+ * Return: true if the credentials the file was opened with carry
+ * CAP_SYS_ADMIN in the initial user namespace and the kernel is not
+ * locked down.
+ */
+bool iomem_dma_policy_may_write(const struct file *file)
+{
+	if (!file || !file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return false;
+	return !iomem_dma_locked_down();
+}
+
+static ssize_t add_write(struct file *filp, struct kobject *kobj,
+			 struct bin_attribute *attr, char *buf, loff_t pos,
+			 size_t count)
+{
+	int ret;
+
+	if (!iomem_dma_policy_may_write(filp))
+		return -EPERM;
+	if (pos)
+		return -EINVAL;
+	ret = iomem_dma_policy_add(buf, count, NULL);
+	if (ret)
+		return ret;
+	iomem_dma_policy_revoke_denied();
+	return count;
+}
+static BIN_ATTR(add, 0200, NULL, add_write, 0);
+
+static ssize_t remove_write(struct file *filp, struct kobject *kobj,
+			    struct bin_attribute *attr, char *buf, loff_t pos,
+			    size_t count)
+{
+	int ret;
+
+	if (!iomem_dma_policy_may_write(filp))
+		return -EPERM;
+	if (pos)
+		return -EINVAL;
+	ret = iomem_dma_policy_remove(buf, count);
+	if (ret)
+		return ret;
+	iomem_dma_policy_revoke_denied();
+	return count;
+}
+static BIN_ATTR(remove, 0200, NULL, remove_write, 0);
+
+static ssize_t rules_read(struct file *filp, struct kobject *kobj,
+			  struct bin_attribute *attr, char *out, loff_t pos,
+			  size_t count)
+{
+	size_t cap = (size_t)IOMEM_DMA_MAX_RULES *
+		     (2 * IOMEM_DMA_NODE_NAME_LEN + 48) + 1;
+	ssize_t ret;
+	char *text;
+	int n;
+
+	text = kvmalloc(cap, GFP_KERNEL);
+	if (!text)
+		return -ENOMEM;
+	n = iomem_dma_policy_show(text, cap);
+	ret = memory_read_from_buffer(out, count, &pos, text, n);
+	kvfree(text);
+	return ret;
+}
+static BIN_ATTR(rules, 0444, rules_read, NULL, 0);
+
+static ssize_t generation_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", iomem_dma_generation());
+}
+static struct kobj_attribute generation_attr = __ATTR_RO(generation);
+
+static struct attribute *iomem_dma_policy_attrs[] = {
+	&generation_attr.attr,
+	NULL
+};
+
+static struct bin_attribute *iomem_dma_policy_bin_attrs[] = {
+	&bin_attr_add,
+	&bin_attr_remove,
+	&bin_attr_rules,
+	NULL
+};
+
+static const struct attribute_group iomem_dma_policy_group = {
+	.attrs = iomem_dma_policy_attrs,
+	.bin_attrs = iomem_dma_policy_bin_attrs,
+};
+
+/* The handlers, for KUnit: they take the opener's file like sysfs does. */
+ssize_t iomem_dma_sysfs_add(struct file *filp, const char *buf, size_t count)
+{
+	return add_write(filp, iomem_dma_kobj, &bin_attr_add, (char *)buf, 0,
+			 count);
+}
+
+ssize_t iomem_dma_sysfs_remove(struct file *filp, const char *buf,
+			       size_t count)
+{
+	return remove_write(filp, iomem_dma_kobj, &bin_attr_remove,
+			    (char *)buf, 0, count);
+}
+
+int iomem_dma_sysfs_init(void)
+{
+	int ret;
+
+	ret = class_register(&iomem_dma_class);
+	if (ret)
+		return ret;
+	iomem_dma_kobj = kobject_create_and_add("iomem_dma", kernel_kobj);
+	if (!iomem_dma_kobj) {
+		ret = -ENOMEM;
+		goto unregister_class;
+	}
+	ret = sysfs_create_group(iomem_dma_kobj, &iomem_dma_policy_group);
+	if (ret)
+		goto put_kobj;
+	return 0;
+
+put_kobj:
+	kobject_put(iomem_dma_kobj);
+	iomem_dma_kobj = NULL;
+unregister_class:
+	class_unregister(&iomem_dma_class);
+	return ret;
+}
