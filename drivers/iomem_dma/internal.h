@@ -226,6 +226,7 @@ int iomem_dma_sysfs_init(void);
 int iomem_dma_sysfs_add_provider(struct iomem_dma_provider *prov);
 void iomem_dma_sysfs_remove_provider(struct iomem_dma_provider *prov);
 bool iomem_dma_policy_may_write(const struct file *file);
+bool iomem_dma_locked_down(void);
 int iomem_dma_verdict_format(const char *client,
 			     const struct iomem_dma_verdict *v,
 			     char *buf, size_t size);

@@ -93,9 +93,11 @@ void iomem_dma_stable_name(struct device *dev, char *buf, size_t len)
 		strscpy(buf, dev_name(dev), len);
 }
 
+/* Names are plain ASCII: letters, digits and a few separators. */
 static bool name_char_ok(char c)
 {
-	return isalnum(c) || strchr("_.:/@,+-#", c);
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("_.:/@,+-#", c));
 }
 
 /* Parse "key=NAME" at *p; advances *p past it. */

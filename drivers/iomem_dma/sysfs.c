@@ -193,7 +193,7 @@ void iomem_dma_sysfs_remove_provider(struct iomem_dma_provider *prov)
 }
 
 /* Lockdown check, replaceable by KUnit static stubs. */
-static bool iomem_dma_locked_down(void)
+bool iomem_dma_locked_down(void)
 {
 	KUNIT_STATIC_STUB_REDIRECT(iomem_dma_locked_down);
 	return security_locked_down(LOCKDOWN_PCI_ACCESS) != 0;

@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the iomem_dma policy: rule precedence over fake
+ * topologies, strict parsing, sysfs handlers with hostile input,
+ * capability and lockdown checks, cached verdicts, revoke on deny.
+ */
+
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/iomem_dma_provider.h>
+#include <linux/panic.h>
+#include <linux/prandom.h>
+#include <linux/random.h>
+#include <linux/string.h>
+
+#define FAKE_WINDOW 5
+#include "iomem_dma_test.h"
+
+#define POOL (16 * 1024)
+#define RP IOMEM_DMA_NODE_ROUTES_PEER
+#define ACS IOMEM_DMA_NODE_ACS_REDIRECT
+
+static void clear_rules(void *unused)
+{
+	iomem_dma_policy_clear();
+}
+
+static void policy_init_clean(struct kunit *test)
+{
+	iomem_dma_policy_clear();
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, clear_rules, NULL));
+}
+
+static unsigned int add_rule(struct kunit *test, const char *rule)
+{
+	unsigned int id = 0;
+
+	KUNIT_ASSERT_EQ_MSG(test, iomem_dma_policy_add(rule, strlen(rule), &id),
+			    0, "rule: %s", rule);
+	return id;
+}
+
+/*
+ *          host            other-host
+ *         /    \               |
+ *       rp0    rp1            rpx
+ *        |
+ *       sw (routes unless the case says not)
+ *      /  \
+ *    dp0  dp1 (dp0 may have ACS redirect)
+ */
+struct policy_case {
+	const char *desc;
+	const char *rules[3];
+	unsigned long dp0_flags;
+	unsigned long sw_flags;
+	const char *prov_at;
+	const char *client_at;
+	enum iomem_dma_path path;
+	enum iomem_dma_reason reason;
+	int rule_index;		/* index in @rules of the deciding rule, or -1 */
+};
+
+static const struct policy_case policy_cases[] = {
+	{ "no rule, host bridge not allowed", { }, RP, RP, "rp0", "rp1",
+	  IOMEM_DMA_PATH_DENIED, IOMEM_DMA_REASON_HOST_NOT_ALLOWED, -1 },
+	{ "allow the host bridge", { "allow node=host" }, RP, RP, "rp0", "rp1",
+	  IOMEM_DMA_PATH_HOST, IOMEM_DMA_REASON_RULE_ALLOW, 0 },
+	{ "allow the pair", { "allow provider=polp client=policy_precedence.polc" }, RP, RP,
+	  "rp0", "rp1",
+	  IOMEM_DMA_PATH_HOST, IOMEM_DMA_REASON_RULE_ALLOW, 0 },
+	{ "allow the provider", { "allow provider=polp" }, RP, RP, "rp0", "rp1",
+	  IOMEM_DMA_PATH_HOST, IOMEM_DMA_REASON_RULE_ALLOW, 0 },
+	{ "allow the client", { "allow client=policy_precedence.polc" }, RP, RP, "rp0", "rp1",
+	  IOMEM_DMA_PATH_HOST, IOMEM_DMA_REASON_RULE_ALLOW, 0 },
+	{ "allow another pair only", { "allow provider=polp client=other" },
+	  RP, RP, "rp0", "rp1",
+	  IOMEM_DMA_PATH_DENIED, IOMEM_DMA_REASON_HOST_NOT_ALLOWED, -1 },
+	{ "deny a pair the switch routes", { "deny provider=polp client=policy_precedence.polc" },
+	  RP, RP, "dp0", "dp1",
+	  IOMEM_DMA_PATH_DENIED, IOMEM_DMA_REASON_RULE_DENY, 0 },
+	{ "deny a node on the path", { "deny node=sw" }, RP, RP, "dp0", "dp1",
+	  IOMEM_DMA_PATH_DENIED, IOMEM_DMA_REASON_RULE_DENY, 0 },
+	{ "deny beats allow", { "allow node=host", "deny client=policy_precedence.polc" }, RP, RP,
+	  "rp0", "rp1",
+	  IOMEM_DMA_PATH_DENIED, IOMEM_DMA_REASON_RULE_DENY, 1 },
+	{ "deny beats allow force", { "allow client=policy_precedence.polc force",
+	  "deny provider=polp" }, RP | ACS, RP, "dp0", "dp1",
+	  IOMEM_DMA_PATH_DENIED, IOMEM_DMA_REASON_RULE_DENY, 1 },
+	{ "ACS redirect needs force", { "allow client=policy_precedence.polc" }, RP | ACS, RP,
+	  "dp0", "dp1",
+	  IOMEM_DMA_PATH_DENIED, IOMEM_DMA_REASON_NEEDS_FORCE, 0 },
+	{ "ACS redirect forced", { "allow client=policy_precedence.polc", "allow node=dp0 force" },
+	  RP | ACS, RP, "dp0", "dp1",
+	  IOMEM_DMA_PATH_HOST, IOMEM_DMA_REASON_RULE_FORCED, 1 },
+	{ "bus that does not route, forced", { "allow provider=polp force" },
+	  RP, 0, "dp0", "dp1",
+	  IOMEM_DMA_PATH_BUS, IOMEM_DMA_REASON_RULE_FORCED, 0 },
+	{ "bus that does not route, no force", { "allow provider=polp" },
+	  RP, 0, "dp0", "dp1",
+	  IOMEM_DMA_PATH_DENIED, IOMEM_DMA_REASON_NEEDS_FORCE, 0 },
+	{ "different fabrics, allowed", { "allow provider=polp client=policy_precedence.polc" },
+	  RP, RP, "dp0", "rpx",
+	  IOMEM_DMA_PATH_HOST, IOMEM_DMA_REASON_RULE_ALLOW, 0 },
+	{ "client on no fabric, allowed", { "allow client=policy_precedence.polc" }, RP, RP,
+	  "dp0", NULL,
+	  IOMEM_DMA_PATH_HOST, IOMEM_DMA_REASON_RULE_ALLOW, 0 },
+	{ "hardware route needs no rule", { "allow node=elsewhere" }, RP, RP,
+	  "dp0", "dp1",
+	  IOMEM_DMA_PATH_BUS, IOMEM_DMA_REASON_COMMON_NODE, -1 },
+};
+
+static void policy_case_desc(const struct policy_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(policy, policy_cases, policy_case_desc);
+
+static const char *const policy_node_names[] = {
+	"host", "rp0", "rp1", "sw", "dp0", "dp1", "rpx",
+};
+
+/* Build the fabric once; nodes[] follows policy_node_names[]. */
+static void policy_fabric(struct kunit *test, const struct policy_case *c,
+			  struct iomem_dma_node **nodes)
+{
+	struct iomem_dma_node *other;
+
+	nodes[0] = fake_node(test, NULL, "host", IOMEM_DMA_NODE_HOST);
+	nodes[1] = fake_node(test, nodes[0], "rp0", RP);
+	nodes[2] = fake_node(test, nodes[0], "rp1", RP);
+	nodes[3] = fake_node(test, nodes[1], "sw", c->sw_flags);
+	nodes[4] = fake_node(test, nodes[3], "dp0", c->dp0_flags);
+	nodes[5] = fake_node(test, nodes[3], "dp1", RP);
+	other = fake_node(test, NULL, "other-host", IOMEM_DMA_NODE_HOST);
+	nodes[6] = fake_node(test, other, "rpx", RP);
+}
+
+static struct iomem_dma_node *policy_node(struct iomem_dma_node **nodes,
+					  const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; name && i < ARRAY_SIZE(policy_node_names); i++)
+		if (!strcmp(name, policy_node_names[i]))
+			return nodes[i];
+	return NULL;
+}
+
+static void policy_precedence(struct kunit *test)
+{
+	const struct policy_case *c = test->param_value;
+	struct iomem_dma_node *nodes[ARRAY_SIZE(policy_node_names)];
+	unsigned int ids[ARRAY_SIZE(c->rules)] = { };
+	struct iomem_dma_node *cnode;
+	struct iomem_dma_verdict v;
+	struct fake_prov *fp;
+	struct device *client;
+	unsigned int i;
+
+	policy_init_clean(test);
+	fake_fabric_init(test);
+	policy_fabric(test, c, nodes);
+	fp = fake_prov_create(test, "polp", POOL, policy_node(nodes, c->prov_at));
+	client = kunit_device_register(test, "polc");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
+	cnode = policy_node(nodes, c->client_at);
+	if (cnode)
+		fake_fabric_place(test, client, cnode);
+	for (i = 0; i < ARRAY_SIZE(c->rules) && c->rules[i]; i++)
+		ids[i] = add_rule(test, c->rules[i]);
+
+	iomem_dma_check(fp->prov, client, &v);
+	KUNIT_EXPECT_EQ(test, v.path, c->path);
+	KUNIT_EXPECT_STREQ(test, iomem_dma_reason_str(v.reason),
+			   iomem_dma_reason_str(c->reason));
+	KUNIT_EXPECT_EQ(test, v.rule, c->rule_index < 0 ? 0 : ids[c->rule_index]);
+}
+
+static void policy_force_taints_once(struct kunit *test)
+{
+	struct iomem_dma_node *sw, *dp0;
+	struct iomem_dma_verdict v;
+	struct fake_prov *fp;
+	struct device *client;
+
+	policy_init_clean(test);
+	fake_fabric_init(test);
+	sw = fake_node(test, NULL, "tsw", RP);
+	dp0 = fake_node(test, sw, "tdp0", RP | ACS);
+	fp = fake_prov_create(test, "taintp", POOL, dp0);
+	client = kunit_device_register(test, "taintc");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
+	fake_fabric_place(test, client, fake_node(test, sw, "tdp1", RP));
+
+	add_rule(test, "allow provider=taintp force");
+	KUNIT_EXPECT_EQ(test, iomem_dma_check(fp->prov, client, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_RULE_FORCED);
+	KUNIT_EXPECT_TRUE(test, test_taint(TAINT_USER));
+}
+
+static void policy_rule_for_absent_device(struct kunit *test)
+{
+	struct iomem_dma_verdict v;
+	struct fake_prov *fp;
+	struct device *client;
+	unsigned int id;
+
+	policy_init_clean(test);
+	fake_fabric_init(test);
+	/* The rule names a device that does not exist yet. */
+	id = add_rule(test, "allow provider=latep client=policy_rule_for_absent_device.latec");
+	fp = fake_prov_create(test, "latep", POOL,
+			      fake_node(test, NULL, "lonely", RP));
+	client = kunit_device_register(test, "latec");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
+	KUNIT_EXPECT_EQ(test, iomem_dma_check(fp->prov, client, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.rule, id);
+	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_RULE_ALLOW);
+}
+
+static void policy_parse_valid(struct kunit *test)
+{
+	static const char *const valid[] = {
+		"allow provider=a\n",
+		"deny provider=a client=b",
+		"allow client=0000:00:03.0 force\n",
+		"deny node=pci0000:00",
+		"allow node=/soc/sram@fffc0000",
+		"allow provider=x client=/soc/dma@f8003000 force",
+	};
+	static const char *const shown[] = {
+		"allow provider=a",
+		"deny provider=a client=b",
+		"allow client=0000:00:03.0 force",
+		"deny node=pci0000:00",
+		"allow node=/soc/sram@fffc0000",
+		"allow provider=x client=/soc/dma@f8003000 force",
+	};
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	char want[128];
+	unsigned int i, id;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	policy_init_clean(test);
+	for (i = 0; i < ARRAY_SIZE(valid); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, iomem_dma_policy_add(valid[i],
+							       strlen(valid[i]),
+							       &id), 0,
+				    "rule %s", valid[i]);
+		snprintf(want, sizeof(want), "%u %s\n", id, shown[i]);
+		iomem_dma_policy_show(buf, PAGE_SIZE);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, want), "want %s", want);
+	}
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), (unsigned int)ARRAY_SIZE(valid));
+}
+
+static const char *const hostile[] = {
+	"",
+	"\n",
+	"allow",
+	"allow ",
+	"allow  provider=a",
+	"allow provider=a ",
+	"allow provider=a\n\n",
+	"allow provider=",
+	"allow provider=a client=",
+	"allow provider=a client=b client=c",
+	"allow provider=a force force",
+	"deny provider=a force",
+	"permit provider=a",
+	"ALLOW provider=a",
+	"allow provider=a;deny client=b",
+	"allow provider=a extra",
+	"allow client=b provider=a",
+	"allow device=a",
+	"allow provider=a b",
+	"allow provider=\xff\xfe",
+	"allow provider=caf\xc3\xa9",
+	"allow provider=a\tclient=b",
+	"allow\tprovider=a",
+	" allow provider=a",
+	"allow provider=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	"allow node=a\"b",
+};
+
+static void policy_rejects_hostile_text(struct kunit *test)
+{
+	char *before = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	char *after = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	char *huge = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	static const char with_nul[] = "allow provider=a\0client=b";
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	KUNIT_ASSERT_NOT_NULL(test, after);
+	KUNIT_ASSERT_NOT_NULL(test, huge);
+	policy_init_clean(test);
+	add_rule(test, "allow provider=keep");
+	iomem_dma_policy_show(before, PAGE_SIZE);
+
+	for (i = 0; i < ARRAY_SIZE(hostile); i++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    iomem_dma_policy_add(hostile[i],
+							 strlen(hostile[i]),
+							 NULL),
+				    -EINVAL, "input #%u", i);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_add(with_nul,
+						   sizeof(with_nul) - 1, NULL),
+			-EINVAL);
+	memset(huge, 'a', 4095);
+	memcpy(huge, "allow provider=", 15);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_add(huge, 4095, NULL), -EINVAL);
+	/* The same rule twice. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_add("allow provider=keep", 19,
+						   NULL), -EINVAL);
+	/* Removing what is not there. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_remove("999", 3), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_remove("", 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_remove("-1", 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_remove("1x", 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_remove(" 1", 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_remove("1\0", 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_remove("99999999999999999", 17),
+			-EINVAL);
+
+	iomem_dma_policy_show(after, PAGE_SIZE);
+	KUNIT_EXPECT_STREQ(test, before, after);
+}
+
+static void policy_remove_by_id(struct kunit *test)
+{
+	char text[16];
+	unsigned int a, b;
+
+	policy_init_clean(test);
+	a = add_rule(test, "allow provider=one");
+	b = add_rule(test, "allow provider=two");
+	snprintf(text, sizeof(text), "%u\n", a);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_remove(text, strlen(text)), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_remove(text, strlen(text)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 1U);
+	/* Ids are never reused. */
+	KUNIT_EXPECT_GT(test, add_rule(test, "allow provider=one"), b);
+}
+
+/* ---- sysfs handlers: credentials and lockdown ---- */
+
+static bool fake_locked_down(void)
+{
+	return true;
+}
+
+static void policy_sysfs_checks_opener(struct kunit *test)
+{
+	struct file *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct cred *weak;
+	const char *rule = "allow provider=sysfsp\n";
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	policy_init_clean(test);
+
+	/* Opened by a fully privileged task: accepted. */
+	f->f_cred = current_cred();
+	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_add(f, rule, strlen(rule)),
+			(ssize_t)strlen(rule));
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 1U);
+
+	/* Opened without CAP_SYS_ADMIN: refused, even by a root writer. */
+	weak = prepare_creds();
+	KUNIT_ASSERT_NOT_NULL(test, weak);
+	cap_lower(weak->cap_effective, CAP_SYS_ADMIN);
+	f->f_cred = weak;
+	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_add(f, "deny provider=x", 15),
+			(ssize_t)-EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_remove(f, "1", 1),
+			(ssize_t)-EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 1U);
+	put_cred(weak);
+
+	/* Locked down: refused. */
+	f->f_cred = current_cred();
+	kunit_activate_static_stub(test, iomem_dma_locked_down,
+				   fake_locked_down);
+	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_add(f, "deny provider=x", 15),
+			(ssize_t)-EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 1U);
+	kunit_deactivate_static_stub(test, iomem_dma_locked_down);
+	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_add(f, "deny provider=x", 15),
+			(ssize_t)15);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 2U);
+}
+
+/* ---- randomised input ---- */
+
+static const char *const fuzz_rules[] = {
+	"allow provider=p", "deny provider=p client=c", "allow node=pci0000:00",
+	"allow client=0000:00:03.0 force", "deny node=/soc/sram@0",
+	"allow provider=p client=/soc/dma@1 force",
+};
+
+static const char fuzz_bytes[] = " =\n\t\xff\x80;\"aZ09:/@_-force";
+
+/* A valid rule with up to three random byte edits. */
+static size_t fuzz_input(struct rnd_state *rnd, char *buf)
+{
+	const char *base = fuzz_rules[prandom_u32_state(rnd) %
+				      ARRAY_SIZE(fuzz_rules)];
+	size_t n = strlen(base);
+	unsigned int edits = prandom_u32_state(rnd) % 4, pos;
+	char c;
+
+	memcpy(buf, base, n);
+	while (edits--) {
+		pos = prandom_u32_state(rnd) % (n + 1);
+		c = prandom_u32_state(rnd) % 3 ?
+		    fuzz_bytes[prandom_u32_state(rnd) % (sizeof(fuzz_bytes) - 1)] :
+		    (char)prandom_u32_state(rnd);
+		switch (prandom_u32_state(rnd) % 3) {
+		case 0:		/* insert */
+			memmove(buf + pos + 1, buf + pos, n - pos);
+			buf[pos] = c;
+			n++;
+			break;
+		case 1:		/* delete */
+			if (pos < n) {
+				memmove(buf + pos, buf + pos + 1, n - pos - 1);
+				n--;
+			}
+			break;
+		default:	/* replace */
+			if (pos < n)
+				buf[pos] = c;
+			break;
+		}
+	}
+	return n;
+}
+
+static void policy_fuzz_leaves_rules_intact(struct kunit *test)
+{
+	char *before = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	char *after = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	char *input = kunit_kzalloc(test, 128, GFP_KERNEL);
+	char *want = kunit_kzalloc(test, 160, GFP_KERNEL);
+	unsigned int i, accepted = 0, rejected = 0;
+	u64 seed = get_random_u64();
+	struct rnd_state rnd;
+
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	KUNIT_ASSERT_NOT_NULL(test, after);
+	KUNIT_ASSERT_NOT_NULL(test, input);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	kunit_info(test, "seed %llu\n", seed);
+	prandom_seed_state(&rnd, seed);
+	policy_init_clean(test);
+	add_rule(test, "deny provider=anchor");
+	iomem_dma_policy_show(before, PAGE_SIZE);
+
+	for (i = 0; i < 10000; i++) {
+		size_t n = fuzz_input(&rnd, input);
+		unsigned int id;
+		char text[16];
+
+		if (!iomem_dma_policy_add(input, n, &id)) {
+			accepted++;
+			/* What was accepted reads back exactly as written. */
+			if (n && input[n - 1] == '\n')
+				n--;
+			snprintf(want, 160, "%u %.*s\n", id, (int)n, input);
+			iomem_dma_policy_show(after, PAGE_SIZE);
+			KUNIT_ASSERT_NOT_NULL_MSG(test, strstr(after, want),
+						  "seed %llu input %u", seed, i);
+			snprintf(text, sizeof(text), "%u", id);
+			KUNIT_ASSERT_EQ(test,
+					iomem_dma_policy_remove(text,
+								strlen(text)),
+					0);
+		} else {
+			rejected++;
+		}
+		iomem_dma_policy_show(after, PAGE_SIZE);
+		KUNIT_ASSERT_STREQ_MSG(test, before, after,
+				       "seed %llu input %u", seed, i);
+	}
+	kunit_info(test, "%u accepted, %u rejected\n", accepted, rejected);
+	KUNIT_EXPECT_GT(test, accepted, 0U);
+	KUNIT_EXPECT_GT(test, rejected, 0U);
+}
+
+/* ---- cache and revoke ---- */
+
+static void policy_cache_invalidated_by_change(struct kunit *test)
+{
+	struct iomem_dma_client *client;
+	struct iomem_dma_verdict v1, v2;
+	struct fake_client *fc;
+	struct fake_prov *fp;
+	struct iomem_dma_node *host;
+
+	policy_init_clean(test);
+	fake_fabric_init(test);
+	host = fake_node(test, NULL, "chost", IOMEM_DMA_NODE_HOST);
+	fp = fake_prov_create(test, "cachep", POOL,
+			      fake_node(test, host, "crp0", RP));
+	fc = fake_client_create(test, "cachec",
+				fake_node(test, host, "crp1", RP));
+	client = iomem_dma_client_find(fc->dev);
+	KUNIT_ASSERT_NOT_NULL(test, client);
+
+	iomem_dma_client_verdict(fp->prov, client, &v1);
+	iomem_dma_client_verdict(fp->prov, client, &v2);
+	KUNIT_EXPECT_EQ(test, v1.path, IOMEM_DMA_PATH_DENIED);
+	KUNIT_EXPECT_EQ(test, v1.generation, v2.generation);
+
+	add_rule(test, "allow node=chost");
+	iomem_dma_client_verdict(fp->prov, client, &v2);
+	KUNIT_EXPECT_GT(test, v2.generation, v1.generation);
+	KUNIT_EXPECT_EQ(test, v2.path, IOMEM_DMA_PATH_HOST);
+	iomem_dma_client_put(client);
+}
+
+static void policy_deny_revokes_mapped_pair(struct kunit *test)
+{
+	struct file *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	const char *rule = "deny provider=revp";
+	struct iomem_dma_node *sw;
+	struct iomem_dma_verdict v;
+	struct fake_client *fc;
+	struct fake_prov *fp;
+	int logs;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	f->f_cred = current_cred();
+	policy_init_clean(test);
+	fake_fabric_init(test);
+	sw = fake_node(test, NULL, "rsw", RP);
+	fp = fake_prov_create(test, "revp", POOL, sw);
+	fc = fake_client_create(test, "revc", sw);
+
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, sgt,
+						  PAGE_SIZE, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->dev, sgt,
+						    DMA_TO_DEVICE, 0), 0);
+	fc->free_on_revoke = sgt;
+	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_add(f, rule, strlen(rule)),
+			(ssize_t)strlen(rule));
+	/* The client was told, unmapped and freed. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 1);
+	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
+
+	/* A new map is refused with the rule as the reason, and logged. */
+	logs = atomic_read(&iomem_dma_denial_logs);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, sgt,
+						  PAGE_SIZE, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->dev, sgt,
+						    DMA_TO_DEVICE, 0),
+			-EREMOTEIO);
+	KUNIT_EXPECT_EQ(test, atomic_read(&iomem_dma_denial_logs), logs + 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_last_refusal(fc->dev, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_RULE_DENY);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, sgt), 0);
+}
+
+static void policy_verdict_line(struct kunit *test)
+{
+	struct iomem_dma_verdict v = {
+		.path = IOMEM_DMA_PATH_DENIED,
+		.reason = IOMEM_DMA_REASON_ACS_REDIRECT,
+		.distance = 4, .rule = 0, .node = "0000:01:00.0",
+		.generation = 7,
+	};
+	char line[256];
+
+	iomem_dma_verdict_format("0000:02:00.0", &v, line, sizeof(line));
+	KUNIT_EXPECT_STREQ(test, line,
+			   "0000:02:00.0 denied distance=4 node=0000:01:00.0 rule=0 reason=acs_redirect generation=7\n");
+	v.node[0] = '\0';
+	v.path = IOMEM_DMA_PATH_BUS;
+	v.reason = IOMEM_DMA_REASON_SAME_DEVICE;
+	iomem_dma_verdict_format("x", &v, line, sizeof(line));
+	KUNIT_EXPECT_STREQ(test, line,
+			   "x bus distance=4 node=- rule=0 reason=same_device generation=7\n");
+}
+
+static struct kunit_case iomem_dma_policy_cases[] = {
+	KUNIT_CASE_PARAM(policy_precedence, policy_gen_params),
+	KUNIT_CASE(policy_force_taints_once),
+	KUNIT_CASE(policy_rule_for_absent_device),
+	KUNIT_CASE(policy_parse_valid),
+	KUNIT_CASE(policy_rejects_hostile_text),
+	KUNIT_CASE(policy_remove_by_id),
+	KUNIT_CASE(policy_sysfs_checks_opener),
+	KUNIT_CASE(policy_fuzz_leaves_rules_intact),
+	KUNIT_CASE(policy_cache_invalidated_by_change),
+	KUNIT_CASE(policy_deny_revokes_mapped_pair),
+	KUNIT_CASE(policy_verdict_line),
+	{}
+};
+
+static struct kunit_suite iomem_dma_policy_suite = {
+	.name = "iomem_dma_policy",
+	.test_cases = iomem_dma_policy_cases,
+};
+
+kunit_test_suite(iomem_dma_policy_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the iomem_dma policy");
+MODULE_LICENSE("GPL");
