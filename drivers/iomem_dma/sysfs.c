@@ -275,6 +275,7 @@ static ssize_t generation_show(struct kobject *kobj,
 {
 	return sysfs_emit(buf, "%llu\n", iomem_dma_generation());
 }
+
 static struct kobj_attribute generation_attr = __ATTR_RO(generation);
 
 static struct attribute *iomem_dma_policy_attrs[] = {

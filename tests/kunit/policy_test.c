@@ -208,12 +208,15 @@ static void policy_rule_for_absent_device(struct kunit *test)
 	struct iomem_dma_verdict v;
 	struct fake_prov *fp;
 	struct device *client;
+	char rule[96];
 	unsigned int id;
 
 	policy_init_clean(test);
 	fake_fabric_init(test);
 	/* The rule names a device that does not exist yet. */
-	id = add_rule(test, "allow provider=latep client=policy_rule_for_absent_device.latec");
+	snprintf(rule, sizeof(rule), "allow provider=latep client=%s.latec",
+		 test->name);
+	id = add_rule(test, rule);
 	fp = fake_prov_create(test, "latep", POOL,
 			      fake_node(test, NULL, "lonely", RP));
 	client = kunit_device_register(test, "latec");

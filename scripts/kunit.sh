@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Run the iomem_dma KUnit suites on one target with the kernel's kunit.py.
+# usage: kunit.sh um|arm64|arm [FILTER_GLOB]
+# Writes "passed failed skipped" to $RESULTS/kunit-<target>.counts.
+. "$(dirname "$0")/common.sh"
+
+target=${1:?usage: kunit.sh um|arm64|arm [filter]}
+filter=${2:-${FILTER:-}}
+cross=$(cross_for "$target")
+build=$CACHE/build/kunit-$target
+log=$LOGS/kunit-$target.log
+counts=$RESULTS/kunit-$target.counts
+rm -f "$counts"
+
+args=(run --build_dir="$build" --kunitconfig=drivers/iomem_dma
+      --jobs="$JOBS" --timeout="${KUNIT_TIMEOUT:-900}")
+if [ "$target" = um ]; then
+	args+=(--make_options "CC=ccache gcc")
+else
+	args+=(--arch="$target" --cross_compile="$cross"
+	       --make_options "CC=ccache ${cross}gcc")
+fi
+[ -n "$filter" ] && args+=("$filter")
+
+cd "$KSRC"
+start=$(date +%s)
+set +e
+python3 tools/testing/kunit/kunit.py "${args[@]}" >"$log" 2>&1
+rc=$?
+set -e
+secs=$(( $(date +%s) - start ))
+
+if [ ! -f "$build/test.log" ] || grep -q "Building KUnit Kernel" "$log" &&
+   ! grep -q "Starting KUnit Kernel" "$log"; then
+	show_log_tail "$log" 30
+	die "kunit-$target: the kernel did not build (${secs}s)" "read $log"
+fi
+set +e
+read -r p f s < <(python3 "$REPO/scripts/ktap_count.py" "$build/test.log" 2>"$LOGS/ktap-$target.err")
+krc=$?
+set -e
+p=${p:-0} f=${f:-0} s=${s:-0}
+echo "$p $f $s" >"$counts"
+summary=$(grep -E "Testing complete" "$log" | tail -n1 | sed 's/^\[[0-9:]*\] //')
+echo "kunit-$target: ${summary:-no summary} (${secs}s); counted $p passed, $f failed, $s skipped"
+if [ "$rc" -ne 0 ] || [ "$krc" -ne 0 ] || [ "$f" -ne 0 ]; then
+	grep -E "FAILED|CRASHED|not ok|Kernel panic|BUG:|timed out" "$log" | head -n 30 >&2 || true
+	cat "$LOGS/ktap-$target.err" >&2 || true
+	echo "kunit-$target: FAILED (kunit.py exit $rc); log: $log, kernel output: $build/test.log" >&2
+	exit 1
+fi

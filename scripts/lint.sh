@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Lint gates on the project's kernel code: checkpatch --strict, sparse
+# (C=2) with W=1 on arm64 and arm, kernel-doc -Wall. Needs the arm64 and
+# arm KUnit build directories (make kunit-arm64 kunit-arm) for sparse.
+. "$(dirname "$0")/common.sh"
+
+cd "$REPO"
+mapfile -t files < <(find drivers include tests/kunit tests/drivers \
+	-name '*.[ch]' 2>/dev/null | sort)
+[ ${#files[@]} -gt 0 ] || die "no C files found to lint" "run from a complete checkout"
+bad=0
+
+echo "lint: checkpatch --strict on ${#files[@]} files"
+for f in "${files[@]}"; do
+	ignore=$(awk -v f="$f" '$1 == f { print $2 }' .checkpatch-exceptions | paste -sd, -)
+	out=$(cd "$KSRC" && ./scripts/checkpatch.pl --strict --quiet --terse \
+		--show-types ${ignore:+--ignore "$ignore"} -f "$REPO/$f" 2>&1 |
+		grep -v '^total:' || true)
+	if [ -n "$out" ]; then
+		echo "$out"
+		bad=1
+	fi
+done
+
+for t in arm64 arm; do
+	build=$CACHE/build/kunit-$t
+	cross=$(cross_for "$t")
+	if [ ! -f "$build/.config" ]; then
+		echo "lint: $build is not configured; run 'make kunit-$t' first" >&2
+		bad=1
+		continue
+	fi
+	echo "lint: sparse C=2 W=1 on drivers/iomem_dma/ ($t)"
+	log=$LOGS/sparse-$t.log
+	if ! make -C "$KSRC" O="$build" ARCH="$t" CROSS_COMPILE="$cross" \
+		CC="ccache ${cross}gcc" C=2 W=1 -j"$JOBS" drivers/iomem_dma/ \
+		>"$log" 2>&1; then
+		show_log_tail "$log" 30
+		bad=1
+	fi
+	if grep -E "drivers/iomem_dma|include/linux/iomem_dma" "$log" |
+	   grep -E "warning|error"; then
+		bad=1
+	fi
+done
+
+echo "lint: kernel-doc -Wall"
+out=$("$KSRC/scripts/kernel-doc" -none -Wall include/linux/iomem_dma*.h \
+	drivers/iomem_dma/*.c 2>&1 || true)
+if [ -n "$out" ]; then
+	echo "$out"
+	bad=1
+fi
+
+if [ "$bad" -ne 0 ]; then
+	echo "lint: FAILED" >&2
+	exit 1
+fi
+echo "lint: clean (checkpatch, sparse, W=1, kernel-doc)"
