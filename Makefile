@@ -1,0 +1,54 @@
+# iomem_dma: the user's entry point. The kernel build reads the Kbuild
+# files under drivers/iomem_dma/ and tests/, never this file.
+#
+#   make demo    build an arm64 kernel, boot QEMU virt, show iomem_dma at work
+#   make check   every test: KUnit on UML, arm64 and arm, lint, patch export
+#
+# Variables: IOMEM_DMA_CACHE (default ~/.cache/iomem_dma), KSRC (another
+# Linux 6.12 tree instead of Debian's linux-source-6.12), FILTER (KUnit
+# suite glob for the kunit-* targets), JOBS.
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: all demo check deps overlay kunit-um kunit-arm64 kunit-arm kunit \
+	lint patch patch-check clean distclean help
+
+all: help
+
+help:
+	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@bash $(S)/deps.sh
+
+overlay: deps
+	@bash $(S)/ksrc.sh
+
+demo: overlay
+	@bash $(S)/demo.sh
+
+check:
+	@bash $(S)/check.sh
+
+kunit-um kunit-arm64 kunit-arm: kunit-%: overlay
+	@bash $(S)/kunit.sh $* $(FILTER)
+
+kunit: kunit-um kunit-arm64 kunit-arm
+
+lint: overlay
+	@bash $(S)/lint.sh
+
+patch: overlay
+	@bash $(S)/patch.sh
+
+patch-check: overlay
+	@bash $(S)/patch.sh --verify
+
+clean:
+	@. $(S)/common.sh && rm -rf "$$CACHE/build" "$$CACHE/out" \
+		"$$CACHE/results" "$$CACHE/logs" "$$CACHE/pristine" && \
+		echo "removed build outputs under $$CACHE"
+
+distclean:
+	@. $(S)/common.sh && rm -rf "$$CACHE" && echo "removed $$CACHE"

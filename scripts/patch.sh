@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Export the project as one patch against vanilla Linux 6.12, and (with
+# --verify) prove it applies to a pristine tree and builds.
+# usage: patch.sh [--verify]
+. "$(dirname "$0")/common.sh"
+
+out=${PATCH_OUT:-$CACHE/out/iomem_dma-6.12.patch}
+manifest=$KSRC/.iomem_dma-manifest
+[ -f "$manifest" ] || die "$KSRC is not overlaid" "run 'make overlay' first"
+mkdir -p "$(dirname "$out")"
+
+# Pristine copies of the two kernel files that get hook lines.
+orig=$CACHE/orig-hooks
+if [ ! -f "$orig/.done" ]; then
+	rm -rf "$orig"
+	mkdir -p "$orig"
+	tar -xf "$TARBALL" -C "$orig" --wildcards --strip-components=1 \
+		'*/drivers/Kconfig' '*/drivers/Makefile' ||
+		die "cannot read drivers/Kconfig and drivers/Makefile from $TARBALL" \
+		    "run 'make deps' to install linux-source-6.12"
+	touch "$orig/.done"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/a/drivers" "$work/b/drivers"
+cp "$orig/drivers/Kconfig" "$orig/drivers/Makefile" "$work/a/drivers/"
+cp "$KSRC/drivers/Kconfig" "$KSRC/drivers/Makefile" "$work/b/drivers/"
+while read -r rel; do
+	mkdir -p "$work/b/$(dirname "$rel")"
+	cp -rL "$KSRC/$rel" "$work/b/$rel"
+done <"$manifest"
+(cd "$work" && diff -Nru a b) \
+	>"$out.tmp" || true
+# diff labels carry timestamps; drop them so the patch is reproducible.
+sed -E 's/^(\+\+\+|---) ([^\t]*)\t.*$/\1 \2/' "$out.tmp" >"$out"
+rm -f "$out.tmp"
+[ -s "$out" ] || die "the generated patch is empty" "check the overlay with 'make overlay'"
+files=$(grep -c '^+++ ' "$out")
+echo "patch: $out ($files files)"
+
+[ "${1:-}" = "--verify" ] || exit 0
+
+# Verify on a pristine tree: apply, compare, build.
+pristine=$CACHE/pristine
+rm -rf "$pristine" "$CACHE/pristine.tmp"
+mkdir -p "$CACHE/pristine.tmp"
+tar -xf "$TARBALL" -C "$CACHE/pristine.tmp"
+mv "$CACHE/pristine.tmp"/* "$pristine"
+rmdir "$CACHE/pristine.tmp"
+log=$LOGS/patch-verify.log
+(cd "$pristine" && git apply --check "$out") >"$log" 2>&1 ||
+	{ show_log_tail "$log"; die "patch: git apply --check fails on a pristine 6.12 tree" "see $log"; }
+(cd "$pristine" && patch -p1 --quiet <"$out") >>"$log" 2>&1 ||
+	{ show_log_tail "$log"; die "patch: patch -p1 fails on a pristine 6.12 tree" "see $log"; }
+grep '^+++ ' "$out" | sed 's|^+++ b/||' | while read -r rel; do
+	cmp -s "$pristine/$rel" "$KSRC/$rel" ||
+		die "patch: $rel differs between the patched tree and the overlay" "re-run 'make patch'"
+done
+echo "patch: applies with git apply and patch -p1, matches the overlay"
+build=$CACHE/build/patch-um
+(cd "$pristine" && python3 tools/testing/kunit/kunit.py build \
+	--build_dir="$build" --kunitconfig=drivers/iomem_dma --jobs="$JOBS" \
+	--make_options "CC=ccache gcc") >>"$log" 2>&1 ||
+	{ show_log_tail "$log"; die "patch: the patched pristine tree does not build" "see $log"; }
+grep -q '^CONFIG_IOMEM_DMA=y' "$build/.config" && [ -f "$build/drivers/iomem_dma/iomem_dma.o" ] ||
+	die "patch: the build did not include iomem_dma" "see $log"
+echo "patch: pristine 6.12 + patch builds with CONFIG_IOMEM_DMA=y (UML)"
