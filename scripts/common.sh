@@ -12,7 +12,7 @@ RESULTS=$CACHE/results
 JOBS=${JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-mkdir -p "$CACHE" "$LOGS" "$RESULTS"
+mkdir -p "$CACHE" "$CACHE/build" "$CACHE/out" "$LOGS" "$RESULTS"
 
 # One line of cause and one of fix, then exit.
 die() {
