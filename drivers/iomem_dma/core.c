@@ -568,6 +568,17 @@ int iomem_dma_check(struct iomem_dma_provider *prov, struct device *client,
 }
 EXPORT_SYMBOL_GPL(iomem_dma_check);
 
+/* Tie-break between equally close providers: preference, then name. */
+static bool provider_preferred(const struct iomem_dma_provider *a,
+			       const struct iomem_dma_provider *b)
+{
+	int pa = READ_ONCE(a->preference), pb = READ_ONCE(b->preference);
+
+	if (pa != pb)
+		return pa > pb;
+	return strcmp(a->name, b->name) < 0;
+}
+
 /**
  * iomem_dma_find() - the closest published provider all clients may use
  * @clients: array of client devices.
@@ -575,7 +586,9 @@ EXPORT_SYMBOL_GPL(iomem_dma_check);
  *
  * A provider qualifies if the verdict for every client allows peer-to-peer
  * DMA. Among those, the smallest sum of distances wins; ties go to the
- * provider whose name sorts first, so the choice is the same on every boot.
+ * provider with the highest administrator preference (sysfs attribute
+ * "preference", default 0), then to the name that sorts first, so the
+ * choice is the same on every boot.
  *
  * Context: process context; may sleep.
  * Return: a referenced provider (release with iomem_dma_provider_put()), or
@@ -629,7 +642,7 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 		if (i < num_clients)
 			continue;
 		if (dist < best_dist ||
-		    (dist == best_dist && strcmp(prov->name, best->name) < 0)) {
+		    (dist == best_dist && provider_preferred(prov, best))) {
 			best = prov;
 			best_dist = dist;
 		}
@@ -833,6 +846,9 @@ static int __init iomem_dma_init(void)
 	if (ret)
 		pr_err("sysfs interface unavailable (%d)\n", ret);
 	iomem_dma_policy_init();
+	ret = iomem_dma_pci_init();
+	if (ret)
+		pr_err("PCI backend unavailable (%d)\n", ret);
 	return 0;
 }
 subsys_initcall(iomem_dma_init);

@@ -53,6 +53,8 @@ struct iomem_dma_node {
  * @fabric: attachment node or %NULL, referenced.
  * @id: small unique number, index of cached verdicts.
  * @cdev: the device in class iomem_dma, or %NULL.
+ * @preference: administrator's tie-break for iomem_dma_find(), -100..100;
+ *	written from sysfs, read locklessly.
  * @lock: protects @dead, @published, @nr_chunks and @holders.
  * @dead: unregister has started: no new allocations.
  * @unregistered: unregister has finished.
@@ -78,6 +80,7 @@ struct iomem_dma_provider {
 	struct iomem_dma_node *fabric;
 	unsigned int id;
 	struct device *cdev;
+	int preference;
 
 	spinlock_t lock; /* see @lock above */
 	bool dead;
@@ -221,12 +224,24 @@ void iomem_dma_policy_init(void);
 int iomem_dma_policy_revoke_denied(void);
 extern atomic_t iomem_dma_denial_logs;
 
+/* pci.c */
+#ifdef CONFIG_IOMEM_DMA_PCI
+int iomem_dma_pci_init(void);
+#else
+static inline int iomem_dma_pci_init(void)
+{
+	return 0;
+}
+#endif
+
 /* sysfs.c */
 int iomem_dma_sysfs_init(void);
 int iomem_dma_sysfs_add_provider(struct iomem_dma_provider *prov);
 void iomem_dma_sysfs_remove_provider(struct iomem_dma_provider *prov);
 bool iomem_dma_policy_may_write(const struct file *file);
 bool iomem_dma_locked_down(void);
+int iomem_dma_set_preference(struct iomem_dma_provider *prov, const char *buf,
+			     size_t len);
 int iomem_dma_verdict_format(const char *client,
 			     const struct iomem_dma_verdict *v,
 			     char *buf, size_t size);

@@ -55,6 +55,62 @@ static ssize_t published_show(struct device *cdev,
 }
 static DEVICE_ATTR_RO(published);
 
+static ssize_t preference_read(struct file *filp, struct kobject *kobj,
+			       struct bin_attribute *attr, char *out,
+			       loff_t pos, size_t count)
+{
+	struct iomem_dma_provider *prov = cdev_to_prov(kobj_to_dev(kobj));
+	char text[16];
+	int n;
+
+	n = scnprintf(text, sizeof(text), "%d\n", READ_ONCE(prov->preference));
+	return memory_read_from_buffer(out, count, &pos, text, n);
+}
+
+/**
+ * iomem_dma_set_preference() - parse and set a provider's preference
+ * @prov: the provider.
+ * @buf: decimal integer -100..100, optionally followed by a newline.
+ * @len: length of @buf.
+ *
+ * Return: 0, or -EINVAL for anything else (nothing changes).
+ */
+int iomem_dma_set_preference(struct iomem_dma_provider *prov, const char *buf,
+			     size_t len)
+{
+	char tmp[8];
+	int val;
+
+	if (!len || len >= sizeof(tmp))
+		return -EINVAL;
+	memcpy(tmp, buf, len);
+	tmp[len] = '\0';
+	if (strlen(tmp) != len || kstrtoint(tmp, 10, &val) ||
+	    val < -100 || val > 100)
+		return -EINVAL;
+	mutex_lock(&iomem_dma_lock);
+	WRITE_ONCE(prov->preference, val);
+	iomem_dma_generation_bump();
+	mutex_unlock(&iomem_dma_lock);
+	return 0;
+}
+
+static ssize_t preference_write(struct file *filp, struct kobject *kobj,
+				struct bin_attribute *attr, char *buf,
+				loff_t pos, size_t count)
+{
+	int ret;
+
+	if (!iomem_dma_policy_may_write(filp))
+		return -EPERM;
+	if (pos)
+		return -EINVAL;
+	ret = iomem_dma_set_preference(cdev_to_prov(kobj_to_dev(kobj)), buf,
+				       count);
+	return ret ? ret : count;
+}
+static BIN_ATTR(preference, 0600, preference_read, preference_write, 0);
+
 static ssize_t bus_show(struct device *cdev, struct device_attribute *attr,
 			char *buf)
 {
@@ -157,6 +213,7 @@ static struct attribute *iomem_dma_prov_attrs[] = {
 
 static struct bin_attribute *iomem_dma_prov_bin_attrs[] = {
 	&bin_attr_verdicts,
+	&bin_attr_preference,
 	NULL
 };
 

@@ -8,6 +8,7 @@
 #ifndef _LINUX_IOMEM_DMA_PROVIDER_H
 #define _LINUX_IOMEM_DMA_PROVIDER_H
 
+#include <linux/err.h>
 #include <linux/iomem_dma.h>
 #include <linux/list.h>
 #include <linux/types.h>
@@ -130,5 +131,19 @@ struct iomem_dma_fabric {
 
 int iomem_dma_fabric_register(struct iomem_dma_fabric *fabric);
 void iomem_dma_fabric_unregister(struct iomem_dma_fabric *fabric);
+
+struct pci_dev;
+#ifdef CONFIG_IOMEM_DMA_PCI
+struct iomem_dma_provider *iomem_dma_pci_register_bar(struct pci_dev *pdev,
+						      int bar, size_t size,
+						      u64 offset);
+#else
+static inline struct iomem_dma_provider *
+iomem_dma_pci_register_bar(struct pci_dev *pdev, int bar, size_t size,
+			   u64 offset)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+#endif
 
 #endif /* _LINUX_IOMEM_DMA_PROVIDER_H */

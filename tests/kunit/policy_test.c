@@ -9,6 +9,8 @@
 #include <kunit/test.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/completion.h>
 #include <linux/iomem_dma_provider.h>
 #include <linux/panic.h>
 #include <linux/prandom.h>
@@ -593,6 +595,98 @@ static void policy_verdict_line(struct kunit *test)
 			   "x bus distance=4 node=- rule=0 reason=same_device generation=7\n");
 }
 
+/* ---- concurrent writers ---- */
+
+struct writer {
+	struct completion done;
+	unsigned int base;
+	int errors;
+};
+
+static int writer_fn(void *data)
+{
+	struct writer *w = data;
+	char rule[64], id_text[16];
+	unsigned int i, id;
+
+	for (i = 0; i < 500; i++) {
+		int l = snprintf(rule, sizeof(rule), "allow provider=w%u-%u",
+				 w->base, i);
+
+		if (iomem_dma_policy_add(rule, l, &id)) {
+			w->errors++;
+			continue;
+		}
+		l = snprintf(id_text, sizeof(id_text), "%u", id);
+		if (i % 2 && iomem_dma_policy_remove(id_text, l))
+			w->errors++;
+	}
+	complete(&w->done);
+	return 0;
+}
+
+static void policy_concurrent_writers(struct kunit *test)
+{
+	struct writer *w = kunit_kcalloc(test, 2, sizeof(*w), GFP_KERNEL);
+	struct task_struct *t;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	policy_init_clean(test);
+	for (i = 0; i < 2; i++) {
+		init_completion(&w[i].done);
+		w[i].base = i;
+		t = kthread_run(writer_fn, &w[i], "iomem_dma_w%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < 2; i++) {
+		wait_for_completion(&w[i].done);
+		KUNIT_EXPECT_EQ(test, w[i].errors, 0);
+	}
+	/* Each writer kept every even-numbered rule. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 500U);
+}
+
+/* ---- administrator preference ---- */
+
+static void policy_preference_breaks_ties(struct kunit *test)
+{
+	struct iomem_dma_provider *found;
+	struct fake_prov *alpha, *beta;
+	struct fake_client *fc;
+	struct iomem_dma_node *sw;
+
+	policy_init_clean(test);
+	fake_fabric_init(test);
+	sw = fake_node(test, NULL, "psw", RP);
+	alpha = fake_prov_create(test, "alpha", POOL, sw);
+	beta = fake_prov_create(test, "beta", POOL, sw);
+	fc = fake_client_create(test, "prefc", sw);
+	iomem_dma_provider_publish(alpha->prov, true);
+	iomem_dma_provider_publish(beta->prov, true);
+
+	found = iomem_dma_find(&fc->dev, 1);
+	KUNIT_EXPECT_PTR_EQ(test, found, alpha->prov);
+	iomem_dma_provider_put(found);
+
+	KUNIT_ASSERT_EQ(test, iomem_dma_set_preference(beta->prov, "10\n", 3),
+			0);
+	found = iomem_dma_find(&fc->dev, 1);
+	KUNIT_EXPECT_PTR_EQ(test, found, beta->prov);
+	iomem_dma_provider_put(found);
+
+	/* Bad values change nothing. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_set_preference(beta->prov, "101", 3),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_set_preference(beta->prov, "x", 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_set_preference(beta->prov, "", 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_set_preference(beta->prov, "5 ", 2),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, beta->prov->preference, 10);
+}
+
 static struct kunit_case iomem_dma_policy_cases[] = {
 	KUNIT_CASE_PARAM(policy_precedence, policy_gen_params),
 	KUNIT_CASE(policy_force_taints_once),
@@ -605,6 +699,8 @@ static struct kunit_case iomem_dma_policy_cases[] = {
 	KUNIT_CASE(policy_cache_invalidated_by_change),
 	KUNIT_CASE(policy_deny_revokes_mapped_pair),
 	KUNIT_CASE(policy_verdict_line),
+	KUNIT_CASE(policy_concurrent_writers),
+	KUNIT_CASE(policy_preference_breaks_ties),
 	{}
 };
 

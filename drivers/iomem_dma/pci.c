@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iomem_dma PCI backend: PCI devices in the fabric (bridges up to the host
+ * bridge, ACS redirect from config space, host bridges allowed as upstream
+ * 6.12 allows them), memory BARs as providers, and a generic provider
+ * driver an administrator binds with driver_override or new_id.
+ */
+
+#define pr_fmt(fmt) "iomem_dma: " fmt
+
+#include <linux/iomem_dma_provider.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+/* Host bridges upstream 6.12 lets route peer traffic (drivers/pci/p2pdma.c). */
+static const struct {
+	unsigned short vendor;
+	unsigned short device;
+} iomem_dma_pci_host_allow[] = {
+	{ PCI_VENDOR_ID_INTEL, 0x3c00 }, { PCI_VENDOR_ID_INTEL, 0x3c01 },
+	{ PCI_VENDOR_ID_INTEL, 0x2f00 }, { PCI_VENDOR_ID_INTEL, 0x2f01 },
+	{ PCI_VENDOR_ID_INTEL, 0x2030 }, { PCI_VENDOR_ID_INTEL, 0x2031 },
+	{ PCI_VENDOR_ID_INTEL, 0x2032 }, { PCI_VENDOR_ID_INTEL, 0x2033 },
+	{ PCI_VENDOR_ID_INTEL, 0x2020 }, { PCI_VENDOR_ID_INTEL, 0x09a2 },
+};
+
+/**
+ * struct pci_fabric_entry - a fabric node made for a PCI bridge or host bridge
+ * @list: entry in pci_fabric_nodes, under pci_fabric_lock.
+ * @dev: the bridge's or host bridge's device (not referenced; the bus
+ *	notifier drops the entry before the device goes).
+ * @node: the node, referenced by the entry.
+ */
+struct pci_fabric_entry {
+	struct list_head list;
+	struct device *dev;
+	struct iomem_dma_node *node;
+};
+
+static LIST_HEAD(pci_fabric_nodes);
+static DEFINE_MUTEX(pci_fabric_lock);	/* protects pci_fabric_nodes */
+
+static bool pci_host_routes_peer(struct pci_host_bridge *host)
+{
+	struct pci_dev *root;
+	unsigned int i;
+
+#ifdef CONFIG_X86
+	/* Upstream trusts every AMD host bridge from Zen on. */
+	if (boot_cpu_data.x86_vendor == X86_VENDOR_AMD &&
+	    boot_cpu_data.x86 >= 0x17)
+		return true;
+#endif
+	root = list_first_entry_or_null(&host->bus->devices, struct pci_dev,
+					bus_list);
+	if (!root || (root->devfn != PCI_DEVFN(0, 0) &&
+		      pci_pcie_type(root) != PCI_EXP_TYPE_ROOT_PORT))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(iomem_dma_pci_host_allow); i++)
+		if (root->vendor == iomem_dma_pci_host_allow[i].vendor &&
+		    root->device == iomem_dma_pci_host_allow[i].device)
+			return true;
+	return false;
+}
+
+static bool pci_acs_redirects(struct pci_dev *pdev)
+{
+	int pos = pdev->acs_cap;
+	u16 ctrl;
+
+	if (!pos)
+		return false;
+	pci_read_config_word(pdev, pos + PCI_ACS_CTRL, &ctrl);
+	return ctrl & (PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_EC);
+}
+
+/* Find or make the node of @dev; called with pci_fabric_lock held. */
+static struct iomem_dma_node *pci_node_get(struct device *dev,
+					   struct iomem_dma_node *parent,
+					   const char *name,
+					   unsigned long flags)
+{
+	struct pci_fabric_entry *e;
+	struct iomem_dma_node *node;
+
+	lockdep_assert_held(&pci_fabric_lock);
+	list_for_each_entry(e, &pci_fabric_nodes, list)
+		if (e->dev == dev)
+			return iomem_dma_node_get(e->node);
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return NULL;
+	node = iomem_dma_node_create(parent, name, flags);
+	if (IS_ERR(node)) {
+		kfree(e);
+		return NULL;
+	}
+	e->dev = dev;
+	e->node = node;
+	list_add_tail(&e->list, &pci_fabric_nodes);
+	return iomem_dma_node_get(node);
+}
+
+static struct iomem_dma_node *pci_host_node(struct pci_host_bridge *host)
+{
+	unsigned long flags = IOMEM_DMA_NODE_HOST;
+
+	if (pci_host_routes_peer(host))
+		flags |= IOMEM_DMA_NODE_ROUTES_PEER;
+	return pci_node_get(&host->dev, NULL, dev_name(&host->dev), flags);
+}
+
+static struct iomem_dma_node *pci_bridge_node(struct pci_dev *bridge)
+{
+	struct pci_dev *up = pci_upstream_bridge(bridge);
+	struct iomem_dma_node *parent, *node;
+	unsigned long flags = IOMEM_DMA_NODE_ROUTES_PEER;
+
+	parent = up ? pci_bridge_node(up) :
+		      pci_host_node(pci_find_host_bridge(bridge->bus));
+	if (!parent)
+		return NULL;
+	if (pci_acs_redirects(bridge))
+		flags |= IOMEM_DMA_NODE_ACS_REDIRECT;
+	node = pci_node_get(&bridge->dev, parent, pci_name(bridge), flags);
+	iomem_dma_node_put(parent);
+	return node;
+}
+
+/*
+ * A PCI device attaches to its upstream bridge, or to the host bridge when
+ * it sits on a root bus.
+ */
+static struct iomem_dma_node *pci_node_for_device(struct device *dev)
+{
+	struct iomem_dma_node *node;
+	struct pci_dev *pdev, *up;
+
+	if (!dev_is_pci(dev))
+		return NULL;
+	pdev = to_pci_dev(dev);
+	up = pci_upstream_bridge(pdev);
+	mutex_lock(&pci_fabric_lock);
+	node = up ? pci_bridge_node(up) :
+		    pci_host_node(pci_find_host_bridge(pdev->bus));
+	mutex_unlock(&pci_fabric_lock);
+	return node;
+}
+
+static struct iomem_dma_fabric pci_fabric = {
+	.name = "pci",
+	.node_for_device = pci_node_for_device,
+};
+
+/* Forget the node of a bridge or host bridge that goes away. */
+static int pci_fabric_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct device *dev = data;
+	struct pci_fabric_entry *e, *tmp;
+	bool changed = false;
+
+	if (action != BUS_NOTIFY_DEL_DEVICE)
+		return NOTIFY_DONE;
+	mutex_lock(&pci_fabric_lock);
+	list_for_each_entry_safe(e, tmp, &pci_fabric_nodes, list) {
+		if (e->dev != dev)
+			continue;
+		list_del(&e->list);
+		iomem_dma_node_put(e->node);
+		kfree(e);
+		changed = true;
+	}
+	mutex_unlock(&pci_fabric_lock);
+	if (changed)
+		iomem_dma_generation_bump();
+	return NOTIFY_OK;
+}
+
+static struct notifier_block pci_fabric_nb = {
+	.notifier_call = pci_fabric_notify,
+};
+
+/**
+ * struct iomem_dma_pci_bar - a BAR (or part of one) registered as provider
+ * @pdev: the device.
+ * @bar: BAR number.
+ * @range: the range given to the core.
+ */
+struct iomem_dma_pci_bar {
+	struct pci_dev *pdev;
+	int bar;
+	struct iomem_dma_range range;
+};
+
+static int pci_bar_bus_addr(struct iomem_dma_provider *prov,
+			    struct device *client, phys_addr_t phys,
+			    dma_addr_t *bus)
+{
+	struct iomem_dma_pci_bar *b = iomem_dma_provider_priv(prov);
+
+	/* The PCI core's view of the BAR on the bus, not the CPU's. */
+	*bus = pci_bus_address(b->pdev, b->bar) +
+	       (phys - pci_resource_start(b->pdev, b->bar));
+	return 0;
+}
+
+static const struct iomem_dma_provider_ops pci_bar_ops = {
+	.bus_addr = pci_bar_bus_addr,
+};
+
+/**
+ * iomem_dma_pci_register_bar() - register all or part of a memory BAR
+ * @pdev: the PCI device, bound to the calling driver.
+ * @bar: BAR number.
+ * @size: bytes to register, a multiple of PAGE_SIZE; 0 for the rest of
+ *	the BAR after @offset (rounded down to PAGE_SIZE).
+ * @offset: offset into the BAR, a multiple of PAGE_SIZE.
+ *
+ * The range is mapped write-combining. The provider is named
+ * "<pci_name>-bar<N>", starts private, and is unregistered (revoking its
+ * clients) when the driver unbinds or the device is removed.
+ *
+ * Context: process context, from the driver's probe; may sleep.
+ * Return: the provider, or an ERR_PTR(): -EINVAL for a bad BAR number, a
+ * BAR that is not memory, or a size/offset outside the BAR or not page
+ * aligned; -ENOMEM; or the core's error from registration.
+ */
+struct iomem_dma_provider *iomem_dma_pci_register_bar(struct pci_dev *pdev,
+						      int bar, size_t size,
+						      u64 offset)
+{
+	struct iomem_dma_provider_desc desc = { };
+	struct iomem_dma_provider *prov;
+	struct iomem_dma_pci_bar *b;
+	resource_size_t len;
+	char name[IOMEM_DMA_NODE_NAME_LEN];
+
+	if (!pdev || bar < 0 || bar >= PCI_STD_NUM_BARS ||
+	    !(pci_resource_flags(pdev, bar) & IORESOURCE_MEM))
+		return ERR_PTR(-EINVAL);
+	len = pci_resource_len(pdev, bar);
+	if (!IS_ALIGNED(offset, PAGE_SIZE) || offset >= len)
+		return ERR_PTR(-EINVAL);
+	if (!size)
+		size = rounddown(len - offset, PAGE_SIZE);
+	if (!size || !IS_ALIGNED(size, PAGE_SIZE) || size > len - offset)
+		return ERR_PTR(-EINVAL);
+
+	b = devm_kzalloc(&pdev->dev, sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	b->pdev = pdev;
+	b->bar = bar;
+	b->range.phys = pci_resource_start(pdev, bar) + offset;
+	b->range.size = size;
+	b->range.vaddr = devm_ioremap_wc(&pdev->dev, b->range.phys, size);
+	if (!b->range.vaddr)
+		return ERR_PTR(-ENOMEM);
+
+	snprintf(name, sizeof(name), "%s-bar%d", pci_name(pdev), bar);
+	desc.dev = &pdev->dev;
+	desc.name = name;
+	desc.ranges = &b->range;
+	desc.nr_ranges = 1;
+	desc.cpu_map = IOMEM_DMA_CPU_WC;
+	desc.ops = &pci_bar_ops;
+	desc.fabric = pci_node_for_device(&pdev->dev);
+	desc.priv = b;
+	prov = devm_iomem_dma_provider_register(&pdev->dev, &desc);
+	iomem_dma_node_put(desc.fabric);
+	return prov;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_pci_register_bar);
+
+/* ---- the generic provider driver ---- */
+
+static unsigned int iomem_dma_pci_bars;	/* bitmask, 0 = every memory BAR */
+static unsigned long iomem_dma_pci_max_size;	/* 0 = whole BAR */
+
+static int bars_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v >= BIT(PCI_STD_NUM_BARS))
+		return -EINVAL;
+	WRITE_ONCE(iomem_dma_pci_bars, v);
+	return 0;
+}
+
+static const struct kernel_param_ops bars_ops = {
+	.set = bars_set,
+	.get = param_get_uint,
+};
+module_param_cb(pci_bars, &bars_ops, &iomem_dma_pci_bars, 0644);
+MODULE_PARM_DESC(pci_bars,
+		 "Bitmask of the BARs the generic PCI provider driver registers (0x01 = BAR0 ... 0x20 = BAR5; 0 = every memory BAR)");
+
+static int max_size_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long v;
+
+	if (kstrtoul(val, 0, &v) || !IS_ALIGNED(v, PAGE_SIZE))
+		return -EINVAL;
+	WRITE_ONCE(iomem_dma_pci_max_size, v);
+	return 0;
+}
+
+static const struct kernel_param_ops max_size_ops = {
+	.set = max_size_set,
+	.get = param_get_ulong,
+};
+module_param_cb(pci_max_size, &max_size_ops, &iomem_dma_pci_max_size, 0644);
+MODULE_PARM_DESC(pci_max_size,
+		 "Most bytes of each BAR the generic PCI provider driver registers, a multiple of the page size (0 = whole BAR)");
+
+static int iomem_dma_pci_probe(struct pci_dev *pdev,
+			       const struct pci_device_id *id)
+{
+	unsigned int mask = READ_ONCE(iomem_dma_pci_bars);
+	size_t max = READ_ONCE(iomem_dma_pci_max_size);
+	struct iomem_dma_provider *prov;
+	int bar, ret, n = 0;
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		resource_size_t len = pci_resource_len(pdev, bar);
+		size_t size;
+
+		if (mask && !(mask & BIT(bar)))
+			continue;
+		if (!(pci_resource_flags(pdev, bar) & IORESOURCE_MEM) ||
+		    len < PAGE_SIZE)
+			continue;
+		size = rounddown(len, PAGE_SIZE);
+		if (max && size > max)
+			size = max;
+		prov = iomem_dma_pci_register_bar(pdev, bar, size, 0);
+		if (IS_ERR(prov)) {
+			dev_err(&pdev->dev, "iomem_dma: BAR%d not registered (%ld)\n",
+				bar, PTR_ERR(prov));
+			return PTR_ERR(prov);
+		}
+		iomem_dma_provider_publish(prov, true);
+		dev_info(&pdev->dev, "iomem_dma: BAR%d: %zu bytes as provider %s\n",
+			 bar, size, iomem_dma_provider_name(prov));
+		n++;
+	}
+	if (!n) {
+		dev_err(&pdev->dev, "iomem_dma: no memory BAR of at least %lu bytes selected (pci_bars=%#x)\n",
+			PAGE_SIZE, mask);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static struct pci_driver iomem_dma_pci_driver = {
+	.name = "iomem_dma_pci",
+	.probe = iomem_dma_pci_probe,
+};
+
+int __init iomem_dma_pci_init(void)
+{
+	int ret;
+
+	ret = iomem_dma_fabric_register(&pci_fabric);
+	if (ret)
+		return ret;
+	ret = bus_register_notifier(&pci_bus_type, &pci_fabric_nb);
+	if (ret)
+		goto unregister_fabric;
+	ret = pci_register_driver(&iomem_dma_pci_driver);
+	if (ret)
+		goto unregister_notifier;
+	return 0;
+
+unregister_notifier:
+	bus_unregister_notifier(&pci_bus_type, &pci_fabric_nb);
+unregister_fabric:
+	iomem_dma_fabric_unregister(&pci_fabric);
+	return ret;
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The arm64 board: build the kernel (iomem_dma + PCI backend + edu client
+# + the PCI KUnit suite), boot QEMU arm64 virt on a PCIe fabric with a
+# switch, root ports and the root bus, and run tests/board/board-init.c.
+# usage: board.sh [--demo]   (--demo prints the story instead of checks)
+. "$(dirname "$0")/common.sh"
+
+mode=${1:-check}
+build=$CACHE/build/board-arm64
+cross=aarch64-linux-gnu-
+out=$CACHE/out/board
+log=$LOGS/board-build.log
+boot=$LOGS/board-boot.log
+counts=$RESULTS/board.counts
+rm -f "$counts"
+mkdir -p "$out/root/proc" "$out/root/sys" "$out/root/dev"
+
+echo "board: building the arm64 kernel (log: $log)"
+(cd "$KSRC" && python3 tools/testing/kunit/kunit.py build \
+	--build_dir="$build" --arch=arm64 --cross_compile="$cross" \
+	--kunitconfig="$REPO/tests/board/demo-arm64.kunitconfig" \
+	--jobs="$JOBS" --make_options "CC=ccache ${cross}gcc") >"$log" 2>&1 ||
+	{ show_log_tail "$log" 30; die "board: the arm64 kernel did not build" "see $log"; }
+${cross}gcc -static -Os -Wall -Werror -o "$out/root/init" \
+	"$REPO/tests/board/board-init.c" ||
+	die "board: the static init did not build" "is gcc-aarch64-linux-gnu installed? run 'make deps'"
+(cd "$out/root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out/initramfs.cpio.gz"
+
+echo "board: booting QEMU arm64 virt (log: $boot)"
+set +e
+timeout "${BOARD_TIMEOUT:-300}" qemu-system-aarch64 -machine virt -cpu cortex-a57 \
+	-m 1G -smp 2 -nographic -no-reboot -nic none \
+	-kernel "$build/arch/arm64/boot/Image.gz" \
+	-initrd "$out/initramfs.cpio.gz" \
+	-append "console=ttyAMA0 rdinit=/init iomem_dma.pci_bars=0x4" \
+	-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0 \
+	-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0 \
+	-device x3130-upstream,id=up1,bus=rp1 \
+	-device xio3130-downstream,id=dn1,bus=up1,chassis=11,slot=0 \
+	-device xio3130-downstream,id=dn2,bus=up1,chassis=12,slot=0 \
+	-object memory-backend-ram,id=m1,size=1M \
+	-device ivshmem-plain,memdev=m1,bus=dn1 \
+	-device edu,dma_mask=0xffffffffffffffff,bus=dn2 \
+	-object memory-backend-ram,id=m2,size=1M \
+	-device ivshmem-plain,memdev=m2,bus=rp2 \
+	-device pci-testdev,membar=65536,bus=pcie.0 \
+	</dev/null >"$boot" 2>&1
+qrc=$?
+set -e
+sed -i 's/\r$//' "$boot"
+
+if [ "$mode" = --demo ]; then
+	sed -n '/== iomem_dma on QEMU/,/iomem_dma board: done/p' "$boot" |
+		grep -v '^board: 1\.\.' |
+		sed 's/^board: ok [0-9]* - /  [ok] /; s/^board: not ok [0-9]* - /  [FAILED] /'
+	echo
+	echo "== upstream P2PDMA and iomem_dma on the same pairs (KUnit suite iomem_dma_pci) =="
+	grep -E "iomem_dma [a-z]+ \(.*upstream" "$boot" | sed 's/^ *# [a-z_.]*: /  /'
+fi
+
+grep -q "iomem_dma board: done" "$boot" ||
+	{ show_log_tail "$boot" 40; die "board: the board did not finish (qemu exit $qrc)" "see $boot"; }
+bp=$(grep -c '^board: ok ' "$boot" || true)
+bf=$(grep -c '^board: not ok ' "$boot" || true)
+plan=$(sed -n 's/^board: 1\.\.\([0-9]*\)$/\1/p' "$boot" | tail -n1)
+[ "$((bp + bf))" = "${plan:-x}" ] ||
+	die "board: $((bp + bf)) results for a plan of ${plan:-none}" "see $boot"
+set +e
+read -r kp kf ks < <(python3 "$REPO/scripts/ktap_count.py" "$boot" 2>"$LOGS/ktap-board.err")
+krc=$?
+set -e
+kp=${kp:-0} kf=${kf:-0} ks=${ks:-0}
+echo "$((bp + kp)) $((bf + kf)) $ks" >"$counts"
+echo "board: $bp of $plan board checks passed; KUnit on the board: $kp passed, $kf failed, $ks skipped"
+if [ "$bf" -ne 0 ] || [ "$kf" -ne 0 ] || [ "$krc" -ne 0 ]; then
+	grep -E '^board: not ok|not ok' "$boot" >&2 || true
+	cat "$LOGS/ktap-board.err" >&2 || true
+	die "board: FAILED" "see $boot"
+fi

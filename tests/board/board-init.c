@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /init of the arm64 board (make demo, make check): iomem_dma on a real
+ * (emulated) PCIe fabric with edu's DMA engine moving the bytes.
+ *
+ * Prints a readable story, and one "board: ok N - ..." or
+ * "board: not ok N - ..." line per check, then "board: 1..N" and
+ * "iomem_dma board: done", and powers the board off.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int checks, failures;
+
+static void check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	checks++;
+	if (!ok)
+		failures++;
+	printf("board: %s %d - ", ok ? "ok" : "not ok", checks);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n, total = 0;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -errno;
+	while (total < (ssize_t)size - 1 &&
+	       (n = read(fd, buf + total, size - 1 - total)) > 0)
+		total += n;
+	buf[total] = '\0';
+	close(fd);
+	return 0;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static const char *err(int ret)
+{
+	return ret ? strerror(-ret) : "ok";
+}
+
+struct pcidev {
+	char name[64];
+	unsigned int vendor, device;
+	int depth;
+};
+
+static struct pcidev devs[32];
+static int ndevs;
+
+static void scan_pci(void)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *de;
+	char path[PATH_MAX], buf[64], real[PATH_MAX];
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) && ndevs < 32) {
+		struct pcidev *p = &devs[ndevs];
+		const char *c;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p->name, sizeof(p->name), "%.63s", de->d_name);
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor",
+			 de->d_name);
+		read_file(path, buf, sizeof(buf));
+		p->vendor = strtoul(buf, NULL, 16);
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device",
+			 de->d_name);
+		read_file(path, buf, sizeof(buf));
+		p->device = strtoul(buf, NULL, 16);
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s",
+			 de->d_name);
+		if (!realpath(path, real))
+			continue;
+		p->depth = 0;
+		for (c = real; *c; c++)
+			p->depth += *c == '/';
+		ndevs++;
+	}
+	closedir(d);
+}
+
+/* The n-th device with these IDs, ordered by depth (deepest first). */
+static struct pcidev *find_dev(unsigned int vendor, unsigned int device,
+			       int deepest)
+{
+	struct pcidev *best = NULL;
+	int i;
+
+	for (i = 0; i < ndevs; i++) {
+		if (devs[i].vendor != vendor || devs[i].device != device)
+			continue;
+		if (!best || (deepest ? devs[i].depth > best->depth :
+				       devs[i].depth < best->depth))
+			best = &devs[i];
+	}
+	return best;
+}
+
+static int bind_provider(const char *dev)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override",
+		 dev);
+	ret = write_file(path, "iomem_dma_pci");
+	if (!ret)
+		ret = write_file("/sys/bus/pci/drivers_probe", dev);
+	return ret;
+}
+
+static char edu_ctl[PATH_MAX];
+static char result[1024];
+
+static int edu(const char *cmd)
+{
+	int ret = write_file(edu_ctl, cmd);
+
+	read_file(edu_ctl, result, sizeof(result));
+	printf("  edu %-38s -> %.*s\n", cmd, (int)strcspn(result, "\n"),
+	       result);
+	return ret;
+}
+
+static void verdict_line(const char *prov, const char *client, char *out,
+			 size_t size)
+{
+	char path[PATH_MAX], buf[4096], *line, *save;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/sys/class/iomem_dma/%s/verdicts", prov);
+	if (read_file(path, buf, sizeof(buf)))
+		return;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, client, strlen(client)) &&
+		    line[strlen(client)] == ' ')
+			snprintf(out, size, "%s", line);
+}
+
+static int rule(const char *text)
+{
+	int ret = write_file("/sys/kernel/iomem_dma/add", text);
+
+	printf("  # echo '%s' > /sys/kernel/iomem_dma/add   -> %s\n", text,
+	       err(ret));
+	return ret;
+}
+
+static void kernel_problems(int *bad)
+{
+	static char log[1 << 20];
+	int n = klogctl(3, log, sizeof(log) - 1);
+	char *line, *save;
+
+	*bad = 0;
+	if (n < 0)
+		return;
+	log[n] = '\0';
+	for (line = strtok_r(log, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, "WARNING:") || strstr(line, "BUG:") ||
+		    strstr(line, "KASAN") || strstr(line, "Oops")) {
+			printf("  kernel: %s\n", line);
+			(*bad)++;
+		}
+}
+
+int main(void)
+{
+	char sw_prov[80], rp_prov[80], root_prov[80], line[512], cmd[160];
+	struct pcidev *ivsw, *ivrp, *testdev, *edudev;
+	int fd, ret, bad;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	fd = open("/dev/console", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	printf("\n== iomem_dma on QEMU arm64 virt: a PCIe fabric ==\n");
+	scan_pci();
+	ivsw = find_dev(0x1af4, 0x1110, 1);
+	ivrp = find_dev(0x1af4, 0x1110, 0);
+	testdev = find_dev(0x1b36, 0x0005, 0);
+	edudev = find_dev(0x1234, 0x11e8, 1);
+	check(ivsw && ivrp && ivsw != ivrp && testdev && edudev,
+	      "found two ivshmem-plain, a pci-testdev and an edu");
+	if (!(ivsw && ivrp && testdev && edudev))
+		goto out;
+	printf("  edu (client)            %s, behind a switch\n", edudev->name);
+	printf("  ivshmem (provider)      %s, behind the same switch\n", ivsw->name);
+	printf("  ivshmem (provider)      %s, on another root port\n", ivrp->name);
+	printf("  pci-testdev (provider)  %s, on the root bus\n", testdev->name);
+	snprintf(edu_ctl, sizeof(edu_ctl), "/sys/kernel/debug/iomem_dma_edu/%s/ctl",
+		 edudev->name);
+
+	printf("\n== the administrator binds the generic provider driver ==\n");
+	check(write_file("/sys/module/iomem_dma/parameters/pci_bars", "0x40") == -EINVAL,
+	      "pci_bars=0x40 (no BAR 6) is refused with EINVAL");
+	check(!bind_provider(ivsw->name) && !bind_provider(ivrp->name) &&
+	      !bind_provider(testdev->name),
+	      "driver_override binds iomem_dma_pci to the three devices");
+	snprintf(sw_prov, sizeof(sw_prov), "%s-bar2", ivsw->name);
+	snprintf(rp_prov, sizeof(rp_prov), "%s-bar2", ivrp->name);
+	snprintf(root_prov, sizeof(root_prov), "%s-bar2", testdev->name);
+	snprintf(cmd, sizeof(cmd), "/sys/class/iomem_dma/%s/size", sw_prov);
+	check(!read_file(cmd, line, sizeof(line)) && atoi(line) > 0,
+	      "provider %s registered (%s bytes)", sw_prov, strtok(line, "\n"));
+	snprintf(cmd, sizeof(cmd), "/sys/class/iomem_dma/%s/size", root_prov);
+	check(!read_file(cmd, line, sizeof(line)) && atoi(line) > 0,
+	      "provider %s registered", root_prov);
+
+	printf("\n== default verdicts (no rules) ==\n");
+	verdict_line(sw_prov, edudev->name, line, sizeof(line));
+	printf("  %s: %s\n", sw_prov, line);
+	check(strstr(line, " bus ") && strstr(line, "reason=common_node"),
+	      "same switch: bus path by default");
+	verdict_line(rp_prov, edudev->name, line, sizeof(line));
+	printf("  %s: %s\n", rp_prov, line);
+	check(strstr(line, " denied ") && strstr(line, "reason=host_not_allowed"),
+	      "across root ports: denied, host bridge not allowed");
+	verdict_line(root_prov, edudev->name, line, sizeof(line));
+	printf("  %s: %s\n", root_prov, line);
+	check(strstr(line, " denied ") != NULL, "root bus to switch: denied");
+
+	printf("\n== edu moves bytes peer to peer ==\n");
+	snprintf(cmd, sizeof(cmd), "copy %s", sw_prov);
+	check(!edu(cmd) && strstr(result, "ok:") && strstr(result, "bus path"),
+	      "switch pair: 2048 bytes provider -> edu -> provider verified");
+	snprintf(cmd, sizeof(cmd), "copy %s", rp_prov);
+	ret = edu(cmd);
+	check(ret == -EREMOTEIO && strstr(result, "denied"),
+	      "root-port pair: map refused with EREMOTEIO and a reason");
+
+	printf("\n== the administrator allows the host bridge ==\n");
+	check(rule("allow node=pci0000:00") == 0, "rule accepted");
+	check(rule("allow node=pci0000:00 sometimes") == -EINVAL,
+	      "malformed rule refused with EINVAL");
+	verdict_line(rp_prov, edudev->name, line, sizeof(line));
+	printf("  %s: %s\n", rp_prov, line);
+	check(strstr(line, " host ") && strstr(line, "reason=rule_allow"),
+	      "across root ports: now through the host bridge, by rule");
+	check(!edu(cmd) && strstr(result, "ok:") && strstr(result, "host path"),
+	      "root-port pair: bytes verified through the host bridge");
+
+	printf("\n== a mapping is held; the administrator denies the pair ==\n");
+	snprintf(cmd, sizeof(cmd), "hold %s", rp_prov);
+	check(!edu(cmd) && strstr(result, "holding 4096"), "edu holds a mapping");
+	snprintf(line, sizeof(line), "deny provider=%s", ivrp->name);
+	check(rule(line) == 0, "deny rule accepted");
+	read_file(edu_ctl, result, sizeof(result));
+	printf("  edu state: %s", strstr(result, "revokes") ?: result);
+	check(strstr(result, "revokes 1") && strstr(result, "holding 0"),
+	      "edu was revoked: mapping gone");
+	snprintf(cmd, sizeof(cmd), "copy %s", rp_prov);
+	check(edu(cmd) == -EREMOTEIO && strstr(result, "denied by rule"),
+	      "the pair is denied by the rule now");
+
+	printf("\n== a provider is removed while edu holds a mapping ==\n");
+	snprintf(cmd, sizeof(cmd), "hold %s", sw_prov);
+	check(!edu(cmd) && strstr(result, "holding 4096"), "edu holds a mapping");
+	snprintf(line, sizeof(line), "/sys/bus/pci/devices/%s/remove", ivsw->name);
+	check(write_file(line, "1") == 0, "# echo 1 > %s completed (no hang)", line);
+	read_file(edu_ctl, result, sizeof(result));
+	printf("  edu state: %s", strstr(result, "revokes") ?: result);
+	check(strstr(result, "revokes 2") && strstr(result, "holding 0"),
+	      "edu was revoked before the device went");
+	snprintf(line, sizeof(line), "/sys/class/iomem_dma/%s", sw_prov);
+	check(access(line, F_OK) != 0, "provider %s is gone from sysfs", sw_prov);
+
+	printf("\n== kernel log ==\n");
+	kernel_problems(&bad);
+	check(bad == 0, "no WARNING, BUG, Oops or KASAN report in the kernel log");
+
+out:
+	printf("board: 1..%d\n", checks);
+	printf("iomem_dma board: done (%d checks, %d failed)\n", checks, failures);
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iomem_dma client for QEMU's "edu" PCI device (1234:11e8): the model of a
+ * driver that uses the client API, and the DMA engine of the board tests.
+ *
+ * debugfs /sys/kernel/debug/iomem_dma_edu/<pci name>/ctl, root only:
+ *   write "copy PROVIDER"  allocate 4 KiB from PROVIDER, fill the first
+ *                          half through __iomem, let edu DMA it into its
+ *                          buffer and back into the second half, verify
+ *   write "hold PROVIDER"  allocate and map 4 KiB and keep the mapping
+ *   write "release"        unmap and free what "hold" kept
+ *   read                   the result of the last command and the number
+ *                          of revokes received
+ */
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/io.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/iopoll.h>
+#include <linux/iomem_dma.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#define EDU_REG_DMA_SRC		0x80
+#define EDU_REG_DMA_DST		0x88
+#define EDU_REG_DMA_COUNT	0x90
+#define EDU_REG_DMA_CMD		0x98
+#define EDU_CMD_START		BIT(0)
+#define EDU_CMD_TO_RAM		BIT(1)
+#define EDU_BUFFER		0x40000
+#define EDU_XFER		2048
+#define EDU_ALLOC		4096
+
+struct edu {
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	struct dentry *dir;
+	struct mutex lock;	/* serialises commands and revokes */
+	char result[256];
+	unsigned int revokes;
+	struct iomem_dma_provider *held_prov;
+	struct sg_table held;
+	bool holding;
+};
+
+static int edu_dma(struct edu *edu, u64 src, u64 dst, u32 len, u32 cmd)
+{
+	u32 val;
+
+	/*
+	 * edu latches a DMA register only on an access at its own offset:
+	 * 64-bit addresses need one 64-bit write (a native writeq() on
+	 * 64-bit; the lo-hi fallback elsewhere only carries 32 bits).
+	 */
+	writeq(src, edu->regs + EDU_REG_DMA_SRC);
+	writeq(dst, edu->regs + EDU_REG_DMA_DST);
+	writeq(len, edu->regs + EDU_REG_DMA_COUNT);
+	writel(cmd | EDU_CMD_START, edu->regs + EDU_REG_DMA_CMD);
+	return readl_poll_timeout(edu->regs + EDU_REG_DMA_CMD, val,
+				  !(val & EDU_CMD_START), 100, 1000000);
+}
+
+static void edu_release_held(struct edu *edu)
+{
+	struct device *dev = &edu->pdev->dev;
+
+	lockdep_assert_held(&edu->lock);
+	if (!edu->holding)
+		return;
+	iomem_dma_unmap_sgtable(dev, &edu->held, DMA_BIDIRECTIONAL, 0);
+	iomem_dma_free_sgt(dev, &edu->held);
+	iomem_dma_provider_put(edu->held_prov);
+	edu->held_prov = NULL;
+	edu->holding = false;
+}
+
+static void edu_revoke(struct device *dev, struct iomem_dma_provider *prov,
+		       void *priv)
+{
+	struct edu *edu = priv;
+
+	mutex_lock(&edu->lock);
+	edu->revokes++;
+	if (edu->holding && edu->held_prov == prov)
+		edu_release_held(edu);
+	mutex_unlock(&edu->lock);
+	dev_info(dev, "revoked by %s\n", iomem_dma_provider_name(prov));
+}
+
+static const struct iomem_dma_client_ops edu_client_ops = {
+	.revoke = edu_revoke,
+};
+
+static int edu_map(struct edu *edu, struct iomem_dma_provider *prov,
+		   struct sg_table *sgt)
+{
+	struct device *dev = &edu->pdev->dev;
+	struct iomem_dma_verdict v;
+	int ret;
+
+	ret = iomem_dma_alloc_sgt(dev, prov, sgt, EDU_ALLOC, GFP_KERNEL);
+	if (ret) {
+		snprintf(edu->result, sizeof(edu->result),
+			 "error %d: allocation from %s failed\n", ret,
+			 iomem_dma_provider_name(prov));
+		return ret;
+	}
+	ret = iomem_dma_map_sgtable(dev, sgt, DMA_BIDIRECTIONAL, 0);
+	if (ret) {
+		if (ret == -EREMOTEIO && !iomem_dma_last_refusal(dev, &v))
+			snprintf(edu->result, sizeof(edu->result),
+				 "denied: %s (reason=%s node=%s rule=%u)\n",
+				 iomem_dma_provider_name(prov),
+				 iomem_dma_reason_str(v.reason),
+				 v.node[0] ? v.node : "-", v.rule);
+		else
+			snprintf(edu->result, sizeof(edu->result),
+				 "error %d: map failed\n", ret);
+		iomem_dma_free_sgt(dev, sgt);
+	}
+	return ret;
+}
+
+static int edu_copy(struct edu *edu, struct iomem_dma_provider *prov)
+{
+	struct device *dev = &edu->pdev->dev;
+	struct scatterlist *sg;
+	struct sg_table sgt;
+	u8 *out, *back;
+	dma_addr_t bus;
+	bool bus_path;
+	int ret, i;
+
+	out = kmalloc(EDU_XFER, GFP_KERNEL);
+	back = kzalloc(EDU_XFER, GFP_KERNEL);
+	if (!out || !back) {
+		ret = -ENOMEM;
+		goto free_bufs;
+	}
+	for (i = 0; i < EDU_XFER; i++)
+		out[i] = (u8)(i * 13 + 7);
+
+	ret = edu_map(edu, prov, &sgt);
+	if (ret)
+		goto free_bufs;
+	sg = sgt.sgl;
+	bus = sg_dma_address(sg);
+	bus_path = sg_dma_is_bus_address(sg);
+
+	/* The CPU writes the provider only through __iomem accessors. */
+	iomem_dma_sg_copy_to(sg, 0, out, EDU_XFER);
+	iomem_dma_sg_copy_to(sg, EDU_XFER, back, EDU_XFER);
+
+	ret = edu_dma(edu, bus, EDU_BUFFER, EDU_XFER, 0);
+	if (!ret)
+		ret = edu_dma(edu, EDU_BUFFER, bus + EDU_XFER, EDU_XFER,
+			      EDU_CMD_TO_RAM);
+	if (ret) {
+		snprintf(edu->result, sizeof(edu->result),
+			 "error %d: edu DMA did not complete\n", ret);
+		goto unmap;
+	}
+	iomem_dma_sg_copy_from(sg, EDU_XFER, back, EDU_XFER);
+	if (memcmp(out, back, EDU_XFER)) {
+		ret = -EIO;
+		snprintf(edu->result, sizeof(edu->result),
+			 "error: %s bytes differ after provider -> edu -> provider\n",
+			 iomem_dma_provider_name(prov));
+		goto unmap;
+	}
+	snprintf(edu->result, sizeof(edu->result),
+		 "ok: %d bytes %s -> edu -> %s verified, %s path, dma address %pad\n",
+		 EDU_XFER, iomem_dma_provider_name(prov),
+		 iomem_dma_provider_name(prov), bus_path ? "bus" : "host", &bus);
+unmap:
+	iomem_dma_unmap_sgtable(dev, &sgt, DMA_BIDIRECTIONAL, 0);
+	iomem_dma_free_sgt(dev, &sgt);
+free_bufs:
+	kfree(out);
+	kfree(back);
+	return ret;
+}
+
+static ssize_t edu_ctl_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	struct edu *edu = file->private_data;
+	struct iomem_dma_provider *prov = NULL;
+	char cmd[96], *arg;
+	int ret;
+
+	if (count >= sizeof(cmd))
+		return -EINVAL;
+	if (copy_from_user(cmd, ubuf, count))
+		return -EFAULT;
+	cmd[count] = '\0';
+	strim(cmd);
+	arg = strchr(cmd, ' ');
+	if (arg)
+		*arg++ = '\0';
+
+	mutex_lock(&edu->lock);
+	if (!strcmp(cmd, "release") && !arg) {
+		edu_release_held(edu);
+		snprintf(edu->result, sizeof(edu->result), "released\n");
+		ret = 0;
+		goto unlock;
+	}
+	if ((strcmp(cmd, "copy") && strcmp(cmd, "hold")) || !arg) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	prov = iomem_dma_provider_get_by_name(arg);
+	if (!prov) {
+		snprintf(edu->result, sizeof(edu->result),
+			 "error: no provider named %s\n", arg);
+		ret = -ENODEV;
+		goto unlock;
+	}
+	if (!strcmp(cmd, "copy")) {
+		ret = edu_copy(edu, prov);
+	} else {
+		edu_release_held(edu);
+		ret = edu_map(edu, prov, &edu->held);
+		if (!ret) {
+			edu->holding = true;
+			edu->held_prov = prov;
+			prov = NULL;
+			snprintf(edu->result, sizeof(edu->result),
+				 "holding 4096 bytes of %s, mapped\n", arg);
+		}
+	}
+	iomem_dma_provider_put(prov);
+unlock:
+	mutex_unlock(&edu->lock);
+	return ret ? ret : count;
+}
+
+static ssize_t edu_ctl_read(struct file *file, char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	struct edu *edu = file->private_data;
+	char text[320];
+	int n;
+
+	mutex_lock(&edu->lock);
+	n = scnprintf(text, sizeof(text), "%srevokes %u\nholding %d\n",
+		      edu->result, edu->revokes, edu->holding);
+	mutex_unlock(&edu->lock);
+	return simple_read_from_buffer(ubuf, count, ppos, text, n);
+}
+
+static const struct file_operations edu_ctl_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = edu_ctl_read,
+	.write = edu_ctl_write,
+	.llseek = default_llseek,
+};
+
+static struct dentry *edu_debugfs_root;
+
+static void edu_teardown(void *data)
+{
+	struct edu *edu = data;
+
+	debugfs_remove_recursive(edu->dir);
+	mutex_lock(&edu->lock);
+	edu_release_held(edu);
+	mutex_unlock(&edu->lock);
+}
+
+static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct edu *edu;
+	int ret;
+
+	edu = devm_kzalloc(&pdev->dev, sizeof(*edu), GFP_KERNEL);
+	if (!edu)
+		return -ENOMEM;
+	edu->pdev = pdev;
+	mutex_init(&edu->lock);
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	edu->regs = pcim_iomap(pdev, 0, 0);
+	if (!edu->regs)
+		return -ENOMEM;
+	pci_set_master(pdev);
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+	ret = iomem_dma_client_register(&pdev->dev, &edu_client_ops, edu);
+	if (ret)
+		return ret;
+	edu->dir = debugfs_create_dir(pci_name(pdev), edu_debugfs_root);
+	debugfs_create_file("ctl", 0600, edu->dir, edu, &edu_ctl_fops);
+	return devm_add_action_or_reset(&pdev->dev, edu_teardown, edu);
+}
+
+static const struct pci_device_id edu_ids[] = {
+	{ PCI_DEVICE(0x1234, 0x11e8) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, edu_ids);
+
+static struct pci_driver edu_driver = {
+	.name = "iomem_dma_edu",
+	.id_table = edu_ids,
+	.probe = edu_probe,
+};
+
+static int __init edu_init(void)
+{
+	edu_debugfs_root = debugfs_create_dir("iomem_dma_edu", NULL);
+	return pci_register_driver(&edu_driver);
+}
+module_init(edu_init);
+
+static void __exit edu_exit(void)
+{
+	pci_unregister_driver(&edu_driver);
+	debugfs_remove_recursive(edu_debugfs_root);
+}
+module_exit(edu_exit);
+
+MODULE_DESCRIPTION("iomem_dma client for QEMU's edu device (tests)");
+MODULE_LICENSE("GPL");
