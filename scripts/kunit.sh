@@ -16,6 +16,9 @@ args=(run --build_dir="$build" --kunitconfig=drivers/iomem_dma
       --jobs="$JOBS" --timeout="${KUNIT_TIMEOUT:-900}")
 if [ "$target" = um ]; then
 	args+=(--make_options "CC=ccache gcc")
+	while read -r opt; do
+		args+=(--kconfig_add "$opt")
+	done < <(grep '^CONFIG_' "$REPO/tests/kunit/uml-debug.config")
 else
 	args+=(--arch="$target" --cross_compile="$cross"
 	       --make_options "CC=ccache ${cross}gcc")
@@ -43,6 +46,14 @@ p=${p:-0} f=${f:-0} s=${s:-0}
 echo "$p $f $s" >"$counts"
 summary=$(grep -E "Testing complete" "$log" | tail -n1 | sed 's/^\[[0-9:]*\] //')
 echo "kunit-$target: ${summary:-no summary} (${secs}s); counted $p passed, $f failed, $s skipped"
+# Sanitizer and debug reports fail the run even when every case passed.
+reports=$(grep -E "BUG: KASAN|UBSAN:|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|BUG: sleeping function|WARNING: .*(kernel/dma/debug.c|iomem_dma)|DMA-API: .*(device driver|driver tries|failed to)" \
+	"$build/test.log" | head -n 20 || true)
+if [ -n "$reports" ]; then
+	echo "$reports" >&2
+	echo "kunit-$target: sanitizer or debug reports in the kernel log" >&2
+	rc=1
+fi
 if [ "$rc" -ne 0 ] || [ "$krc" -ne 0 ] || [ "$f" -ne 0 ]; then
 	grep -E "FAILED|CRASHED|not ok|Kernel panic|BUG:|timed out" "$log" | head -n 30 >&2 || true
 	cat "$LOGS/ktap-$target.err" >&2 || true

@@ -63,6 +63,7 @@ build=$CACHE/build/patch-um
 	--build_dir="$build" --kunitconfig=drivers/iomem_dma --jobs="$JOBS" \
 	--make_options "CC=ccache gcc") >>"$log" 2>&1 ||
 	{ show_log_tail "$log"; die "patch: the patched pristine tree does not build" "see $log"; }
-grep -q '^CONFIG_IOMEM_DMA=y' "$build/.config" && [ -f "$build/drivers/iomem_dma/iomem_dma.o" ] ||
+grep -q '^CONFIG_IOMEM_DMA=y' "$build/.config" &&
+	grep -q ' iomem_dma_provider_register$' "$build/System.map" ||
 	die "patch: the build did not include iomem_dma" "see $log"
 echo "patch: pristine 6.12 + patch builds with CONFIG_IOMEM_DMA=y (UML)"
