@@ -27,8 +27,15 @@ ${cross}gcc -static -Os -Wall -Werror -o "$out/root/init" \
 (cd "$out/root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out/initramfs.cpio.gz"
 
 echo "board: booting QEMU arm64 virt (log: $boot)"
+rm -f "$boot" "$out/qmp.sock"
+: >"$boot"
+# The guest asks for the hot-unplug of the switch's ivshmem when ready.
+python3 "$REPO/scripts/qmp_unplug.py" "$out/qmp.sock" "$boot" \
+	"board: unplug iv1" iv1 "${BOARD_TIMEOUT:-300}" >"$LOGS/board-qmp.log" 2>&1 &
+qmp_pid=$!
 set +e
 timeout "${BOARD_TIMEOUT:-300}" qemu-system-aarch64 -machine virt -cpu cortex-a57 \
+	-qmp unix:"$out/qmp.sock",server=on,wait=off \
 	-m 1G -smp 2 -nographic -no-reboot -nic none \
 	-kernel "$build/arch/arm64/boot/Image.gz" \
 	-initrd "$out/initramfs.cpio.gz" \
@@ -39,13 +46,15 @@ timeout "${BOARD_TIMEOUT:-300}" qemu-system-aarch64 -machine virt -cpu cortex-a5
 	-device xio3130-downstream,id=dn1,bus=up1,chassis=11,slot=0 \
 	-device xio3130-downstream,id=dn2,bus=up1,chassis=12,slot=0 \
 	-object memory-backend-ram,id=m1,size=1M \
-	-device ivshmem-plain,memdev=m1,bus=dn1 \
+	-device ivshmem-plain,id=iv1,memdev=m1,bus=dn1 \
 	-device edu,dma_mask=0xffffffffffffffff,bus=dn2 \
 	-object memory-backend-ram,id=m2,size=1M \
 	-device ivshmem-plain,memdev=m2,bus=rp2 \
 	-device pci-testdev,membar=65536,bus=pcie.0 \
 	</dev/null >"$boot" 2>&1
 qrc=$?
+kill "$qmp_pid" 2>/dev/null
+wait "$qmp_pid" 2>/dev/null
 set -e
 sed -i 's/\r$//' "$boot"
 

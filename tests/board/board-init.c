@@ -301,17 +301,32 @@ int main(void)
 	check(edu(cmd) == -EREMOTEIO && strstr(result, "denied by rule"),
 	      "the pair is denied by the rule now");
 
-	printf("\n== a provider is removed while edu holds a mapping ==\n");
+	printf("\n== the switch's ivshmem is hot-unplugged while edu holds a mapping ==\n");
 	snprintf(cmd, sizeof(cmd), "hold %s", sw_prov);
 	check(!edu(cmd) && strstr(result, "holding 4096"), "edu holds a mapping");
-	snprintf(line, sizeof(line), "/sys/bus/pci/devices/%s/remove", ivsw->name);
-	check(write_file(line, "1") == 0, "# echo 1 > %s completed (no hang)", line);
+	printf("board: unplug iv1 (QEMU device_del, PCIe native hot-unplug)\n");
+	snprintf(line, sizeof(line), "/sys/bus/pci/devices/%s", ivsw->name);
+	for (ret = 0; ret < 600 && access(line, F_OK) == 0; ret++)
+		usleep(100000);
+	check(access(line, F_OK) != 0, "%s is gone after device_del (%d.%d s)",
+	      ivsw->name, ret / 10, ret % 10);
 	read_file(edu_ctl, result, sizeof(result));
 	printf("  edu state: %s", strstr(result, "revokes") ?: result);
 	check(strstr(result, "revokes 2") && strstr(result, "holding 0"),
 	      "edu was revoked before the device went");
 	snprintf(line, sizeof(line), "/sys/class/iomem_dma/%s", sw_prov);
 	check(access(line, F_OK) != 0, "provider %s is gone from sysfs", sw_prov);
+
+	printf("\n== a provider on the root bus is removed through sysfs ==\n");
+	snprintf(cmd, sizeof(cmd), "hold %s", root_prov);
+	check(!edu(cmd) && strstr(result, "holding 4096") != NULL,
+	      "edu holds a mapping of %s (host path, allowed by rule)", root_prov);
+	snprintf(line, sizeof(line), "/sys/bus/pci/devices/%s/remove", testdev->name);
+	check(write_file(line, "1") == 0, "# echo 1 > %s completed (no hang)", line);
+	read_file(edu_ctl, result, sizeof(result));
+	printf("  edu state: %s", strstr(result, "revokes") ?: result);
+	check(strstr(result, "revokes 3") && strstr(result, "holding 0"),
+	      "edu was revoked before the device went");
 
 	printf("\n== kernel log ==\n");
 	kernel_problems(&bad);
