@@ -32,8 +32,10 @@ while read -r rel; do
 done <"$manifest"
 (cd "$work" && diff -Nru a b) \
 	>"$out.tmp" || true
-# diff labels carry timestamps; drop them so the patch is reproducible.
-sed -E 's/^(\+\+\+|---) ([^\t]*)\t.*$/\1 \2/' "$out.tmp" >"$out"
+# diff labels carry timestamps; drop them so the patch is reproducible,
+# and mark created files as coming from /dev/null.
+sed -E 's/^(\+\+\+|---) ([^\t]*)\t.*$/\1 \2/' "$out.tmp" |
+	sed -E '/^--- a\/drivers\/(Kconfig|Makefile)$/!s|^--- a/.*$|--- /dev/null|' >"$out"
 rm -f "$out.tmp"
 [ -s "$out" ] || die "the generated patch is empty" "check the overlay with 'make overlay'"
 files=$(grep -c '^+++ ' "$out")
@@ -41,18 +43,36 @@ echo "patch: $out ($files files)"
 
 [ "${1:-}" = "--verify" ] || exit 0
 
-# Verify on a pristine tree: apply, compare, build.
+# Verify on a pristine tree: apply, compare, build. The tree is made
+# pristine again by reverting the patch applied last time (so unchanged
+# kernel files keep their timestamps and the build stays incremental); if
+# that fails it is extracted afresh.
 pristine=$CACHE/pristine
-rm -rf "$pristine" "$CACHE/pristine.tmp"
-mkdir -p "$CACHE/pristine.tmp"
-tar -xf "$TARBALL" -C "$CACHE/pristine.tmp"
-mv "$CACHE/pristine.tmp"/* "$pristine"
-rmdir "$CACHE/pristine.tmp"
+applied=$CACHE/pristine.applied.patch
 log=$LOGS/patch-verify.log
+: >"$log"
+if [ -f "$pristine/.iomem_dma-extracted" ] && [ -f "$applied" ] &&
+   (cd "$pristine" && patch -p1 -R -E --quiet --force <"$applied") >>"$log" 2>&1; then
+	rm -f "$applied"
+	find "$pristine" -depth -newer "$pristine/.iomem_dma-extracted" \
+		\( -name '*.orig' -o -type d -empty \) -delete
+else
+	[ -d "$pristine" ] && echo "patch: extracting a fresh pristine tree"
+	rm -rf "$pristine" "$CACHE/pristine.tmp" "$applied"
+	mkdir -p "$CACHE/pristine.tmp"
+	tar -xf "$TARBALL" -C "$CACHE/pristine.tmp"
+	mv "$CACHE/pristine.tmp"/* "$pristine"
+	rmdir "$CACHE/pristine.tmp"
+	touch "$pristine/.iomem_dma-extracted"
+fi
+# Nothing of ours may be left in the tree.
+[ ! -e "$pristine/drivers/iomem_dma" ] && ! grep -q iomem_dma "$pristine/drivers/Kconfig" ||
+	die "patch: $pristine is not pristine after reverting" "make clean, then retry"
 (cd "$pristine" && git apply --check "$out") >"$log" 2>&1 ||
 	{ show_log_tail "$log"; die "patch: git apply --check fails on a pristine 6.12 tree" "see $log"; }
 (cd "$pristine" && patch -p1 --quiet <"$out") >>"$log" 2>&1 ||
 	{ show_log_tail "$log"; die "patch: patch -p1 fails on a pristine 6.12 tree" "see $log"; }
+cp "$out" "$applied"
 grep '^+++ ' "$out" | sed 's|^+++ b/||' | while read -r rel; do
 	cmp -s "$pristine/$rel" "$KSRC/$rel" ||
 		die "patch: $rel differs between the patched tree and the overlay" "re-run 'make patch'"
