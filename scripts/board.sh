@@ -24,6 +24,10 @@ echo "board: building the arm64 kernel (log: $log)"
 ${cross}gcc -static -Os -Wall -Werror -o "$out/root/init" \
 	"$REPO/tests/board/board-init.c" ||
 	die "board: the static init did not build" "is gcc-aarch64-linux-gnu installed? run 'make deps'"
+mkdir -p "$out/root/bin"
+make -s -C "$REPO/tools" O="$out/tools" CROSS_COMPILE="$cross" STATIC=1 >>"$log" 2>&1 ||
+	{ show_log_tail "$log" 20; die "board: iomem-dma-ctl did not build for arm64" "see $log"; }
+cp "$out/tools/iomem-dma-ctl" "$out/root/bin/"
 (cd "$out/root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out/initramfs.cpio.gz"
 
 echo "board: booting QEMU arm64 virt (log: $boot)"

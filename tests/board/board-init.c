@@ -19,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int checks, failures;
@@ -183,6 +184,43 @@ static int rule(const char *text)
 	return ret;
 }
 
+static char tool_out[8192];
+
+/* Run iomem-dma-ctl with up to four arguments; print its output indented. */
+static int ctl(const char *a, const char *b, const char *c, const char *d)
+{
+	char *argv[] = { "iomem-dma-ctl", (char *)a, (char *)b, (char *)c,
+			 (char *)d, NULL };
+	int fds[2], status, n = 0, r;
+	char *line, *save, copy[sizeof(tool_out)];
+	pid_t pid;
+
+	printf("  # iomem-dma-ctl %s%s%s%s%s%s%s\n", a, b ? " " : "", b ? b : "",
+	       c ? " " : "", c ? c : "", d ? " " : "", d ? d : "");
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		execv("/bin/iomem-dma-ctl", argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (n < (int)sizeof(tool_out) - 1 &&
+	       (r = read(fds[0], tool_out + n, sizeof(tool_out) - 1 - n)) > 0)
+		n += r;
+	tool_out[n] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	memcpy(copy, tool_out, n + 1);
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		printf("    %s\n", line);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 static void kernel_problems(int *bad)
 {
 	static char log[1 << 20];
@@ -255,6 +293,9 @@ int main(void)
 	check(!read_file(cmd, line, sizeof(line)) && atoi(line) > 0,
 	      "provider %s registered", root_prov);
 
+	check(ctl("list", NULL, NULL, NULL) == 0 && strstr(tool_out, sw_prov) &&
+	      strstr(tool_out, root_prov), "iomem-dma-ctl list shows the providers");
+
 	printf("\n== default verdicts (no rules) ==\n");
 	verdict_line(sw_prov, edudev->name, line, sizeof(line));
 	printf("  %s: %s\n", sw_prov, line);
@@ -277,14 +318,24 @@ int main(void)
 	check(ret == -EREMOTEIO && strstr(result, "denied"),
 	      "root-port pair: map refused with EREMOTEIO and a reason");
 
+	check(ctl("explain", rp_prov, edudev->name, NULL) == 0 &&
+	      strstr(tool_out, "DENIED") && strstr(tool_out, "host bridge that is not known"),
+	      "iomem-dma-ctl explain says why the root-port pair is denied");
+
 	printf("\n== the administrator allows the host bridge ==\n");
-	check(rule("allow node=pci0000:00") == 0, "rule accepted");
+	check(ctl("allow", "node=pci0000:00", NULL, NULL) == 0 &&
+	      strstr(tool_out, "added rule 1"), "iomem-dma-ctl allow node=pci0000:00");
+	check(ctl("allow", "node=pci0000:00", "force", "extra") == 4,
+	      "iomem-dma-ctl refuses a malformed rule before writing (exit 4)");
 	check(rule("allow node=pci0000:00 sometimes") == -EINVAL,
 	      "malformed rule refused with EINVAL");
 	verdict_line(rp_prov, edudev->name, line, sizeof(line));
 	printf("  %s: %s\n", rp_prov, line);
 	check(strstr(line, " host ") && strstr(line, "reason=rule_allow"),
 	      "across root ports: now through the host bridge, by rule");
+	check(ctl("explain", rp_prov, edudev->name, NULL) == 0 &&
+	      strstr(tool_out, "rule:     1: allow node=pci0000:00"),
+	      "iomem-dma-ctl explain names rule 1");
 	check(!edu(cmd) && strstr(result, "ok:") && strstr(result, "host path"),
 	      "root-port pair: bytes verified through the host bridge");
 
@@ -327,6 +378,9 @@ int main(void)
 	printf("  edu state: %s", strstr(result, "revokes") ?: result);
 	check(strstr(result, "revokes 3") && strstr(result, "holding 0"),
 	      "edu was revoked before the device went");
+
+	check(ctl("rules", NULL, NULL, NULL) == 0 &&
+	      strstr(tool_out, "deny provider="), "iomem-dma-ctl rules lists the rules");
 
 	printf("\n== kernel log ==\n");
 	kernel_problems(&bad);

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Host tests of tools/iomem-dma-ctl against fake sysfs trees. TAP output.
+# usage: tests/tools/run.sh [BUILD_DIR]
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=${1:-$(mktemp -d)}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+make -s -C "$repo/tools" O="$out" >"$work/build.log" 2>&1 || {
+	echo "1..1"; echo "not ok 1 - iomem-dma-ctl builds"; sed 's/^/# /' "$work/build.log"; exit 1; }
+ctl=$out/iomem-dma-ctl
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+# t DESC EXPECTED_RC [grep PATTERN in stdout+stderr] -- ARGS...
+t() {
+	local desc=$1 want=$2 pat=$3; shift 4
+	"$ctl" --sysfs-root "$root" "$@" >"$work/out" 2>&1
+	local rc=$?
+	if [ "$rc" -eq "$want" ] && { [ -z "$pat" ] || grep -qE -- "$pat" "$work/out"; }; then
+		ok "$desc"
+	else
+		nok "$desc (exit $rc, want $want)"; sed 's/^/# /' "$work/out"
+	fi
+}
+
+# A fake sysfs: two providers, rules, add/remove as plain files.
+mkroot() {
+	root=$work/sys$1
+	mkdir -p "$root/kernel/iomem_dma" "$root/class/iomem_dma/0000:03:00.0-bar2" \
+		"$root/class/iomem_dma/0000:05:00.0-bar2"
+	printf '1 allow node=pci0000:00\n2 deny provider=0000:05:00.0\n' >"$root/kernel/iomem_dma/rules"
+	: >"$root/kernel/iomem_dma/add"
+	: >"$root/kernel/iomem_dma/remove"
+	echo 7 >"$root/kernel/iomem_dma/generation"
+	for p in 0000:03:00.0-bar2 0000:05:00.0-bar2; do
+		d=$root/class/iomem_dma/$p
+		echo 1048576 >"$d/size"; echo 1044480 >"$d/available"
+		echo 1 >"$d/published"; echo pci >"$d/bus"; echo 0 >"$d/preference"
+	done
+	echo "0000:04:00.0 bus distance=4 node=0000:01:00.0 rule=0 reason=common_node generation=7" \
+		>"$root/class/iomem_dma/0000:03:00.0-bar2/verdicts"
+	echo "0000:04:00.0 denied distance=6 node=pci0000:00 rule=2 reason=rule_deny generation=7" \
+		>"$root/class/iomem_dma/0000:05:00.0-bar2/verdicts"
+}
+mkroot 1
+
+t "--help exits 0 and lists commands" 0 "explain +PROVIDER CLIENT" -- --help
+t "help for one command" 0 "usage: iomem-dma-ctl restore FILE" -- help restore
+t "restore --help" 0 "all or nothing" -- restore --help
+t "no command is a usage error" 1 "usage:" --
+t "unknown command" 1 "unknown command 'frobnicate'" -- frobnicate
+t "unknown option" 1 "unknown option '--bogus'" -- --bogus rules
+t "rules lists ids" 0 "^2 deny provider=0000:05:00.0$" -- rules
+"$ctl" --sysfs-root "$root" --json rules >"$work/json" 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[1]=={"id":2,"rule":"deny provider=0000:05:00.0"}' "$work/json" \
+	&& ok "rules --json is valid JSON with ids" || nok "rules --json is valid JSON with ids"
+t "list shows providers and client verdicts" 0 "client +0000:04:00.0: denied \(rule_deny\)" -- list
+"$ctl" --sysfs-root "$root" --json list >"$work/json" 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["clients"][0]["path"]=="bus" and d[1]["size"]=="1048576"' "$work/json" \
+	&& ok "list --json is valid JSON" || nok "list --json is valid JSON"
+
+t "allow writes one rule line" 0 "added rule" -- allow provider=0000:03:00.0-bar2 client=0000:04:00.0
+[ "$(cat "$root/kernel/iomem_dma/add")" = "allow provider=0000:03:00.0-bar2 client=0000:04:00.0" ] \
+	&& ok "the add file got exactly the rule" || nok "the add file got exactly the rule"
+: >"$root/kernel/iomem_dma/add"
+t "deny force is refused before writing" 4 "force\" only goes with allow" -- deny node=x force
+t "bad name is refused before writing" 4 "names use only" -- allow provider=caf\$
+t "trailing garbage is refused" 4 "unexpected text" -- allow node=a b
+t "allow without target is a usage error" 1 "needs a target" -- allow
+[ ! -s "$root/kernel/iomem_dma/add" ] && ok "refused rules wrote nothing" || nok "refused rules wrote nothing"
+t "remove writes the id" 0 "" -- remove 2
+[ "$(cat "$root/kernel/iomem_dma/remove")" = "2" ] && ok "the remove file got the id" || nok "the remove file got the id"
+t "remove of a non-number" 1 "not a rule id" -- remove 2x
+t "remove of a negative id" 1 "not a rule id" -- remove -3
+
+t "explain an allowed pair" 0 "ALLOWED, peer to peer by bus address" -- explain 0000:03:00.0-bar2 0000:04:00.0
+t "explain names the deciding rule" 0 "rule: +2: deny provider=0000:05:00.0" -- explain 0000:05:00.0-bar2 0000:04:00.0
+t "explain says why in words" 0 "an administrator rule denies the pair" -- explain 0000:05:00.0-bar2 0000:04:00.0
+"$ctl" --sysfs-root "$root" --json explain 0000:05:00.0-bar2 0000:04:00.0 >"$work/json" 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["rule"]==2 and d["path"]=="denied" and d["distance"]==6' "$work/json" \
+	&& ok "explain --json is valid JSON" || nok "explain --json is valid JSON"
+t "explain an unknown provider suggests names" 2 "closest names that exist: 0000:03:00.0-bar2" -- explain 0000:03:00.1-bar2 0000:04:00.0
+t "explain an unknown client" 2 "not a registered client" -- explain 0000:03:00.0-bar2 0000:09:00.0
+t "explain with one argument" 1 "explain takes PROVIDER CLIENT" -- explain 0000:03:00.0-bar2
+
+t "save writes the rules" 0 "" -- save "$work/saved.rules"
+grep -qx "deny provider=0000:05:00.0" "$work/saved.rules" && ! grep -q '^[0-9]' "$work/saved.rules" \
+	&& ok "saved file has rules without ids" || nok "saved file has rules without ids"
+printf '# comment\n\nallow node=pci0000:00\n  deny client=0000:04:00.0  \nallow node=x y\n' >"$work/bad.rules"
+: >"$root/kernel/iomem_dma/remove"
+t "restore reports FILE:LINE" 4 "bad.rules:5: unexpected text" -- restore "$work/bad.rules"
+[ ! -s "$root/kernel/iomem_dma/remove" ] && [ ! -s "$root/kernel/iomem_dma/add" ] \
+	&& ok "a bad file changes nothing" || nok "a bad file changes nothing"
+printf 'allow node=a\nallow node=a\n' >"$work/dup.rules"
+t "restore refuses duplicates" 4 "dup.rules:2: the same rule appears twice" -- restore "$work/dup.rules"
+printf '# ok\nallow node=pci0000:00\ndeny client=0000:04:00.0\n' >"$work/good.rules"
+t "restore applies a valid file" 0 "restored 2 rule" -- restore "$work/good.rules"
+[ "$(cat "$root/kernel/iomem_dma/add")" = "deny client=0000:04:00.0" ] \
+	&& ok "restore wrote the file's rules" || nok "restore wrote the file's rules"
+t "restore of a missing file" 2 "not found" -- restore "$work/none.rules"
+
+t "preference shows" 0 "^0$" -- preference 0000:03:00.0-bar2
+t "preference out of range" 4 "from -100 to 100" -- preference 0000:03:00.0-bar2 101
+t "preference sets" 0 "" -- preference 0000:03:00.0-bar2 -5
+[ "$(cat "$root/class/iomem_dma/0000:03:00.0-bar2/preference")" = "-5" ] \
+	&& ok "preference written" || nok "preference written"
+
+mkroot 2
+rm -f "$root/kernel/iomem_dma/add"; mkdir "$root/kernel/iomem_dma/add"
+t "I/O error on add is reported" 5 "Is a directory" -- allow node=a
+ro=/sys/kernel/mm/transparent_hugepage/hpage_pmd_size
+if [ -e "$ro" ] && ! (echo x >"$ro") 2>/dev/null; then
+	rmdir "$root/kernel/iomem_dma/add"; ln -s "$ro" "$root/kernel/iomem_dma/add"
+	t "EPERM/EACCES says what is needed" 3 "needs root \(CAP_SYS_ADMIN\)" -- allow node=a
+else
+	skip "EPERM/EACCES says what is needed" "no read-only sysfs file to write to here"
+fi
+root=$work/nothing
+t "no iomem_dma in the kernel" 2 "is iomem_dma in this kernel" -- rules
+t "no providers directory" 2 "not found" -- list
+
+# The rules-file parser under random input, with sanitizers.
+if gcc -fsanitize=address,undefined -g -O1 -o "$work/fuzz" "$here/fuzz_rules.c" \
+	"$repo/tools/iomem-dma-ctl/rules.c" >"$work/fuzz.log" 2>&1 &&
+   "$work/fuzz" "${FUZZ_RUNS:-20000}" >>"$work/fuzz.log" 2>&1; then
+	ok "rules-file parser: $(tail -n1 "$work/fuzz.log")"
+else
+	nok "rules-file parser fuzz run"; sed 's/^/# /' "$work/fuzz.log" | tail -n 20
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
