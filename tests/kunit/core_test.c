@@ -228,6 +228,7 @@ static void core_unregister_revokes(struct kunit *test)
 	struct fake_client *fc = fake_client_create(test, "revc", NULL);
 	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
 	struct iomem_dma_provider *ref;
+	struct iomem_dma_verdict v;
 	struct scatterlist sg;
 
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
@@ -243,6 +244,9 @@ static void core_unregister_revokes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ref->nr_chunks, 0UL);
 
 	/* The reference keeps the memory valid; the provider is dead. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_check(ref, fc->dev, &v), -EREMOTEIO);
+	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_PROVIDER_GONE);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_publish(ref, true), -ENODEV);
 	sg_init_table(&sg, 1);
 	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, ref, &sg, PAGE_SIZE,
 						 0), -ENODEV);
