@@ -12,7 +12,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: all demo check deps overlay kunit-um kunit-arm64 kunit-arm kunit \
-	lint patch patch-check clean distclean help
+	lint patch patch-check bench clean distclean help
 
 all: help
 
@@ -44,6 +44,9 @@ patch: overlay
 
 patch-check: overlay
 	@bash $(S)/patch.sh --verify
+
+bench: overlay
+	@bash $(S)/bench.sh
 
 clean:
 	@. $(S)/common.sh && rm -rf "$$CACHE/build" "$$CACHE/out" \

@@ -2,10 +2,14 @@
 # The arm64 board: build the kernel (iomem_dma + PCI backend + edu client
 # + the PCI KUnit suite), boot QEMU arm64 virt on a PCIe fabric with a
 # switch, root ports and the root bus, and run tests/board/board-init.c.
-# usage: board.sh [--demo]   (--demo prints the story instead of checks)
+# usage: board.sh [--demo|--bench]
+#   --demo   print the story instead of the checks
+#   --bench  boot with iomem_dma_bench.full=1 and print the benchmark table
 . "$(dirname "$0")/common.sh"
 
 mode=${1:-check}
+extra_args=
+[ "$mode" = --bench ] && extra_args="iomem_dma_bench.full=1"
 build=$CACHE/build/board-arm64
 cross=aarch64-linux-gnu-
 out=$CACHE/out/board
@@ -35,15 +39,15 @@ rm -f "$boot" "$out/qmp.sock"
 : >"$boot"
 # The guest asks for the hot-unplug of the switch's ivshmem when ready.
 python3 "$REPO/scripts/qmp_unplug.py" "$out/qmp.sock" "$boot" \
-	"board: unplug iv1" iv1 "${BOARD_TIMEOUT:-300}" >"$LOGS/board-qmp.log" 2>&1 &
+	"board: unplug iv1" iv1 "${BOARD_TIMEOUT:-900}" >"$LOGS/board-qmp.log" 2>&1 &
 qmp_pid=$!
 set +e
-timeout "${BOARD_TIMEOUT:-300}" qemu-system-aarch64 -machine virt -cpu cortex-a57 \
+timeout "${BOARD_TIMEOUT:-900}" qemu-system-aarch64 -machine virt -cpu cortex-a57 \
 	-qmp unix:"$out/qmp.sock",server=on,wait=off \
 	-m 1G -smp 2 -nographic -no-reboot -nic none \
 	-kernel "$build/arch/arm64/boot/Image.gz" \
 	-initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyAMA0 rdinit=/init iomem_dma.pci_bars=0x4" \
+	-append "console=ttyAMA0 rdinit=/init iomem_dma.pci_bars=0x4 $extra_args" \
 	-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0 \
 	-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0 \
 	-device x3130-upstream,id=up1,bus=rp1 \
@@ -69,6 +73,11 @@ if [ "$mode" = --demo ]; then
 	echo
 	echo "== upstream P2PDMA and iomem_dma on the same pairs (KUnit suite iomem_dma_pci) =="
 	grep -E "iomem_dma [a-z]+ \(.*upstream" "$boot" | sed 's/^ *# [a-z_.]*: /  /'
+fi
+
+if [ "$mode" = --bench ]; then
+	python3 "$REPO/scripts/bench_table.py" "$boot" "$CACHE/out/bench.txt" ||
+		die "bench: no complete table in the boot log" "see $boot"
 fi
 
 grep -q "iomem_dma board: done" "$boot" ||

@@ -324,7 +324,7 @@ int main(void)
 
 	printf("\n== the administrator allows the host bridge ==\n");
 	check(ctl("allow", "node=pci0000:00", NULL, NULL) == 0 &&
-	      strstr(tool_out, "added rule 1"), "iomem-dma-ctl allow node=pci0000:00");
+	      strstr(tool_out, "added rule "), "iomem-dma-ctl allow node=pci0000:00");
 	check(ctl("allow", "node=pci0000:00", "force", "extra") == 4,
 	      "iomem-dma-ctl refuses a malformed rule before writing (exit 4)");
 	check(rule("allow node=pci0000:00 sometimes") == -EINVAL,
@@ -334,8 +334,8 @@ int main(void)
 	check(strstr(line, " host ") && strstr(line, "reason=rule_allow"),
 	      "across root ports: now through the host bridge, by rule");
 	check(ctl("explain", rp_prov, edudev->name, NULL) == 0 &&
-	      strstr(tool_out, "rule:     1: allow node=pci0000:00"),
-	      "iomem-dma-ctl explain names rule 1");
+	      strstr(tool_out, ": allow node=pci0000:00"),
+	      "iomem-dma-ctl explain names the allow rule");
 	check(!edu(cmd) && strstr(result, "ok:") && strstr(result, "host path"),
 	      "root-port pair: bytes verified through the host bridge");
 
