@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lint gates on the project's kernel code: checkpatch --strict, sparse
-# (C=2) with W=1 on arm64 and arm, kernel-doc -Wall. Needs the arm64 and
-# arm KUnit build directories (make kunit-arm64 kunit-arm) for sparse.
+# (C=2) with W=1 on arm64 and arm, kernel-doc -Wall. Needs the configured
+# build directories of the arm64 and arm KUnit kernels and of the board.
 . "$(dirname "$0")/common.sh"
 
 cd "$REPO"
@@ -22,16 +22,19 @@ for f in "${files[@]}"; do
 	fi
 done
 
-for t in arm64 arm; do
-	build=$CACHE/build/kunit-$t
+# The KUnit kernels build the core on both architectures; the board
+# kernel adds the board-only suites (PCI agreement, benchmarks).
+for bt in kunit-arm64:arm64 kunit-arm:arm board-arm64:arm64; do
+	b=${bt%%:*} t=${bt##*:}
+	build=$CACHE/build/$b
 	cross=$(cross_for "$t")
 	if [ ! -f "$build/.config" ]; then
-		echo "lint: $build is not configured; run 'make kunit-$t' first" >&2
+		echo "lint: $build is not configured; run 'make check' (or make kunit-$t / make demo) first" >&2
 		bad=1
 		continue
 	fi
-	echo "lint: sparse C=2 W=1 on drivers/iomem_dma/ ($t)"
-	log=$LOGS/sparse-$t.log
+	echo "lint: sparse C=2 W=1 on drivers/iomem_dma/ ($b)"
+	log=$LOGS/sparse-$b.log
 	if ! make -C "$KSRC" O="$build" ARCH="$t" CROSS_COMPILE="$cross" \
 		CC="ccache ${cross}gcc" C=2 W=1 -j"$JOBS" drivers/iomem_dma/ \
 		>"$log" 2>&1; then
