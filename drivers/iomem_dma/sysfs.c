@@ -271,9 +271,9 @@ bool iomem_dma_policy_may_write(const struct file *file)
 	return !iomem_dma_locked_down();
 }
 
-static ssize_t add_write(struct file *filp, struct kobject *kobj,
-			 struct bin_attribute *attr, char *buf, loff_t pos,
-			 size_t count)
+/* Shared by the add and remove files: permission, then the change. */
+static ssize_t policy_write(struct file *filp, const char *buf, loff_t pos,
+			    size_t count, bool add)
 {
 	int ret;
 
@@ -281,11 +281,19 @@ static ssize_t add_write(struct file *filp, struct kobject *kobj,
 		return -EPERM;
 	if (pos)
 		return -EINVAL;
-	ret = iomem_dma_policy_add(buf, count, NULL);
+	ret = add ? iomem_dma_policy_add(buf, count, NULL) :
+		    iomem_dma_policy_remove(buf, count);
 	if (ret)
 		return ret;
 	iomem_dma_policy_revoke_denied();
 	return count;
+}
+
+static ssize_t add_write(struct file *filp, struct kobject *kobj,
+			 struct bin_attribute *attr, char *buf, loff_t pos,
+			 size_t count)
+{
+	return policy_write(filp, buf, pos, count, true);
 }
 static BIN_ATTR(add, 0200, NULL, add_write, 0);
 
@@ -293,17 +301,7 @@ static ssize_t remove_write(struct file *filp, struct kobject *kobj,
 			    struct bin_attribute *attr, char *buf, loff_t pos,
 			    size_t count)
 {
-	int ret;
-
-	if (!iomem_dma_policy_may_write(filp))
-		return -EPERM;
-	if (pos)
-		return -EINVAL;
-	ret = iomem_dma_policy_remove(buf, count);
-	if (ret)
-		return ret;
-	iomem_dma_policy_revoke_denied();
-	return count;
+	return policy_write(filp, buf, pos, count, false);
 }
 static BIN_ATTR(remove, 0200, NULL, remove_write, 0);
 
@@ -355,15 +353,13 @@ static const struct attribute_group iomem_dma_policy_group = {
 /* The handlers, for KUnit: they take the opener's file like sysfs does. */
 ssize_t iomem_dma_sysfs_add(struct file *filp, const char *buf, size_t count)
 {
-	return add_write(filp, iomem_dma_kobj, &bin_attr_add, (char *)buf, 0,
-			 count);
+	return policy_write(filp, buf, 0, count, true);
 }
 
 ssize_t iomem_dma_sysfs_remove(struct file *filp, const char *buf,
 			       size_t count)
 {
-	return remove_write(filp, iomem_dma_kobj, &bin_attr_remove,
-			    (char *)buf, 0, count);
+	return policy_write(filp, buf, 0, count, false);
 }
 
 int iomem_dma_sysfs_init(void)
