@@ -6,7 +6,7 @@
 
 cd "$REPO"
 mapfile -t files < <(find drivers include tests/kunit tests/drivers \
-	-name '*.[ch]' 2>/dev/null | sort)
+	tests/board tests/tools tools -name '*.[ch]' 2>/dev/null | sort)
 [ ${#files[@]} -gt 0 ] || die "no C files found to lint" "run from a complete checkout"
 bad=0
 

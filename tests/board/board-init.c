@@ -149,7 +149,7 @@ static int bind_provider(const char *dev)
 static char edu_ctl[PATH_MAX];
 static char result[1024];
 
-static int edu(const char *cmd)
+static int edu_cmd(const char *cmd)
 {
 	int ret = write_file(edu_ctl, cmd);
 
@@ -187,15 +187,20 @@ static int rule(const char *text)
 static char tool_out[8192];
 
 /* Run iomem-dma-ctl with up to four arguments; print its output indented. */
-static int ctl(const char *a, const char *b, const char *c, const char *d)
+static int run_ctl(const char *a, const char *b, const char *c, const char *d)
 {
-	char *argv[] = { "iomem-dma-ctl", (char *)a, (char *)b, (char *)c,
-			 (char *)d, NULL };
+	const char *argv[6];
 	int fds[2], status, n = 0, r;
 	char *line, *save, copy[sizeof(tool_out)];
 	pid_t pid;
 
-	printf("  # iomem-dma-ctl %s%s%s%s%s%s%s\n", a, b ? " " : "", b ? b : "",
+	argv[0] = "iomem-dma-ctl";
+	argv[1] = a;
+	argv[2] = b;
+	argv[3] = c;
+	argv[4] = d;
+	argv[5] = NULL;
+	printf("  $ /bin/iomem-dma-ctl %s%s%s%s%s%s%s\n", a, b ? " " : "", b ? b : "",
 	       c ? " " : "", c ? c : "", d ? " " : "", d ? d : "");
 	if (pipe(fds))
 		return -1;
@@ -204,7 +209,7 @@ static int ctl(const char *a, const char *b, const char *c, const char *d)
 		dup2(fds[1], 1);
 		dup2(fds[1], 2);
 		close(fds[0]);
-		execv("/bin/iomem-dma-ctl", argv);
+		execv("/bin/iomem-dma-ctl", (char *const *)argv);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -293,7 +298,7 @@ int main(void)
 	check(!read_file(cmd, line, sizeof(line)) && atoi(line) > 0,
 	      "provider %s registered", root_prov);
 
-	check(ctl("list", NULL, NULL, NULL) == 0 && strstr(tool_out, sw_prov) &&
+	check(run_ctl("list", NULL, NULL, NULL) == 0 && strstr(tool_out, sw_prov) &&
 	      strstr(tool_out, root_prov), "iomem-dma-ctl list shows the providers");
 
 	printf("\n== default verdicts (no rules) ==\n");
@@ -307,25 +312,25 @@ int main(void)
 	      "across root ports: denied, host bridge not allowed");
 	verdict_line(root_prov, edudev->name, line, sizeof(line));
 	printf("  %s: %s\n", root_prov, line);
-	check(strstr(line, " denied ") != NULL, "root bus to switch: denied");
+	check(!!strstr(line, " denied "), "root bus to switch: denied");
 
 	printf("\n== edu moves bytes peer to peer ==\n");
 	snprintf(cmd, sizeof(cmd), "copy %s", sw_prov);
-	check(!edu(cmd) && strstr(result, "ok:") && strstr(result, "bus path"),
+	check(!edu_cmd(cmd) && strstr(result, "ok:") && strstr(result, "bus path"),
 	      "switch pair: 2048 bytes provider -> edu -> provider verified");
 	snprintf(cmd, sizeof(cmd), "copy %s", rp_prov);
-	ret = edu(cmd);
+	ret = edu_cmd(cmd);
 	check(ret == -EREMOTEIO && strstr(result, "denied"),
 	      "root-port pair: map refused with EREMOTEIO and a reason");
 
-	check(ctl("explain", rp_prov, edudev->name, NULL) == 0 &&
+	check(run_ctl("explain", rp_prov, edudev->name, NULL) == 0 &&
 	      strstr(tool_out, "DENIED") && strstr(tool_out, "host bridge that is not known"),
 	      "iomem-dma-ctl explain says why the root-port pair is denied");
 
 	printf("\n== the administrator allows the host bridge ==\n");
-	check(ctl("allow", "node=pci0000:00", NULL, NULL) == 0 &&
+	check(run_ctl("allow", "node=pci0000:00", NULL, NULL) == 0 &&
 	      strstr(tool_out, "added rule "), "iomem-dma-ctl allow node=pci0000:00");
-	check(ctl("allow", "node=pci0000:00", "force", "extra") == 4,
+	check(run_ctl("allow", "node=pci0000:00", "force", "extra") == 4,
 	      "iomem-dma-ctl refuses a malformed rule before writing (exit 4)");
 	check(rule("allow node=pci0000:00 sometimes") == -EINVAL,
 	      "malformed rule refused with EINVAL");
@@ -333,15 +338,15 @@ int main(void)
 	printf("  %s: %s\n", rp_prov, line);
 	check(strstr(line, " host ") && strstr(line, "reason=rule_allow"),
 	      "across root ports: now through the host bridge, by rule");
-	check(ctl("explain", rp_prov, edudev->name, NULL) == 0 &&
+	check(run_ctl("explain", rp_prov, edudev->name, NULL) == 0 &&
 	      strstr(tool_out, ": allow node=pci0000:00"),
 	      "iomem-dma-ctl explain names the allow rule");
-	check(!edu(cmd) && strstr(result, "ok:") && strstr(result, "host path"),
+	check(!edu_cmd(cmd) && strstr(result, "ok:") && strstr(result, "host path"),
 	      "root-port pair: bytes verified through the host bridge");
 
 	printf("\n== a mapping is held; the administrator denies the pair ==\n");
 	snprintf(cmd, sizeof(cmd), "hold %s", rp_prov);
-	check(!edu(cmd) && strstr(result, "holding 4096"), "edu holds a mapping");
+	check(!edu_cmd(cmd) && strstr(result, "holding 4096"), "edu holds a mapping");
 	snprintf(line, sizeof(line), "deny provider=%s", ivrp->name);
 	check(rule(line) == 0, "deny rule accepted");
 	read_file(edu_ctl, result, sizeof(result));
@@ -349,12 +354,12 @@ int main(void)
 	check(strstr(result, "revokes 1") && strstr(result, "holding 0"),
 	      "edu was revoked: mapping gone");
 	snprintf(cmd, sizeof(cmd), "copy %s", rp_prov);
-	check(edu(cmd) == -EREMOTEIO && strstr(result, "denied by rule"),
+	check(edu_cmd(cmd) == -EREMOTEIO && strstr(result, "denied by rule"),
 	      "the pair is denied by the rule now");
 
 	printf("\n== the switch's ivshmem is hot-unplugged while edu holds a mapping ==\n");
 	snprintf(cmd, sizeof(cmd), "hold %s", sw_prov);
-	check(!edu(cmd) && strstr(result, "holding 4096"), "edu holds a mapping");
+	check(!edu_cmd(cmd) && strstr(result, "holding 4096"), "edu holds a mapping");
 	printf("board: unplug iv1 (QEMU device_del, PCIe native hot-unplug)\n");
 	snprintf(line, sizeof(line), "/sys/bus/pci/devices/%s", ivsw->name);
 	for (ret = 0; ret < 600 && access(line, F_OK) == 0; ret++)
@@ -370,7 +375,7 @@ int main(void)
 
 	printf("\n== a provider on the root bus is removed through sysfs ==\n");
 	snprintf(cmd, sizeof(cmd), "hold %s", root_prov);
-	check(!edu(cmd) && strstr(result, "holding 4096") != NULL,
+	check(!edu_cmd(cmd) && strstr(result, "holding 4096"),
 	      "edu holds a mapping of %s (host path, allowed by rule)", root_prov);
 	snprintf(line, sizeof(line), "/sys/bus/pci/devices/%s/remove", testdev->name);
 	check(write_file(line, "1") == 0, "# echo 1 > %s completed (no hang)", line);
@@ -379,7 +384,7 @@ int main(void)
 	check(strstr(result, "revokes 3") && strstr(result, "holding 0"),
 	      "edu was revoked before the device went");
 
-	check(ctl("rules", NULL, NULL, NULL) == 0 &&
+	check(run_ctl("rules", NULL, NULL, NULL) == 0 &&
 	      strstr(tool_out, "deny provider="), "iomem-dma-ctl rules lists the rules");
 
 	printf("\n== kernel log ==\n");

@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 {
 	unsigned long runs = argc > 1 ? strtoul(argv[1], NULL, 10) : 20000, i;
 	unsigned int seed = argc > 2 ? strtoul(argv[2], NULL, 10) : (unsigned int)time(NULL);
-	static const char alphabet[] = " \n\t#=allowdenyproviderclientnodeforce:/.@_-0x\xff\r";
+	static const char alphabet[] = "\n \t#=allowdenyproviderclientnodeforce:/.@_-0x\xff\r";
 	uint8_t buf[512];
 
 	srand(seed);

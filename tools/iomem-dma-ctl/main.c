@@ -16,6 +16,8 @@
 
 #include "rules.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 enum {
 	EXIT_OK = 0, EXIT_USAGE = 1, EXIT_NOTFOUND = 2, EXIT_PERM = 3,
 	EXIT_INVALID = 4, EXIT_IO = 5,
@@ -38,12 +40,12 @@ static const struct {
 	{ "preference", "PROVIDER [VALUE]", "show or set a provider's tie-break preference (-100..100)" },
 };
 
-static void usage(FILE *f)
+static void show_help(FILE *f)
 {
 	unsigned int i;
 
 	fprintf(f, "usage: iomem-dma-ctl [--sysfs-root DIR] [--json] COMMAND [ARGS]\n\ncommands:\n");
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %-10s %s\n             %s\n", cmds[i].cmd, cmds[i].args, cmds[i].help);
 	fprintf(f, "\n--json gives machine-readable output for list, rules and explain.\n"
 		"--sysfs-root DIR reads DIR/kernel/iomem_dma and DIR/class/iomem_dma (default /sys).\n"
@@ -56,7 +58,7 @@ static int cmd_usage(const char *cmd)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(cmds[i].cmd, cmd)) {
 			printf("usage: iomem-dma-ctl %s %s\n  %s\n", cmd, cmds[i].args, cmds[i].help);
 			return EXIT_OK;
@@ -495,7 +497,7 @@ static const char *reason_words(const char *code)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(reasons); i++)
 		if (!strcmp(reasons[i].code, code))
 			return reasons[i].words;
 	return "unknown reason";
@@ -544,7 +546,9 @@ static int cmd_explain(int argc, char **argv)
 		return EXIT_NOTFOUND;
 	}
 	free_names(clients, nc);
-	sscanf(strstr(found, "distance=") ? strstr(found, "distance=") : "", "distance=%d", &dist);
+	if (!strstr(found, "distance=") ||
+	    sscanf(strstr(found, "distance="), "distance=%d", &dist) != 1)
+		dist = -1;
 	if (strstr(found, "node="))
 		sscanf(strstr(found, "node="), "node=%127s", node);
 	if (strstr(found, "rule="))
@@ -740,29 +744,34 @@ int main(int argc, char **argv)
 	int i = 1;
 
 	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			show_help(stdout);
+			return EXIT_OK;
+		}
 		if (!strcmp(argv[i], "--json")) {
 			json = 1;
 		} else if (!strcmp(argv[i], "--sysfs-root") && i + 1 < argc) {
 			root = argv[++i];
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			return EXIT_OK;
 		} else {
 			fprintf(stderr, "iomem-dma-ctl: unknown option '%s'\n", argv[i]);
-			usage(stderr);
+			show_help(stderr);
 			return EXIT_USAGE;
 		}
 		i++;
 	}
 	if (i >= argc) {
-		usage(stderr);
+		show_help(stderr);
 		return EXIT_USAGE;
 	}
 	cmd = argv[i++];
 	argc -= i;
 	argv += i;
-	if (!strcmp(cmd, "help"))
-		return argc ? cmd_usage(argv[0]) : (usage(stdout), EXIT_OK);
+	if (!strcmp(cmd, "help")) {
+		if (argc)
+			return cmd_usage(argv[0]);
+		show_help(stdout);
+		return EXIT_OK;
+	}
 	if (argc && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")))
 		return cmd_usage(cmd);
 	if (!strcmp(cmd, "list"))

@@ -67,22 +67,20 @@ const char *rule_check(const char *text, size_t len)
 	if (p == e || *p++ != ' ')
 		return "expected one space, then provider=, client= or node=";
 	if (word(p, e, "provider") || !strncmp(p, "provider=", 9)) {
-		if ((err = kv(&p, e, "provider")))
-			return err;
-		if (e - p > 8 && !strncmp(p, " client=", 8)) {
+		err = kv(&p, e, "provider");
+		if (!err && e - p > 8 && !strncmp(p, " client=", 8)) {
 			p++;
-			if ((err = kv(&p, e, "client")))
-				return err;
+			err = kv(&p, e, "client");
 		}
 	} else if (!strncmp(p, "client=", 7)) {
-		if ((err = kv(&p, e, "client")))
-			return err;
+		err = kv(&p, e, "client");
 	} else if (!strncmp(p, "node=", 5)) {
-		if ((err = kv(&p, e, "node")))
-			return err;
+		err = kv(&p, e, "node");
 	} else {
-		return "expected provider=, client= or node=";
+		err = "expected provider=, client= or node=";
 	}
+	if (err)
+		return err;
 	if (p < e) {
 		if (*p++ != ' ' || !word(p, e, "force"))
 			return "unexpected text after the rule";
@@ -98,8 +96,8 @@ int rules_file_parse(const char *buf, size_t len, const char **msg,
 		     int *count)
 {
 	const char *p, *end = buf + len, *nl;
-	char **seen = NULL;
-	int pass, line, n = 0, i;
+	char **seen = NULL, **grown;
+	int pass, line = 0, n = 0, i;
 
 	*count = 0;
 	for (pass = 0; pass < 2; pass++) {
@@ -130,8 +128,14 @@ int rules_file_parse(const char *buf, size_t len, const char **msg,
 						goto fail;
 					}
 				}
-				seen = realloc(seen, (n + 1) * sizeof(*seen));
-				if (!seen || !(seen[n] = strndup(s, e - s))) {
+				grown = realloc(seen, (n + 1) * sizeof(*seen));
+				if (!grown) {
+					*msg = "out of memory";
+					goto fail;
+				}
+				seen = grown;
+				seen[n] = strndup(s, e - s);
+				if (!seen[n]) {
 					*msg = "out of memory";
 					goto fail;
 				}
