@@ -88,10 +88,10 @@ plan=$(sed -n 's/^board: 1\.\.\([0-9]*\)$/\1/p' "$boot" | tail -n1)
 [ "$((bp + bf))" = "${plan:-x}" ] ||
 	die "board: $((bp + bf)) results for a plan of ${plan:-none}" "see $boot"
 set +e
-read -r kp kf ks < <(python3 "$REPO/scripts/ktap_count.py" "$boot" 2>"$LOGS/ktap-board.err")
+ktap_counts "$boot" "$LOGS/ktap-board.err"
 krc=$?
 set -e
-kp=${kp:-0} kf=${kf:-0} ks=${ks:-0}
+kp=$KP kf=$KF ks=$KS
 echo "$((bp + kp)) $((bf + kf)) $ks" >"$counts"
 echo "board: $bp of $plan board checks passed; KUnit on the board: $kp passed, $kf failed, $ks skipped"
 if [ "$bf" -ne 0 ] || [ "$kf" -ne 0 ] || [ "$krc" -ne 0 ]; then

@@ -37,3 +37,14 @@ cross_for() {
 	*) die "unknown target '$1'" "use one of: um arm64 arm" ;;
 	esac
 }
+
+# Count the KUnit cases in a kernel log: sets KP KF KS (passed, failed,
+# skipped) and returns ktap_count.py's status (1 truncated, 2 no test).
+ktap_counts() {
+	local out rc
+	out=$(python3 "$REPO/scripts/ktap_count.py" "$1" 2>"$2")
+	rc=$?
+	read -r KP KF KS <<<"$out"
+	KP=${KP:-0} KF=${KF:-0} KS=${KS:-0}
+	return $rc
+}

@@ -39,10 +39,10 @@ if [ ! -f "$build/test.log" ] || grep -q "Building KUnit Kernel" "$log" &&
 	die "kunit-$target: the kernel did not build (${secs}s)" "read $log"
 fi
 set +e
-read -r p f s < <(python3 "$REPO/scripts/ktap_count.py" "$build/test.log" 2>"$LOGS/ktap-$target.err")
+ktap_counts "$build/test.log" "$LOGS/ktap-$target.err"
 krc=$?
 set -e
-p=${p:-0} f=${f:-0} s=${s:-0}
+p=$KP f=$KF s=$KS
 echo "$p $f $s" >"$counts"
 summary=$(grep -E "Testing complete" "$log" | tail -n1 | sed 's/^\[[0-9:]*\] //')
 echo "kunit-$target: ${summary:-no summary} (${secs}s); counted $p passed, $f failed, $s skipped"
