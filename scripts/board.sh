@@ -37,9 +37,9 @@ cp "$out/tools/iomem-dma-ctl" "$out/root/bin/"
 echo "board: booting QEMU arm64 virt (log: $boot)"
 rm -f "$boot" "$out/qmp.sock"
 : >"$boot"
-# The guest asks for the hot-unplug of the switch's ivshmem when ready.
+# The guest asks for the hot-unplug of the root port's ivshmem when ready.
 python3 "$REPO/scripts/qmp_unplug.py" "$out/qmp.sock" "$boot" \
-	"board: unplug iv1" iv1 "${BOARD_TIMEOUT:-900}" >"$LOGS/board-qmp.log" 2>&1 &
+	"board: unplug iv2" iv2 "${BOARD_TIMEOUT:-900}" >"$LOGS/board-qmp.log" 2>&1 &
 qmp_pid=$!
 set +e
 timeout "${BOARD_TIMEOUT:-900}" qemu-system-aarch64 -machine virt -cpu cortex-a57 \
@@ -57,7 +57,7 @@ timeout "${BOARD_TIMEOUT:-900}" qemu-system-aarch64 -machine virt -cpu cortex-a5
 	-device ivshmem-plain,id=iv1,memdev=m1,bus=dn1 \
 	-device edu,dma_mask=0xffffffffffffffff,bus=dn2 \
 	-object memory-backend-ram,id=m2,size=1M \
-	-device ivshmem-plain,memdev=m2,bus=rp2 \
+	-device ivshmem-plain,id=iv2,memdev=m2,bus=rp2 \
 	-device pci-testdev,membar=65536,bus=pcie.0 \
 	</dev/null >"$boot" 2>&1
 qrc=$?

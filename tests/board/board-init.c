@@ -345,33 +345,33 @@ int main(void)
 	      "root-port pair: bytes verified through the host bridge");
 
 	printf("\n== a mapping is held; the administrator denies the pair ==\n");
-	snprintf(cmd, sizeof(cmd), "hold %s", rp_prov);
+	snprintf(cmd, sizeof(cmd), "hold %s", sw_prov);
 	check(!edu_cmd(cmd) && strstr(result, "holding 4096"), "edu holds a mapping");
-	snprintf(line, sizeof(line), "deny provider=%s", ivrp->name);
+	snprintf(line, sizeof(line), "deny provider=%s", ivsw->name);
 	check(rule(line) == 0, "deny rule accepted");
 	read_file(edu_ctl, result, sizeof(result));
 	printf("  edu state: %s", strstr(result, "revokes") ?: result);
 	check(strstr(result, "revokes 1") && strstr(result, "holding 0"),
 	      "edu was revoked: mapping gone");
-	snprintf(cmd, sizeof(cmd), "copy %s", rp_prov);
+	snprintf(cmd, sizeof(cmd), "copy %s", sw_prov);
 	check(edu_cmd(cmd) == -EREMOTEIO && strstr(result, "denied by rule"),
-	      "the pair is denied by the rule now");
+	      "the switch pair is denied by the rule now");
 
-	printf("\n== the switch's ivshmem is hot-unplugged while edu holds a mapping ==\n");
-	snprintf(cmd, sizeof(cmd), "hold %s", sw_prov);
-	check(!edu_cmd(cmd) && strstr(result, "holding 4096"), "edu holds a mapping");
-	printf("board: unplug iv1 (QEMU device_del, PCIe native hot-unplug)\n");
-	snprintf(line, sizeof(line), "/sys/bus/pci/devices/%s", ivsw->name);
+	printf("\n== the root port's ivshmem is hot-unplugged while edu holds a mapping ==\n");
+	snprintf(cmd, sizeof(cmd), "hold %s", rp_prov);
+	check(!edu_cmd(cmd) && strstr(result, "holding 4096"), "edu holds a mapping (host path, allowed by rule)");
+	printf("board: unplug iv2 (QEMU device_del, PCIe native hot-unplug at root port rp2)\n");
+	snprintf(line, sizeof(line), "/sys/bus/pci/devices/%s", ivrp->name);
 	for (ret = 0; ret < 600 && access(line, F_OK) == 0; ret++)
 		usleep(100000);
 	check(access(line, F_OK) != 0, "%s is gone after device_del (%d.%d s)",
-	      ivsw->name, ret / 10, ret % 10);
+	      ivrp->name, ret / 10, ret % 10);
 	read_file(edu_ctl, result, sizeof(result));
 	printf("  edu state: %s", strstr(result, "revokes") ?: result);
 	check(strstr(result, "revokes 2") && strstr(result, "holding 0"),
 	      "edu was revoked before the device went");
-	snprintf(line, sizeof(line), "/sys/class/iomem_dma/%s", sw_prov);
-	check(access(line, F_OK) != 0, "provider %s is gone from sysfs", sw_prov);
+	snprintf(line, sizeof(line), "/sys/class/iomem_dma/%s", rp_prov);
+	check(access(line, F_OK) != 0, "provider %s is gone from sysfs", rp_prov);
 
 	printf("\n== a provider on the root bus is removed through sysfs ==\n");
 	snprintf(cmd, sizeof(cmd), "hold %s", root_prov);
