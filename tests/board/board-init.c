@@ -359,7 +359,8 @@ int main(void)
 
 	printf("\n== the root port's ivshmem is hot-unplugged while edu holds a mapping ==\n");
 	snprintf(cmd, sizeof(cmd), "hold %s", rp_prov);
-	check(!edu_cmd(cmd) && strstr(result, "holding 4096"), "edu holds a mapping (host path, allowed by rule)");
+	check(!edu_cmd(cmd) && strstr(result, "holding 4096"),
+	      "edu holds a mapping (host path, allowed by rule)");
 	printf("board: unplug iv2 (QEMU device_del at root port rp2)\n");
 	snprintf(line, sizeof(line), "/sys/bus/pci/devices/%s", ivrp->name);
 	for (ret = 0; ret < 600 && access(line, F_OK) == 0; ret++)
