@@ -20,6 +20,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 static int checks, failures;
@@ -36,6 +37,9 @@ static void check(int ok, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+	/* Let the console catch up so kernel lines appear in order. */
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
 }
 
 static int read_file(const char *path, char *buf, size_t size)
