@@ -413,9 +413,9 @@ static void check_consumer(struct dtcheck *c, int node)
 		prov = dt_phandle_node(fdt, ph);
 		if (prov < 0) {
 			if (prev >= 0 && dt_u32(fdt, prev, "#peer-dma-region-cells", &cells))
-				snprintf(msg, sizeof(msg), " (is entry %d really %" PRIu32 " cell%s long, as #peer-dma-region-cells of %s says?)",
+				snprintf(msg, sizeof(msg), " (entry %d was taken as %" PRIu32 " cell%s, from #peer-dma-region-cells = <%" PRIu32 "> of %s)",
 					 entry - 1, 1 + cells, cells ? "s" : "",
-					 dt_path(fdt, prev));
+					 cells, dt_path(fdt, prev));
 			else
 				msg[0] = '\0';
 			report(c, node, SEV_ERROR, "peer-dma-regions entry %d: phandle 0x%" PRIx32 " points to no node%s; the rest of the property cannot be parsed",

@@ -117,6 +117,8 @@ static int check_file(const char *name, int werror, int quiet)
 		fprintf(stderr, "%s: out of memory\n", name);
 		goto free;
 	}
+	/* The summary after the messages, also when both go to one file. */
+	fflush(stdout);
 	if (!quiet)
 		fprintf(stderr, "%s: %u error%s, %u warning%s\n", name,
 			c.errors, c.errors == 1 ? "" : "s",
