@@ -6,7 +6,6 @@
  * provider (peer-dma-regions, peer-dma-allow, peer-dma-deny) with the
  * policy it implies. Messages appear in that order.
  */
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +33,24 @@ struct regions {
 	size_t cap;
 };
 
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+
 enum severity { SEV_ERROR, SEV_WARNING };
 
-static void __attribute__((format(printf, 4, 5)))
+/* "0x1000..0x1fff" for messages; a few static buffers used in turn. */
+static const char *range_str(const struct dt_range *r)
+{
+	static char bufs[4][40];
+	static unsigned int next;
+	char *buf = bufs[next++ % 4];
+
+	snprintf(buf, sizeof(bufs[0]), "0x%llx..0x%llx",
+		 (unsigned long long)r->start,
+		 (unsigned long long)dt_range_last(r));
+	return buf;
+}
+
+static void __printf(4, 5)
 report(struct dtcheck *c, int node, enum severity sev, const char *fmt, ...)
 {
 	va_list ap;
@@ -102,16 +116,19 @@ static int check_provider(struct dtcheck *c, int node, struct regions *rs)
 
 	p = fdt_getprop(fdt, node, "#peer-dma-region-cells", &len);
 	if (!p)
-		report(c, node, SEV_ERROR, "#peer-dma-region-cells is missing; it must be <0> or <1>");
+		report(c, node, SEV_ERROR,
+		       "#peer-dma-region-cells is missing; it must be <0> or <1>");
 	else if (len != sizeof(*p))
-		report(c, node, SEV_ERROR, "#peer-dma-region-cells is %d bytes; it must be one cell, <0> or <1>",
+		report(c, node, SEV_ERROR,
+		       "#peer-dma-region-cells is %d bytes; it must be one cell, <0> or <1>",
 		       len);
 	else if (fdt32_ld(p) > 1)
-		report(c, node, SEV_ERROR, "#peer-dma-region-cells is <%" PRIu32 ">; it must be <0> or <1>",
+		report(c, node, SEV_ERROR, "#peer-dma-region-cells is <%u>; it must be <0> or <1>",
 		       fdt32_ld(p));
 
 	if (dt_has(fdt, node, "peer-dma-routing"))
-		report(c, node, SEV_WARNING, "peer-dma-routing on a peer-dma-region has no effect; it belongs on the bus node above the masters and regions");
+		report(c, node, SEV_WARNING,
+		       "peer-dma-routing on a peer-dma-region has no effect; it belongs on the bus node above the masters and regions");
 
 	n = dt_reg_count(fdt, node, msg, sizeof(msg));
 	if (n == -1) {
@@ -124,7 +141,8 @@ static int check_provider(struct dtcheck *c, int node, struct regions *rs)
 		return 0;
 	}
 	if (n == 0) {
-		report(c, node, SEV_ERROR, "reg is empty: a peer-dma-region needs 1 to %d reg entries",
+		report(c, node, SEV_ERROR,
+		       "reg is empty: a peer-dma-region needs 1 to %d reg entries",
 		       PROVIDER_MAX_REG);
 		return 0;
 	}
@@ -161,9 +179,8 @@ static void check_overlaps(struct dtcheck *c, const struct regions *prov)
 			if (!dt_enabled(c->fdt, a->node) || !overlap(&a->r, &b->r))
 				continue;
 			report(c, b->node, SEV_ERROR,
-			       "reg entry %d (0x%" PRIx64 "..0x%" PRIx64 ") overlaps reg entry %d (0x%" PRIx64 "..0x%" PRIx64 ") of %s",
-			       b->idx, b->r.start, dt_range_last(&b->r), a->idx,
-			       a->r.start, dt_range_last(&a->r),
+			       "reg entry %d (%s) overlaps reg entry %d (%s) of %s",
+			       b->idx, range_str(&b->r), a->idx, range_str(&a->r),
 			       a->node == b->node ? "the same node" :
 			       dt_path(c->fdt, a->node));
 		}
@@ -182,11 +199,11 @@ static const struct region *containing(const struct regions *rs, uint64_t addr)
 }
 
 /*
- * The first address of [@first, @last] that no region of @rs contains;
- * false if they cover all of it. *@gap_last gets the end of that hole.
+ * The first stretch of [@first, @last] that no region of @rs contains,
+ * in @gap; false if they cover all of it.
  */
 static bool first_hole(const struct regions *rs, uint64_t first, uint64_t last,
-		       uint64_t *gap, uint64_t *gap_last)
+		       struct dt_range *gap)
 {
 	const struct region *r;
 	size_t i;
@@ -199,11 +216,11 @@ static bool first_hole(const struct regions *rs, uint64_t first, uint64_t last,
 			return false;
 		first = dt_range_last(&r->r) + 1;
 	}
-	*gap = first;
-	*gap_last = last;
 	for (i = 0; i < rs->n; i++)
-		if (rs->v[i].r.start > first && rs->v[i].r.start - 1 < *gap_last)
-			*gap_last = rs->v[i].r.start - 1;
+		if (rs->v[i].r.start > first && rs->v[i].r.start - 1 < last)
+			last = rs->v[i].r.start - 1;
+	gap->start = first;
+	gap->size = last - first + 1;
 	return true;
 }
 
@@ -240,21 +257,22 @@ static int check_ram(struct dtcheck *c, const struct regions *prov)
 			continue;
 		for (j = 0; j < ram.n; j++) {
 			const struct region *m = &ram.v[j];
-			uint64_t first, last, gap, gap_last;
 			const struct region *hint;
+			uint64_t first, last;
+			struct dt_range gap;
 
 			if (!overlap(&p->r, &m->r))
 				continue;
 			first = p->r.start > m->r.start ? p->r.start : m->r.start;
 			last = dt_range_last(&p->r) < dt_range_last(&m->r) ?
 			       dt_range_last(&p->r) : dt_range_last(&m->r);
-			if (!first_hole(&nomap, first, last, &gap, &gap_last))
+			if (!first_hole(&nomap, first, last, &gap))
 				continue;
-			hint = containing(&mapped, gap);
+			hint = containing(&mapped, gap.start);
 			report(c, p->node, SEV_ERROR,
-			       "reg entry %d (0x%" PRIx64 "..0x%" PRIx64 ") is in RAM (%s) but 0x%" PRIx64 "..0x%" PRIx64 " of it is not in a /reserved-memory node with no-map%s%s%s",
-			       p->idx, p->r.start, dt_range_last(&p->r),
-			       dt_path(fdt, m->node), gap, gap_last,
+			       "reg entry %d (%s) is in RAM (%s) but %s of it is not in a /reserved-memory node with no-map%s%s%s",
+			       p->idx, range_str(&p->r), dt_path(fdt, m->node),
+			       range_str(&gap),
 			       hint ? " (" : "",
 			       hint ? dt_path(fdt, hint->node) : "",
 			       hint ? " reserves it but lacks no-map)" : "");
@@ -293,7 +311,8 @@ static void check_policy_list(struct dtcheck *c, int node, const char *prop)
 	if (!p)
 		return;
 	if (!len || len % sizeof(*p)) {
-		report(c, node, SEV_ERROR, "%s is %d bytes; it must be a list of phandles of peer-dma-region nodes",
+		report(c, node, SEV_ERROR,
+		       "%s is %d bytes; it must be a list of phandles of peer-dma-region nodes",
 		       prop, len);
 		return;
 	}
@@ -302,7 +321,7 @@ static void check_policy_list(struct dtcheck *c, int node, const char *prop)
 
 		target = dt_phandle_node(fdt, ph);
 		if (target < 0)
-			report(c, node, SEV_ERROR, "%s entry %d: phandle 0x%" PRIx32 " points to no node",
+			report(c, node, SEV_ERROR, "%s entry %d: phandle 0x%x points to no node",
 			       prop, i, ph);
 		else if (!is_provider(fdt, target))
 			report(c, node, SEV_ERROR, "%s entry %d: %s is not a peer-dma-region",
@@ -340,12 +359,14 @@ static void check_pair(struct dtcheck *c, int node, int entry, int prov)
 	int deny, bus;
 
 	if (!dt_enabled(fdt, prov))
-		report(c, node, SEV_WARNING, "peer-dma-regions entry %d: %s is disabled, so the lookup fails with -ENODEV",
+		report(c, node, SEV_WARNING,
+		       "peer-dma-regions entry %d: %s is disabled, so the lookup fails with -ENODEV",
 		       entry, dt_path(fdt, prov));
 
 	deny = listed_above(fdt, node, "peer-dma-deny", prov);
 	if (deny >= 0) {
-		report(c, node, SEV_ERROR, "peer-dma-regions entry %d: %s is denied by peer-dma-deny on %s, so the devicetree policy can never allow this pair",
+		report(c, node, SEV_ERROR,
+		       "peer-dma-regions entry %d: %s is denied by peer-dma-deny on %s, so the devicetree policy can never allow this pair",
 		       entry, dt_path(fdt, prov), dt_path(fdt, deny));
 		return;
 	}
@@ -354,7 +375,8 @@ static void check_pair(struct dtcheck *c, int node, int entry, int prov)
 	bus = common_ancestor(fdt, node, prov);
 	if (bus != prov && dt_has(fdt, bus, "peer-dma-routing"))
 		return;
-	report(c, node, SEV_WARNING, "peer-dma-regions entry %d: nothing allows %s (no peer-dma-allow here or above, no peer-dma-routing on the common bus %s); the pair needs an administrator rule: iomem-dma-ctl allow provider=%s client=DEVICE",
+	report(c, node, SEV_WARNING,
+	       "peer-dma-regions entry %d: nothing allows %s (no peer-dma-allow here or above, no peer-dma-routing on the common bus %s); the pair needs an administrator rule: iomem-dma-ctl allow provider=%s client=DEVICE",
 	       entry, dt_path(fdt, prov), dt_path(fdt, bus), dt_path(fdt, prov));
 }
 
@@ -367,7 +389,8 @@ static void check_names(struct dtcheck *c, int node, int entries, bool complete)
 
 	if (n == -FDT_ERR_NOTFOUND) {
 		if (complete && entries > 1)
-			report(c, node, SEV_ERROR, "%s is missing; it is required with more than one peer-dma-regions entry (there are %d)",
+			report(c, node, SEV_ERROR,
+			       "%s is missing; it is required with more than one peer-dma-regions entry (there are %d)",
 			       prop, entries);
 		return;
 	}
@@ -403,7 +426,8 @@ static void check_consumer(struct dtcheck *c, int node)
 	uint32_t cells = 0, ph;
 
 	if (!len || len % sizeof(*p)) {
-		report(c, node, SEV_ERROR, "peer-dma-regions is %d bytes; it must be a list of <&region [index]> entries",
+		report(c, node, SEV_ERROR,
+		       "peer-dma-regions is %d bytes; it must be a list of <&region [index]> entries",
 		       len);
 		return;
 	}
@@ -413,27 +437,32 @@ static void check_consumer(struct dtcheck *c, int node)
 		prov = dt_phandle_node(fdt, ph);
 		if (prov < 0) {
 			if (prev >= 0 && dt_u32(fdt, prev, "#peer-dma-region-cells", &cells))
-				snprintf(msg, sizeof(msg), " (entry %d was taken as %" PRIu32 " cell%s, from #peer-dma-region-cells = <%" PRIu32 "> of %s)",
+				snprintf(msg, sizeof(msg),
+					 " (entry %d was taken as %u cell%s, from #peer-dma-region-cells = <%u> of %s)",
 					 entry - 1, 1 + cells, cells ? "s" : "",
 					 cells, dt_path(fdt, prev));
 			else
 				msg[0] = '\0';
-			report(c, node, SEV_ERROR, "peer-dma-regions entry %d: phandle 0x%" PRIx32 " points to no node%s; the rest of the property cannot be parsed",
+			report(c, node, SEV_ERROR,
+			       "peer-dma-regions entry %d: phandle 0x%x points to no node%s; the rest of the property cannot be parsed",
 			       entry, ph, msg);
 			break;
 		}
 		if (!is_provider(fdt, prov)) {
-			report(c, node, SEV_ERROR, "peer-dma-regions entry %d: %s is not a peer-dma-region; the rest of the property cannot be parsed",
+			report(c, node, SEV_ERROR,
+			       "peer-dma-regions entry %d: %s is not a peer-dma-region; the rest of the property cannot be parsed",
 			       entry, dt_path(fdt, prov));
 			break;
 		}
 		if (!dt_u32(fdt, prov, "#peer-dma-region-cells", &cells) || cells > 1) {
-			report(c, node, SEV_ERROR, "peer-dma-regions entry %d: %s has no valid #peer-dma-region-cells; the rest of the property cannot be parsed",
+			report(c, node, SEV_ERROR,
+			       "peer-dma-regions entry %d: %s has no valid #peer-dma-region-cells; the rest of the property cannot be parsed",
 			       entry, dt_path(fdt, prov));
 			break;
 		}
 		if (ncells - i - 1 < (int)cells) {
-			report(c, node, SEV_ERROR, "peer-dma-regions entry %d: %s takes %" PRIu32 " cell after the phandle (#peer-dma-region-cells) but the property ends; the cell count does not match and the rest of the property cannot be parsed",
+			report(c, node, SEV_ERROR,
+			       "peer-dma-regions entry %d: %s takes %u cell after the phandle (#peer-dma-region-cells) but the property ends; the cell count does not match and the rest of the property cannot be parsed",
 			       entry, dt_path(fdt, prov), cells);
 			break;
 		}
@@ -442,7 +471,8 @@ static void check_consumer(struct dtcheck *c, int node)
 
 			nreg = dt_reg_count(fdt, prov, msg, sizeof(msg));
 			if (nreg >= 0 && idx >= (uint32_t)nreg)
-				report(c, node, SEV_ERROR, "peer-dma-regions entry %d: index %" PRIu32 " but %s has %d reg entr%s",
+				report(c, node, SEV_ERROR,
+				       "peer-dma-regions entry %d: index %u but %s has %d reg entr%s",
 				       entry, idx, dt_path(fdt, prov), nreg,
 				       nreg == 1 ? "y" : "ies");
 		}

@@ -4,7 +4,6 @@
  * through fdt_check_full() before any of this runs, so libfdt's offsets
  * and string lists can be trusted; property contents cannot.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,7 +39,7 @@ bool dt_enabled(const void *fdt, int node)
 
 bool dt_has(const void *fdt, int node, const char *name)
 {
-	return fdt_getprop(fdt, node, name, NULL) != NULL;
+	return fdt_getprop(fdt, node, name, NULL);
 }
 
 bool dt_u32(const void *fdt, int node, const char *name, uint32_t *val)
@@ -79,7 +78,7 @@ static int bus_cells(const void *fdt, int bus, const char *name, int def,
 	}
 	v = fdt32_ld(p);
 	if (v > DT_MAX_CELLS) {
-		snprintf(msg, len, "%s of %s is <%" PRIu32 ">; this checker handles 0 to %d",
+		snprintf(msg, len, "%s of %s is <%u>; this checker handles 0 to %d",
 			 name, dt_path(fdt, bus), v, DT_MAX_CELLS);
 		return -1;
 	}
@@ -136,7 +135,8 @@ static int translate_one(const void *fdt, int bus, int parent,
 
 	r = fdt_getprop(fdt, bus, "ranges", &rlen);
 	if (!r) {
-		snprintf(msg, len, "%s has no ranges, so the addresses of its children do not reach the CPU",
+		snprintf(msg, len,
+			 "%s has no ranges, so the addresses of its children do not reach the CPU",
 			 dt_path(fdt, bus));
 		return -1;
 	}
@@ -147,7 +147,8 @@ static int translate_one(const void *fdt, int bus, int parent,
 		return 0;
 	}
 	if (!na || !pna || !ns) {
-		snprintf(msg, len, "ranges of %s cannot be read with #address-cells <%d>, parent #address-cells <%d>, #size-cells <%d>",
+		snprintf(msg, len,
+			 "ranges of %s cannot be read with #address-cells <%d>, parent #address-cells <%d>, #size-cells <%d>",
 			 dt_path(fdt, bus), na, pna, ns);
 		return -1;
 	}
@@ -172,7 +173,8 @@ static int translate_one(const void *fdt, int bus, int parent,
 		if (off >= wlen || size > wlen - off)
 			continue;
 		if (up.val + off < up.val) {
-			snprintf(msg, len, "ranges of %s maps it past the top of the parent's address space",
+			snprintf(msg, len,
+				 "ranges of %s maps it past the top of the parent's address space",
 				 dt_path(fdt, bus));
 			return -1;
 		}
@@ -180,8 +182,10 @@ static int translate_one(const void *fdt, int bus, int parent,
 		*a = up;
 		return 0;
 	}
-	snprintf(msg, len, "0x%" PRIx64 "..0x%" PRIx64 " is not inside one window of the ranges of %s",
-		 a->val, a->val + (size - 1), dt_path(fdt, bus));
+	snprintf(msg, len,
+		 "0x%llx..0x%llx is not inside one window of the ranges of %s",
+		 (unsigned long long)a->val,
+		 (unsigned long long)(a->val + (size - 1)), dt_path(fdt, bus));
 	return -1;
 }
 
@@ -202,12 +206,14 @@ int dt_reg_count(const void *fdt, int node, char *msg, size_t len)
 	if (na < 0 || ns < 0)
 		return -2;
 	if (!na || !ns) {
-		snprintf(msg, len, "parent %s has #address-cells = <%d> and #size-cells = <%d>, so reg cannot describe a range",
+		snprintf(msg, len,
+			 "parent %s has #address-cells = <%d> and #size-cells = <%d>, so reg cannot describe a range",
 			 dt_path(fdt, parent), na, ns);
 		return -2;
 	}
 	if (plen % ((na + ns) * (int)sizeof(fdt32_t))) {
-		snprintf(msg, len, "reg is %d bytes, not a multiple of %d cells (#address-cells = <%d> + #size-cells = <%d> of %s)",
+		snprintf(msg, len,
+			 "reg is %d bytes, not a multiple of %d cells (#address-cells = <%d> + #size-cells = <%d> of %s)",
 			 plen, na + ns, na, ns, dt_path(fdt, parent));
 		return -2;
 	}
@@ -240,8 +246,8 @@ int dt_reg_cpu(const void *fdt, int node, int idx, struct dt_range *out,
 		return -1;
 	}
 	if (a.val + (size - 1) < a.val) {
-		snprintf(msg, len, "reg entry %d: 0x%" PRIx64 " + 0x%" PRIx64 " wraps around",
-			 idx, a.val, size);
+		snprintf(msg, len, "reg entry %d: 0x%llx + 0x%llx wraps around",
+			 idx, (unsigned long long)a.val, (unsigned long long)size);
 		return -1;
 	}
 	/* Climb from the bus the entry lives on up to the root. */
@@ -256,8 +262,9 @@ int dt_reg_cpu(const void *fdt, int node, int idx, struct dt_range *out,
 		}
 	}
 	if (a.val + (size - 1) < a.val) {
-		snprintf(msg, len, "reg entry %d: the CPU address 0x%" PRIx64 " + 0x%" PRIx64 " wraps around",
-			 idx, a.val, size);
+		snprintf(msg, len,
+			 "reg entry %d: the CPU address 0x%llx + 0x%llx wraps around",
+			 idx, (unsigned long long)a.val, (unsigned long long)size);
 		return -1;
 	}
 	out->start = a.val;

@@ -96,7 +96,8 @@ static int check_file(const char *name, int werror, int quiet)
 		return EXIT_USAGE;
 	if (size < sizeof(struct fdt_header) ||
 	    fdt_magic(fdt) != FDT_MAGIC) {
-		fprintf(stderr, "%s: not a devicetree blob (no FDT magic); compile a .dts with dtc -I dts -O dtb\n",
+		fprintf(stderr,
+			"%s: not a devicetree blob (no FDT magic); compile a .dts with dtc -I dts -O dtb\n",
 			name);
 		goto free;
 	}
@@ -137,21 +138,25 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
-		} else if (!strcmp(argv[i], "-W")) {
+		}
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			show_help(stdout);
+			return EXIT_CLEAN;
+		}
+		if (!strcmp(argv[i], "-W")) {
 			werror = 1;
 		} else if (!strcmp(argv[i], "-q")) {
 			quiet = 1;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			show_help(stdout);
-			return EXIT_CLEAN;
 		} else {
-			fprintf(stderr, "iomem-dma-dtcheck: unknown option '%s'; see iomem-dma-dtcheck --help\n",
+			fprintf(stderr,
+				"iomem-dma-dtcheck: unknown option '%s'; see iomem-dma-dtcheck --help\n",
 				argv[i]);
 			return EXIT_USAGE;
 		}
 	}
 	if (i == argc) {
-		fprintf(stderr, "iomem-dma-dtcheck: no FILE.dtb given; see iomem-dma-dtcheck --help\n");
+		fprintf(stderr,
+			"iomem-dma-dtcheck: no FILE.dtb given; see iomem-dma-dtcheck --help\n");
 		return EXIT_USAGE;
 	}
 	for (; i < argc; i++) {
