@@ -233,9 +233,12 @@ static int check_ram(struct dtcheck *c, const struct regions *prov)
 	size_t i, j;
 
 	fdt_for_each_subnode(node, fdt, 0) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		int len;
+		const char *type = fdt_getprop(fdt, node, "device_type", &len);
 
-		if (type && !strcmp(type, "memory") && dt_enabled(fdt, node) &&
+		/* The whole value, NUL included: it may not be a string at all. */
+		if (type && len == sizeof("memory") &&
+		    !memcmp(type, "memory", len) && dt_enabled(fdt, node) &&
 		    collect_reg(fdt, node, &ram))
 			goto free;
 	}

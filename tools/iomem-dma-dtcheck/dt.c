@@ -11,7 +11,7 @@
 
 #include "dt.h"
 
-#define PATH_BUFS	4
+#define PATH_BUFS	8
 #define PATH_LEN	1024
 
 const char *dt_path(const void *fdt, int node)

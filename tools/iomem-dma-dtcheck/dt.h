@@ -39,7 +39,7 @@ static inline uint64_t dt_range_last(const struct dt_range *r)
 
 /*
  * Full path of @node for messages. Returns one of a few static buffers
- * used in turn, so up to four paths may appear in one printf.
+ * used in turn, so up to seven paths may appear in one message.
  */
 const char *dt_path(const void *fdt, int node);
 

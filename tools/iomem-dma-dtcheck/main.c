@@ -72,7 +72,7 @@ static void *load(const char *name, size_t *size)
 		cap *= 2;
 	}
 	if (ferror(f)) {
-		fprintf(stderr, "%s: read error\n", name);
+		fprintf(stderr, "%s: %s\n", name, strerror(errno));
 		goto fail;
 	}
 	fclose(f);
