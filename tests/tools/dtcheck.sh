@@ -1,7 +1,7 @@
 # Host tests of tools/iomem-dma-dtcheck, sourced by run.sh: they share its
 # TAP counter and ok/nok/skip, and use $out (the build), $work and $here.
 # The fixtures are .dts files in tests/tools/dtcheck/, compiled here.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154  # out, here, work, repo: set by run.sh
 
 dtcheck=$out/iomem-dma-dtcheck
 fix=$here/dtcheck
@@ -53,7 +53,9 @@ dtcheck_tests() {
 			bad=1
 		fi
 	done
-	[ "$bad" -eq 0 ] && ok "dtcheck: every fixture compiles with dtc"
+	if [ "$bad" -eq 0 ]; then
+		ok "dtcheck: every fixture compiles with dtc"
+	fi
 
 	dt "a clean board passes" 0 clean "0 errors, 0 warnings" ""
 	dt "a clean board passes with -W" 0 clean "0 errors, 0 warnings" "" -W
@@ -130,8 +132,8 @@ dtcheck_tests() {
 	dt "peer-dma-routing on a provider" 0 provider-routing "0 errors, 1 warning" \
 		"/soc/sram@300000: warning: peer-dma-routing on a peer-dma-region has no effect"
 
-	"$dtcheck" -q "$work/policy-needs-rule.dtb" >"$work/out" 2>"$work/err"
-	if [ $? -eq 0 ] && [ ! -s "$work/err" ] && grep -qF "warning: peer-dma-regions entry 0" "$work/out"; then
+	if "$dtcheck" -q "$work/policy-needs-rule.dtb" >"$work/out" 2>"$work/err" &&
+	   [ ! -s "$work/err" ] && grep -qF "warning: peer-dma-regions entry 0" "$work/out"; then
 		ok "dtcheck: -q drops the summary, keeps the messages"
 	else
 		nok "dtcheck: -q drops the summary, keeps the messages"
@@ -177,8 +179,11 @@ dtcheck_sanitized() {
 			bad=1
 		fi
 	done
-	[ "$bad" -eq 0 ] && ok "dtcheck: every fixture clean under ASan and UBSan" ||
+	if [ "$bad" -eq 0 ]; then
+		ok "dtcheck: every fixture clean under ASan and UBSan"
+	else
 		nok "dtcheck: every fixture clean under ASan and UBSan"
+	fi
 
 	mkdir -p "$work/mut"
 	python3 - "$work/clean.dtb" "$work/consumer-index.dtb" "$work/mut" "$seed" "$runs" <<-'EOF'
@@ -202,6 +207,9 @@ dtcheck_sanitized() {
 		fi
 	done
 	i=$(find "$work/mut" -name '*.dtb' | wc -l)
-	[ "$bad" -eq 0 ] && ok "dtcheck: $i mutated DTBs (seed $seed) clean under ASan and UBSan" ||
+	if [ "$bad" -eq 0 ]; then
+		ok "dtcheck: $i mutated DTBs (seed $seed) clean under ASan and UBSan"
+	else
 		nok "dtcheck: mutated DTBs under ASan and UBSan (seed $seed; rerun with DTCHECK_SEED=$seed)"
+	fi
 }
