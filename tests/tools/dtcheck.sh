@@ -66,6 +66,8 @@ dtcheck_tests() {
 		"/soc/sram@100000: error: reg entry 1 (0xf0101000..0xf0101fff) overlaps reg entry 0 (0xf0100000..0xf0101fff) of the same node"
 	dt "overlap found in CPU addresses, through ranges" 1 overlap-translated "1 error, 0 warnings" \
 		"/region@f0100000: error: reg entry 0 (0xf0100000..0xf0100fff) overlaps reg entry 0 (0xf0100000..0xf0100fff) of /soc/sram@100000"
+	dt "three-cell bus addresses translate by their space cell" 1 overlap-wide "1 error, 0 warnings" \
+		"/wide-bus/sram@2,1000: error: reg entry 0 (0x80001000..0x80001fff) overlaps reg entry 0 (0x80001800..0x800018ff) of /region@80001800"
 	dt "a region in RAM without a reservation" 1 ram-unreserved "1 error, 0 warnings" \
 		"/region@60000000: error: reg entry 0 (0x60000000..0x6000ffff) is in RAM (/memory@40000000) but 0x60000000..0x6000ffff of it is not in a /reserved-memory node with no-map"
 	dt "a region in RAM reserved without no-map" 1 ram-mapped "1 error, 0 warnings" \
