@@ -226,7 +226,7 @@ dtschema_expect() {
 # dtschema_broken_copy FILE SED: a copy of a binding with one change, in a
 # tree of its own so that its $id still matches its path.
 dtschema_broken_copy() {
-	local src=$DT_BINDINGS/$1 dir=$DT_WORK/neg/$RANDOM copy
+	local src=$DT_BINDINGS/$1 dir=$DT_WORK/neg/$DT_N copy
 	copy=$dir/$1
 	mkdir -p "$(dirname "$copy")"
 	sed "$2" "$src" >"$copy"
@@ -275,6 +275,7 @@ dtschema_negatives() {
 	example|example region without #peer-dma-region-cells|dma/peer-dma-region.yaml|/#peer-dma-region-cells = <1>;/d|'#peer-dma-region-cells' is a required property
 	example|example with a value on the prefetchable flag|dma/peer-dma-region.yaml|s/^            prefetchable;/            prefetchable = <1>;/|prefetchable: .* is not of type 'boolean'
 	example|example consumer with three entries and no names|dma/peer-dma-region-consumer.yaml|/peer-dma-region-names = /d|'peer-dma-region-names' is a required property
+	example|example bus with a misspelt peer-dma-routin|dma/peer-dma-routing.yaml|s/^        peer-dma-routing;/        peer-dma-routin;/|peer-dma-routin: True is not of type 'object'
 	example|example bus with a value on peer-dma-routing|dma/peer-dma-routing.yaml|s/^        peer-dma-routing;/        peer-dma-routing = <1>;/|peer-dma-routing: .* is not of type 'boolean'
 	words|binding that names a driver|dma/peer-dma-region.yaml|s/^title: .*/title: Region for the Linux driver/|Linux driver
 	lint|binding indented by three spaces|dma/peer-dma-routing.yaml|s/^  peer-dma-routing:$/   peer-dma-routing:/|indentation
