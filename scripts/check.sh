@@ -8,6 +8,7 @@ stage_no=0
 stages=(
 	"deps|Debian packages|scripts/deps.sh"
 	"overlay|kernel source and overlay|scripts/ksrc.sh"
+	"dtschema|devicetree bindings (dt-schema, yamllint, examples, negative cases)|scripts/dtschema.sh"
 	"kunit-um|KUnit on UML|scripts/kunit.sh um"
 	"kunit-arm64|KUnit on QEMU arm64 virt|scripts/kunit.sh arm64"
 	"kunit-arm|KUnit on QEMU arm virt|scripts/kunit.sh arm"

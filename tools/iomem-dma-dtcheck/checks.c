@@ -359,7 +359,7 @@ static int listed_above(const void *fdt, int node, const char *prop, int target)
 static void check_pair(struct dtcheck *c, int node, int entry, int prov)
 {
 	const void *fdt = c->fdt;
-	int deny, bus;
+	int deny, bus, r;
 
 	if (!dt_enabled(fdt, prov))
 		report(c, node, SEV_WARNING,
@@ -375,11 +375,17 @@ static void check_pair(struct dtcheck *c, int node, int entry, int prov)
 	}
 	if (!dt_enabled(fdt, prov) || listed_above(fdt, node, "peer-dma-allow", prov) >= 0)
 		return;
+	/*
+	 * Like the kernel, which only sees buses that state routing: any
+	 * common ancestor that routes peer traffic carries the pair.
+	 */
 	bus = common_ancestor(fdt, node, prov);
-	if (bus != prov && dt_has(fdt, bus, "peer-dma-routing"))
-		return;
+	for (r = bus == prov ? fdt_parent_offset(fdt, bus) : bus; r >= 0;
+	     r = fdt_parent_offset(fdt, r))
+		if (dt_has(fdt, r, "peer-dma-routing"))
+			return;
 	report(c, node, SEV_WARNING,
-	       "peer-dma-regions entry %d: nothing allows %s (no peer-dma-allow here or above, no peer-dma-routing on the common bus %s); the pair needs an administrator rule: iomem-dma-ctl allow provider=%s client=DEVICE",
+	       "peer-dma-regions entry %d: nothing allows %s (no peer-dma-allow here or above, no peer-dma-routing on the common bus %s or above); the pair needs an administrator rule: iomem-dma-ctl allow provider=%s client=DEVICE",
 	       entry, dt_path(fdt, prov), dt_path(fdt, bus), dt_path(fdt, prov));
 }
 
