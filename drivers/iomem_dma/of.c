@@ -283,6 +283,24 @@ struct iomem_dma_of_region {
 	bool prefetchable;
 };
 
+/* One message about @np: on @dev when there is one, else on the node. */
+static __printf(3, 4) void region_err(struct device *dev,
+				      const struct device_node *np,
+				      const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (dev)
+		dev_err(dev, "%pV", &vaf);
+	else
+		pr_err("%pOF: %pV", np, &vaf);
+	va_end(args);
+}
+
 /*
  * Read and check a provider node. Every failure is explained by exactly
  * one message on @dev (or on the node when @dev is NULL).
@@ -292,30 +310,24 @@ static int of_region_parse(struct device *dev, struct device_node *np,
 {
 	int i, n, ret;
 
-#define region_err(fmt, ...) ({						\
-	if (dev)							\
-		dev_err(dev, fmt, ##__VA_ARGS__);			\
-	else								\
-		pr_err("%pOF: " fmt, np, ##__VA_ARGS__);		\
-})
 	memset(r, 0, sizeof(*r));
 	r->np = np;
 	if (!of_device_is_compatible(np, REGION_COMPAT)) {
-		region_err("not a " REGION_COMPAT " node\n");
+		region_err(dev, np, "not a " REGION_COMPAT " node\n");
 		return -EINVAL;
 	}
 	ret = of_property_read_u32(np, REGION_CELLS, &r->cells);
 	if (ret || r->cells > 1) {
-		region_err(REGION_CELLS " must be 0 or 1\n");
+		region_err(dev, np, REGION_CELLS " must be 0 or 1\n");
 		return -EINVAL;
 	}
 	n = of_address_count(np);
 	if (n <= 0) {
-		region_err("no reg: a region needs its address and size\n");
+		region_err(dev, np, "no reg: a region needs its address and size\n");
 		return -EINVAL;
 	}
 	if (n > OF_MAX_REGIONS) {
-		region_err("%d reg entries, at most %d\n", n, OF_MAX_REGIONS);
+		region_err(dev, np, "%d reg entries, at most %d\n", n, OF_MAX_REGIONS);
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
@@ -324,26 +336,26 @@ static int of_region_parse(struct device *dev, struct device_node *np,
 
 		ret = of_address_to_resource(np, i, res);
 		if (ret) {
-			region_err("reg entry %d does not translate to a CPU address (%d)\n",
+			region_err(dev, np, "reg entry %d does not translate to a CPU address (%d)\n",
 				   i, ret);
 			return -EINVAL;
 		}
 		if (!resource_size(res) || !PAGE_ALIGNED(res->start) ||
 		    !PAGE_ALIGNED(resource_size(res))) {
-			region_err("reg entry %d %pR is not page aligned\n", i,
+			region_err(dev, np, "reg entry %d %pR is not page aligned\n", i,
 				   res);
 			return -EINVAL;
 		}
 		if (region_intersects(res->start, resource_size(res),
 				      IORESOURCE_SYSTEM_RAM,
 				      IORES_DESC_NONE) != REGION_DISJOINT) {
-			region_err("reg entry %d %pR overlaps System RAM; reserve it with no-map in /reserved-memory\n",
+			region_err(dev, np, "reg entry %d %pR overlaps System RAM; reserve it with no-map in /reserved-memory\n",
 				   i, res);
 			return -EINVAL;
 		}
 		for (j = 0; j < i; j++) {
 			if (resource_overlaps(res, &r->res[j])) {
-				region_err("reg entries %d and %d overlap\n",
+				region_err(dev, np, "reg entries %d and %d overlap\n",
 					   j, i);
 				return -EINVAL;
 			}
@@ -352,7 +364,6 @@ static int of_region_parse(struct device *dev, struct device_node *np,
 	r->nr = n;
 	r->prefetchable = of_property_read_bool(np, "prefetchable");
 	return 0;
-#undef region_err
 }
 
 /**

@@ -433,6 +433,7 @@ static struct kunit_suite iomem_dma_of_suite = {
 	.name = "iomem_dma_of",
 	.test_cases = iomem_dma_of_cases,
 };
+
 kunit_test_suite(iomem_dma_of_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the iomem_dma devicetree backend");
