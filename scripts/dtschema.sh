@@ -426,10 +426,10 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	dtschema_setup
 	dtschema_main "$@" >"$log" 2>&1 || true
 	echo "1..$DT_N" >>"$log"
-	cat "$log"
 	echo "$DT_PASSED $DT_FAILED $DT_SKIPPED" >"$counts"
 	echo "dtschema: $DT_PASSED passed, $DT_FAILED failed, $DT_SKIPPED skipped; log: $log"
 	if [ "$DT_FAILED" -ne 0 ] || [ "$DT_PASSED" -eq 0 ]; then
+		grep -A20 '^not ok' "$log" | head -n 40 >&2
 		die "dtschema: FAILED" "see $log"
 	fi
 fi
