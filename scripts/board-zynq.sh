@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The zynq board: build a 32-bit ARM kernel for QEMU xilinx-zynq-a9
+# (allnoconfig + tests/board/zynq.config) and the kernel's zc702 DTB with
+# symbols, apply dts/zynq-qemu.dtso and dts/zynq-ocm.dtso with fdtoverlay,
+# boot it with tests/board/zynq-init.c as /init, and count its checks:
+# pl330 dmaengine memcpy between RAM and the OCM as a devicetree peer DMA
+# region, verdicts, an administrator deny rule and its removal.
+# Writes $RESULTS/board-zynq.counts ("PASSED FAILED SKIPPED").
+. "$(dirname "$0")/common.sh"
+
+build=$CACHE/build/board-zynq
+cross=arm-linux-gnueabihf-
+out=$CACHE/out/board-zynq
+log=$LOGS/board-zynq-build.log
+boot=$LOGS/board-zynq-boot.log
+counts=$RESULTS/board-zynq.counts
+fragment=$REPO/tests/board/zynq.config
+marker="iomem_dma board-zynq: done"
+limit=${BOARD_TIMEOUT:-600}
+rm -f "$counts"
+mkdir -p "$build" "$out/root/proc" "$out/root/sys" "$out/root/dev"
+
+[ -f "$KSRC/drivers/iomem_dma/Kconfig" ] ||
+	die "board-zynq: $KSRC has no iomem_dma overlay" "run 'make overlay' (scripts/ksrc.sh)"
+for t in ${cross}gcc qemu-system-arm dtc fdtoverlay; do
+	command -v "$t" >/dev/null ||
+		die "board-zynq: $t not found" "run 'make deps'"
+done
+
+kmake() {
+	make -C "$KSRC" O="$build" ARCH=arm CROSS_COMPILE="$cross" \
+		CC="ccache ${cross}gcc" "$@"
+}
+
+echo "board-zynq: building the zynq kernel (log: $log)"
+# allnoconfig with the fragment as the preset values: every symbol not in
+# it is off, so the kernel stays small.
+kmake KCONFIG_ALLCONFIG="$fragment" allnoconfig >"$log" 2>&1 ||
+	{ show_log_tail "$log" 30; die "board-zynq: allnoconfig failed" "see $log"; }
+missing=$(grep '^CONFIG_' "$fragment" | while read -r l; do
+	grep -qx "$l" "$build/.config" || echo "$l"
+done)
+[ -z "$missing" ] ||
+	die "board-zynq: .config lacks: $(echo "$missing" | tr '\n' ' ')" \
+		"a dependency of these is off; fix tests/board/zynq.config"
+kmake -j"$JOBS" DTC_FLAGS=-@ zImage xilinx/zynq-zc702.dtb >>"$log" 2>&1 ||
+	{ show_log_tail "$log" 30; die "board-zynq: the zynq kernel did not build" "see $log"; }
+grep -E 'warning:' "$log" | grep -E 'iomem_dma|dmaengine_client' >&2 &&
+	die "board-zynq: compiler warnings in project files" "see $log"
+
+echo "board-zynq: applying the overlays"
+base=$build/arch/arm/boot/dts/xilinx/zynq-zc702.dtb
+for o in zynq-qemu zynq-ocm; do
+	dtc -q -@ -I dts -O dtb -o "$out/$o.dtbo" "$REPO/dts/$o.dtso" ||
+		die "board-zynq: dts/$o.dtso does not compile" "run dtc on it to see why"
+done
+fdtoverlay -i "$base" -o "$out/board.dtb" "$out/zynq-qemu.dtbo" "$out/zynq-ocm.dtbo" ||
+	die "board-zynq: fdtoverlay could not apply the overlays" \
+		"is $base built with DTC_FLAGS=-@ (needs __symbols__)?"
+# The merged tree may not warn more than the board's own tree does
+# (duplicate unit addresses only among enabled nodes, as the kernel does).
+dtcw() {
+	dtc -I dtb -O dts -o /dev/null -Wno-unique_unit_address \
+		-Wunique_unit_address_if_enabled "$1" 2>&1 | sed 's/^[^:]*: //' | sort
+}
+new=$(comm -13 <(dtcw "$base") <(dtcw "$out/board.dtb"))
+[ -z "$new" ] || die "board-zynq: the overlays add dtc warnings: $new" "fix dts/*.dtso"
+
+${cross}gcc -static -Os -Wall -Werror -o "$out/root/init" \
+	"$REPO/tests/board/zynq-init.c" ||
+	die "board-zynq: the static init did not build" "see the compiler output above"
+(cd "$out/root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out/initramfs.cpio.gz"
+
+echo "board-zynq: booting QEMU xilinx-zynq-a9 (log: $boot)"
+# The board cannot power off: the init resets it after the marker, which
+# ends QEMU (-no-reboot), as does a panic (panic=-1). If the reset does
+# not come, stop QEMU ourselves.
+: >"$boot"
+timeout "$limit" qemu-system-arm -machine xilinx-zynq-a9 -m 512M \
+	-nographic -no-reboot -serial null -serial mon:stdio \
+	-kernel "$build/arch/arm/boot/zImage" -dtb "$out/board.dtb" \
+	-initrd "$out/initramfs.cpio.gz" \
+	-append "console=ttyPS0,115200 rdinit=/init panic=-1" \
+	</dev/null >"$boot" 2>&1 &
+qpid=$!
+waited=0
+while kill -0 "$qpid" 2>/dev/null; do
+	if grep -q "$marker" "$boot"; then
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$qpid" 2>/dev/null || break
+			sleep 1
+		done
+		kill "$qpid" 2>/dev/null || true
+		break
+	fi
+	sleep 1
+	waited=$((waited + 1))
+done
+set +e
+wait "$qpid"
+qrc=$?
+set -e
+sed -i 's/\r$//' "$boot"
+
+grep -q "$marker" "$boot" ||
+	{ show_log_tail "$boot" 40; die "board-zynq: the board did not finish (qemu exit $qrc after ${waited}s)" "see $boot"; }
+bp=$(grep -c '^board-zynq: ok ' "$boot" || true)
+bf=$(grep -c '^board-zynq: not ok ' "$boot" || true)
+plan=$(sed -n 's/^board-zynq: 1\.\.\([0-9]*\)$/\1/p' "$boot" | tail -n1)
+[ "$((bp + bf))" = "${plan:-x}" ] ||
+	die "board-zynq: $((bp + bf)) results for a plan of ${plan:-none}" "see $boot"
+echo "$bp $bf 0" >"$counts"
+echo "board-zynq: $bp of $plan checks passed"
+if [ "$bf" -ne 0 ]; then
+	grep '^board-zynq: not ok' "$boot" >&2 || true
+	die "board-zynq: FAILED" "see $boot"
+fi
