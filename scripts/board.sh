@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The arm64 board: build the kernel (iomem_dma + PCI backend + edu client
-# + the PCI KUnit suite), boot QEMU arm64 virt on a PCIe fabric with a
-# switch, root ports and the root bus, and run tests/board/board-init.c.
+# The arm64 board: build the kernel (iomem_dma + PCI and devicetree
+# backends + edu client + the PCI KUnit suite), boot QEMU arm64 virt on a
+# PCIe fabric with a switch, root ports and the root bus, with QEMU's DTB
+# plus dts/virt-carveout.dtso (a devicetree provider on a no-map
+# carve-out), and run tests/board/board-init.c; then boot again with
+# dts/virt-carveout-policy.dtso for the devicetree policy checks.
 # usage: board.sh [--demo|--bench]
 #   --demo   print the story instead of the checks
 #   --bench  boot with iomem_dma_bench.full=1 and print the benchmark table
@@ -34,6 +37,32 @@ make -s -C "$REPO/tools" O="$out/tools" CROSS_COMPILE="$cross" STATIC=1 >>"$log"
 cp "$out/tools/iomem-dma-ctl" "$out/root/bin/"
 (cd "$out/root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out/initramfs.cpio.gz"
 
+# The machine, the same for the DTB dump and the boots.
+machine=(-machine virt -cpu cortex-a57 -m 1G -smp 2 -nographic -no-reboot -nic none
+	-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0
+	-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0
+	-device x3130-upstream,id=up1,bus=rp1
+	-device xio3130-downstream,id=dn1,bus=up1,chassis=11,slot=0
+	-device xio3130-downstream,id=dn2,bus=up1,chassis=12,slot=0
+	-object memory-backend-ram,id=m1,size=1M
+	-device ivshmem-plain,id=iv1,memdev=m1,bus=dn1
+	-device edu,dma_mask=0xffffffffffffffff,bus=dn2
+	-object memory-backend-ram,id=m2,size=1M
+	-device ivshmem-plain,id=iv2,memdev=m2,bus=rp2
+	-device pci-testdev,membar=65536,bus=pcie.0)
+
+# The devicetree: QEMU's own, plus our overlays (dts/).
+dtbs=$CACHE/out/dtbs
+mkdir -p "$dtbs"
+qemu-system-aarch64 -machine virt,dumpdtb="$dtbs/virt-qemu.dtb" "${machine[@]:2}" \
+	>"$LOGS/board-dumpdtb.log" 2>&1 ||
+	{ show_log_tail "$LOGS/board-dumpdtb.log" 10; die "board: QEMU did not dump its DTB" "see $LOGS/board-dumpdtb.log"; }
+for o in virt-carveout virt-carveout-policy; do
+	dtc -q -@ -I dts -O dtb -i "$REPO/dts" -o "$out/$o.dtbo" "$REPO/dts/$o.dtso" &&
+		fdtoverlay -i "$dtbs/virt-qemu.dtb" -o "$dtbs/$o.dtb" "$out/$o.dtbo" ||
+		die "board: dts/$o.dtso does not apply to QEMU's DTB" "check it with dtc and fdtoverlay"
+done
+
 echo "board: booting QEMU arm64 virt (log: $boot)"
 rm -f "$boot" "$out/qmp.sock"
 : >"$boot"
@@ -42,29 +71,34 @@ python3 "$REPO/scripts/qmp_unplug.py" "$out/qmp.sock" "$boot" \
 	"board: unplug iv2" iv2 "${BOARD_TIMEOUT:-900}" >"$LOGS/board-qmp.log" 2>&1 &
 qmp_pid=$!
 set +e
-timeout "${BOARD_TIMEOUT:-900}" qemu-system-aarch64 -machine virt -cpu cortex-a57 \
+timeout "${BOARD_TIMEOUT:-900}" qemu-system-aarch64 "${machine[@]}" \
 	-qmp unix:"$out/qmp.sock",server=on,wait=off \
-	-m 1G -smp 2 -nographic -no-reboot -nic none \
 	-kernel "$build/arch/arm64/boot/Image.gz" \
+	-dtb "$dtbs/virt-carveout.dtb" \
 	-initrd "$out/initramfs.cpio.gz" \
 	-append "console=ttyAMA0 rdinit=/init iomem_dma.pci_bars=0x4 $extra_args" \
-	-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0 \
-	-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0 \
-	-device x3130-upstream,id=up1,bus=rp1 \
-	-device xio3130-downstream,id=dn1,bus=up1,chassis=11,slot=0 \
-	-device xio3130-downstream,id=dn2,bus=up1,chassis=12,slot=0 \
-	-object memory-backend-ram,id=m1,size=1M \
-	-device ivshmem-plain,id=iv1,memdev=m1,bus=dn1 \
-	-device edu,dma_mask=0xffffffffffffffff,bus=dn2 \
-	-object memory-backend-ram,id=m2,size=1M \
-	-device ivshmem-plain,id=iv2,memdev=m2,bus=rp2 \
-	-device pci-testdev,membar=65536,bus=pcie.0 \
 	</dev/null >"$boot" 2>&1
 qrc=$?
 kill "$qmp_pid" 2>/dev/null
 wait "$qmp_pid" 2>/dev/null
 set -e
 sed -i 's/\r$//' "$boot"
+
+# The second boot: the devicetree states the policy (no benchmarks).
+boot2=$LOGS/board-boot-dtpolicy.log
+if [ "$mode" != --bench ]; then
+	echo "board: booting again with dts/virt-carveout-policy.dtso (log: $boot2)"
+	set +e
+	timeout "${BOARD_TIMEOUT:-900}" qemu-system-aarch64 "${machine[@]}" \
+		-kernel "$build/arch/arm64/boot/Image.gz" \
+		-dtb "$dtbs/virt-carveout-policy.dtb" \
+		-initrd "$out/initramfs.cpio.gz" \
+		-append "console=ttyAMA0 rdinit=/init board_dt_policy" \
+		</dev/null >"$boot2" 2>&1
+	qrc2=$?
+	set -e
+	sed -i 's/\r$//' "$boot2"
+fi
 
 if [ "$mode" = --demo ]; then
 	sed -n '/== iomem_dma on QEMU/,/iomem_dma board: done/p' "$boot" |
@@ -73,6 +107,11 @@ if [ "$mode" = --demo ]; then
 	echo
 	echo "== upstream P2PDMA and iomem_dma on the same pairs (KUnit suite iomem_dma_pci) =="
 	grep -E "iomem_dma [a-z]+ \(.*upstream" "$boot" | sed 's/^ *# [a-z_.]*: /  /'
+	echo
+	echo "== second boot: the same board with dts/virt-carveout-policy.dtso =="
+	sed -n '/== devicetree policy/,/iomem_dma board: done/p' "$boot2" |
+		grep -v '^board: 1\.\.' |
+		sed 's/^board: ok [0-9]* - /  [ok] /; s/^board: not ok [0-9]* - /  [FAILED] /'
 fi
 
 if [ "$mode" = --bench ]; then
@@ -87,15 +126,25 @@ bf=$(grep -c '^board: not ok ' "$boot" || true)
 plan=$(sed -n 's/^board: 1\.\.\([0-9]*\)$/\1/p' "$boot" | tail -n1)
 [ "$((bp + bf))" = "${plan:-x}" ] ||
 	die "board: $((bp + bf)) results for a plan of ${plan:-none}" "see $boot"
+if [ "$mode" != --bench ]; then
+	grep -q "iomem_dma board: done" "$boot2" ||
+		{ show_log_tail "$boot2" 40; die "board: the devicetree-policy boot did not finish (qemu exit $qrc2)" "see $boot2"; }
+	p2=$(grep -c '^board: ok ' "$boot2" || true)
+	f2=$(grep -c '^board: not ok ' "$boot2" || true)
+	plan2=$(sed -n 's/^board: 1\.\.\([0-9]*\)$/\1/p' "$boot2" | tail -n1)
+	[ "$((p2 + f2))" = "${plan2:-x}" ] ||
+		die "board: $((p2 + f2)) results for a plan of ${plan2:-none} in the second boot" "see $boot2"
+	bp=$((bp + p2)) bf=$((bf + f2)) plan=$((plan + plan2))
+fi
 set +e
 ktap_counts "$boot" "$LOGS/ktap-board.err"
 krc=$?
 set -e
 kp=$KP kf=$KF ks=$KS
 echo "$((bp + kp)) $((bf + kf)) $ks" >"$counts"
-echo "board: $bp of $plan board checks passed; KUnit on the board: $kp passed, $kf failed, $ks skipped"
+echo "board: $bp of $plan board checks passed (two boots); KUnit on the board: $kp passed, $kf failed, $ks skipped"
 if [ "$bf" -ne 0 ] || [ "$kf" -ne 0 ] || [ "$krc" -ne 0 ]; then
-	grep -E '^board: not ok|not ok' "$boot" >&2 || true
+	grep -hE '^board: not ok|not ok' "$boot" "${boot2:-/dev/null}" >&2 || true
 	cat "$LOGS/ktap-board.err" >&2 || true
-	die "board: FAILED" "see $boot"
+	die "board: FAILED" "see $boot and $boot2"
 fi

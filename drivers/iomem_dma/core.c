@@ -100,6 +100,8 @@ static const char *const iomem_dma_reason_names[IOMEM_DMA_REASON_MAX] = {
 	[IOMEM_DMA_REASON_RULE_ALLOW] = "allowed by rule, through the host",
 	[IOMEM_DMA_REASON_RULE_FORCED] = "forced by rule over a hardware no",
 	[IOMEM_DMA_REASON_NEEDS_FORCE] = "allow rule lacks force for a hardware no",
+	[IOMEM_DMA_REASON_FW_DENY] = "denied by a firmware statement",
+	[IOMEM_DMA_REASON_FW_ALLOW] = "allowed by a firmware statement, through the host",
 };
 
 /**
@@ -849,6 +851,9 @@ static int __init iomem_dma_init(void)
 	ret = iomem_dma_pci_init();
 	if (ret)
 		pr_err("PCI backend unavailable (%d)\n", ret);
+	ret = iomem_dma_of_init();
+	if (ret)
+		pr_err("devicetree backend unavailable (%d)\n", ret);
 	return 0;
 }
 subsys_initcall(iomem_dma_init);

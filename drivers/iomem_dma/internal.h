@@ -198,6 +198,8 @@ extern atomic_t iomem_dma_stall_reports;
 
 /* topology.c */
 struct iomem_dma_node *iomem_dma_node_for_device(struct device *dev);
+int iomem_dma_firmware_verdict(struct iomem_dma_provider *prov,
+			       struct device *client, char *where, size_t len);
 void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
 			  struct device *client, struct iomem_dma_node *cnode,
 			  struct iomem_dma_verdict *v,
@@ -229,6 +231,16 @@ extern atomic_t iomem_dma_denial_logs;
 int iomem_dma_pci_init(void);
 #else
 static inline int iomem_dma_pci_init(void)
+{
+	return 0;
+}
+#endif
+
+/* of.c */
+#ifdef CONFIG_IOMEM_DMA_OF
+int iomem_dma_of_init(void);
+#else
+static inline int iomem_dma_of_init(void)
 {
 	return 0;
 }

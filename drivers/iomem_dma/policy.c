@@ -14,12 +14,14 @@
  * devicetree full path, otherwise dev_name()) or a fabric node name.
  * "force" is only valid with allow.
  *
- * Precedence: a matching deny rule wins over everything. Otherwise the
- * hardware verdict stands if it allows the pair. Otherwise a matching
- * allow rule allows the pair through the host bridge or IOMMU, except
- * that overriding a hardware "no" (ACS redirect, a bus that does not
- * route peer traffic) needs "force", which taints the kernel. With no
- * rule and no hardware route the pair is denied.
+ * Precedence: a matching deny rule wins over everything. Otherwise a
+ * matching allow rule allows the pair through the host bridge or IOMMU
+ * when the hardware does not route it, except that overriding a hardware
+ * "no" (ACS redirect, a bus that does not route peer traffic) needs
+ * "force", which taints the kernel. Without a matching rule, a firmware
+ * statement (devicetree peer-dma-deny or peer-dma-allow) decides: deny,
+ * or allow through the host bridge or IOMMU. Without either, the
+ * hardware verdict stands, and a pair with no route is denied.
  *
  * Rules live on an RCU list: verdicts read them without locks, writers
  * hold iomem_dma_lock. Every change bumps the generation, which makes
@@ -389,6 +391,8 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 {
 	const struct iomem_dma_rule *r, *allow = NULL, *deny = NULL;
 	const struct iomem_dma_node *common;
+	char where[IOMEM_DMA_NODE_NAME_LEN];
+	int fw = 0;
 
 	v->generation = iomem_dma_generation();
 	iomem_dma_hw_verdict(prov, client, cnode, v, &common);
@@ -408,10 +412,22 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 			allow = r;
 	}
 
+	if (!deny && !allow)
+		fw = iomem_dma_firmware_verdict(prov, client, where,
+						sizeof(where));
+
 	if (deny) {
 		v->path = IOMEM_DMA_PATH_DENIED;
 		v->reason = IOMEM_DMA_REASON_RULE_DENY;
 		v->rule = deny->id;
+	} else if (fw < 0) {
+		v->path = IOMEM_DMA_PATH_DENIED;
+		v->reason = IOMEM_DMA_REASON_FW_DENY;
+		strscpy(v->node, where, sizeof(v->node));
+	} else if (fw > 0 && v->path == IOMEM_DMA_PATH_DENIED) {
+		v->path = IOMEM_DMA_PATH_HOST;
+		v->reason = IOMEM_DMA_REASON_FW_ALLOW;
+		strscpy(v->node, where, sizeof(v->node));
 	} else if (allow && v->path == IOMEM_DMA_PATH_DENIED) {
 		bool hw_no = v->reason == IOMEM_DMA_REASON_ACS_REDIRECT ||
 			     v->reason == IOMEM_DMA_REASON_NO_ROUTING;

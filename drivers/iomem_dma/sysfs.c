@@ -136,6 +136,8 @@ static const char *const reason_codes[IOMEM_DMA_REASON_MAX] = {
 	[IOMEM_DMA_REASON_RULE_ALLOW] = "rule_allow",
 	[IOMEM_DMA_REASON_RULE_FORCED] = "rule_forced",
 	[IOMEM_DMA_REASON_NEEDS_FORCE] = "needs_force",
+	[IOMEM_DMA_REASON_FW_DENY] = "fw_deny",
+	[IOMEM_DMA_REASON_FW_ALLOW] = "fw_allow",
 };
 
 /* Format one verdict as the line used by the verdicts file. */

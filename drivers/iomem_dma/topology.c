@@ -14,6 +14,7 @@
 
 #include <linux/device.h>
 #include <linux/iomem_dma_provider.h>
+#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -159,7 +160,7 @@ int iomem_dma_fabric_register(struct iomem_dma_fabric *fabric)
 			goto unlock;
 		}
 	}
-	list_add_tail(&fabric->list, &iomem_dma_fabrics);
+	list_add_tail_rcu(&fabric->list, &iomem_dma_fabrics);
 	iomem_dma_generation_bump();
 unlock:
 	mutex_unlock(&iomem_dma_lock);
@@ -183,12 +184,14 @@ void iomem_dma_fabric_unregister(struct iomem_dma_fabric *fabric)
 	mutex_lock(&iomem_dma_lock);
 	list_for_each_entry(pos, &iomem_dma_fabrics, list) {
 		if (pos == fabric) {
-			list_del_init(&fabric->list);
+			list_del_rcu(&fabric->list);
 			iomem_dma_generation_bump();
 			break;
 		}
 	}
 	mutex_unlock(&iomem_dma_lock);
+	/* Verdicts being computed may still be in its firmware_verdict. */
+	synchronize_rcu();
 }
 EXPORT_SYMBOL_GPL(iomem_dma_fabric_unregister);
 
@@ -208,6 +211,34 @@ struct iomem_dma_node *iomem_dma_node_for_device(struct device *dev)
 	}
 	mutex_unlock(&iomem_dma_lock);
 	return node;
+}
+
+/*
+ * What the firmware of any backend states about the pair: -1 deny, 1
+ * allow, 0 nothing. A deny from any backend wins. Lockless; the caller
+ * holds rcu_read_lock().
+ */
+int iomem_dma_firmware_verdict(struct iomem_dma_provider *prov,
+			       struct device *client, char *where, size_t len)
+{
+	struct iomem_dma_fabric *fabric;
+	char tmp[IOMEM_DMA_NODE_NAME_LEN];
+	int verdict = 0, v;
+
+	list_for_each_entry_rcu(fabric, &iomem_dma_fabrics, list) {
+		if (!fabric->firmware_verdict)
+			continue;
+		v = fabric->firmware_verdict(prov, client, tmp, sizeof(tmp));
+		if (v < 0) {
+			strscpy(where, tmp, len);
+			return -1;
+		}
+		if (v > 0 && !verdict) {
+			strscpy(where, tmp, len);
+			verdict = 1;
+		}
+	}
+	return verdict;
 }
 
 static void verdict_set(struct iomem_dma_verdict *v, enum iomem_dma_path path,

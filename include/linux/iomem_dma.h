@@ -10,6 +10,7 @@
 #define _LINUX_IOMEM_DMA_H
 
 #include <linux/dma-direction.h>
+#include <linux/err.h>
 #include <linux/scatterlist.h>
 #include <linux/types.h>
 
@@ -57,6 +58,11 @@ enum iomem_dma_path {
  *	"no" (ACS redirect, a bus that does not route); the kernel is tainted.
  * @IOMEM_DMA_REASON_NEEDS_FORCE: an allow rule matches, but the hardware
  *	says no and the rule lacks "force".
+ * @IOMEM_DMA_REASON_FW_DENY: a firmware statement (devicetree
+ *	"peer-dma-deny") denies the pair; @node says where.
+ * @IOMEM_DMA_REASON_FW_ALLOW: a firmware statement (devicetree
+ *	"peer-dma-allow") allows a pair the fabric does not route by itself;
+ *	traffic goes through the host. @node says where.
  * @IOMEM_DMA_REASON_MAX: number of reasons.
  */
 enum iomem_dma_reason {
@@ -75,6 +81,8 @@ enum iomem_dma_reason {
 	IOMEM_DMA_REASON_RULE_ALLOW,
 	IOMEM_DMA_REASON_RULE_FORCED,
 	IOMEM_DMA_REASON_NEEDS_FORCE,
+	IOMEM_DMA_REASON_FW_DENY,
+	IOMEM_DMA_REASON_FW_ALLOW,
 	IOMEM_DMA_REASON_MAX
 };
 
@@ -154,5 +162,24 @@ void iomem_dma_unmap_sgtable(struct device *dev, struct sg_table *sgt,
 			     enum dma_data_direction dir, unsigned long attrs);
 int iomem_dma_last_refusal(struct device *dev,
 			   struct iomem_dma_verdict *verdict);
+
+#ifdef CONFIG_IOMEM_DMA_OF
+struct iomem_dma_provider *iomem_dma_of_get(struct device *dev,
+					    const char *name);
+struct iomem_dma_provider *devm_iomem_dma_of_get(struct device *dev,
+						 const char *name);
+#else
+static inline struct iomem_dma_provider *
+iomem_dma_of_get(struct device *dev, const char *name)
+{
+	return ERR_PTR(-ENODEV);
+}
+
+static inline struct iomem_dma_provider *
+devm_iomem_dma_of_get(struct device *dev, const char *name)
+{
+	return ERR_PTR(-ENODEV);
+}
+#endif
 
 #endif /* _LINUX_IOMEM_DMA_H */

@@ -121,11 +121,19 @@ unsigned long iomem_dma_node_flags(const struct iomem_dma_node *node);
  * @node_for_device: mandatory. Return a referenced attachment node for
  *	@dev, or %NULL if this backend does not know @dev. May sleep; called
  *	without iomem_dma locks held.
+ * @firmware_verdict: optional. Look up what the firmware (devicetree,
+ *	ACPI) states about @client reaching @prov. Return 1 for an allow
+ *	statement, -1 for a deny statement, 0 for none; for a statement,
+ *	write where it was made (a node name) into @where, at most @len bytes.
+ *	Called under rcu_read_lock(): must not sleep.
  * @list: internal, links registered backends.
  */
 struct iomem_dma_fabric {
 	const char *name;
 	struct iomem_dma_node *(*node_for_device)(struct device *dev);
+	int (*firmware_verdict)(struct iomem_dma_provider *prov,
+				struct device *client, char *where,
+				size_t len);
 	struct list_head list;
 };
 
@@ -143,6 +151,16 @@ iomem_dma_pci_register_bar(struct pci_dev *pdev, int bar, size_t size,
 			   u64 offset)
 {
 	return ERR_PTR(-EOPNOTSUPP);
+}
+#endif
+
+struct device_node;
+#ifdef CONFIG_IOMEM_DMA_OF
+int iomem_dma_of_check_region(struct device_node *np);
+#else
+static inline int iomem_dma_of_check_region(struct device_node *np)
+{
+	return -EOPNOTSUPP;
 }
 #endif
 

@@ -249,6 +249,87 @@ static void kernel_problems(int *bad)
 		}
 }
 
+#define DT_PROV		"7f000000.peer-dma-region"
+
+/* The rule id in "added rule N" from iomem-dma-ctl's output, or -1. */
+static int added_rule(void)
+{
+	const char *p = strstr(tool_out, "added rule ");
+
+	return p ? atoi(p + 11) : -1;
+}
+
+/*
+ * dts/virt-carveout.dtso: a devicetree provider on a no-map carve-out of
+ * RAM, and edu, a PCI master. Nothing connects the two fabrics: denied
+ * until the administrator allows the pair.
+ */
+static void dt_carveout(struct pcidev *edudev)
+{
+	char line[512], cmd[160], id[16];
+	int r;
+
+	printf("\n== a devicetree provider: 1 MiB no-map carve-out (dts/virt-carveout.dtso) ==\n");
+	check(!read_file("/sys/class/iomem_dma/" DT_PROV "/size", line, sizeof(line)) &&
+	      atoi(line) == 1048576, "provider " DT_PROV " registered from the devicetree (1 MiB)");
+	check(!read_file("/sys/class/iomem_dma/" DT_PROV "/bus", line, sizeof(line)) &&
+	      strstr(line, "platform"), "its bus is platform (%s)", strtok(line, "\n"));
+	verdict_line(DT_PROV, edudev->name, line, sizeof(line));
+	printf("  %s: %s\n", DT_PROV, line);
+	check(strstr(line, " denied ") && strstr(line, "reason=no_common_node"),
+	      "PCI edu and the carve-out: denied by default (no common fabric node)");
+	snprintf(cmd, sizeof(cmd), "copy %s", DT_PROV);
+	r = edu_cmd(cmd);
+	check(r == -EREMOTEIO && strstr(result, "denied"),
+	      "edu cannot DMA into the carve-out (%s)", err(r));
+	check(run_ctl("allow", "provider=" DT_PROV, edudev->name, NULL) == 4,
+	      "iomem-dma-ctl allow wants client=NAME, not a bare name (exit 4)");
+	snprintf(line, sizeof(line), "client=%s", edudev->name);
+	check(run_ctl("allow", "provider=" DT_PROV, line, NULL) == 0 && added_rule() > 0,
+	      "iomem-dma-ctl allow provider=" DT_PROV " %s", line);
+	snprintf(id, sizeof(id), "%d", added_rule());
+	verdict_line(DT_PROV, edudev->name, line, sizeof(line));
+	printf("  %s: %s\n", DT_PROV, line);
+	check(strstr(line, " host ") && strstr(line, "reason=rule_allow"),
+	      "cross-bus pair allowed by the rule, through the host");
+	r = edu_cmd(cmd);
+	check(!r && strstr(result, "ok:") && strstr(result, "host path"),
+	      "edu DMA: carve-out -> edu -> carve-out, 2048 bytes verified through __iomem");
+	check(run_ctl("remove", id, NULL, NULL) == 0, "iomem-dma-ctl remove %s", id);
+	r = edu_cmd(cmd);
+	check(r == -EREMOTEIO, "without the rule the pair is denied again (%s)", err(r));
+}
+
+/*
+ * The second boot, with dts/virt-carveout-policy.dtso: the PCI host
+ * bridge's node states peer-dma-allow for the carve-out.
+ */
+static void dt_policy(struct pcidev *edudev)
+{
+	char line[512], cmd[160];
+	int r;
+
+	printf("\n== devicetree policy: the PCI host bridge node allows the carve-out ==\n");
+	check(access("/proc/device-tree/pcie@10000000/peer-dma-allow", F_OK) == 0,
+	      "/pcie@10000000 has peer-dma-allow (dts/virt-carveout-policy.dtso)");
+	verdict_line(DT_PROV, edudev->name, line, sizeof(line));
+	printf("  %s: %s\n", DT_PROV, line);
+	check(strstr(line, " host ") && strstr(line, "reason=fw_allow") &&
+	      strstr(line, "node=/pcie@10000000 "),
+	      "edu and the carve-out: allowed by the devicetree, no rule");
+	check(run_ctl("explain", DT_PROV, edudev->name, NULL) == 0 &&
+	      strstr(tool_out, "firmware statement"),
+	      "iomem-dma-ctl explain names the devicetree statement");
+	snprintf(cmd, sizeof(cmd), "copy %s", DT_PROV);
+	r = edu_cmd(cmd);
+	check(!r && strstr(result, "ok:") && strstr(result, "host path"),
+	      "edu DMA into the carve-out: 2048 bytes verified (%s)", err(r));
+	check(rule("deny provider=" DT_PROV) == 0, "the administrator denies the provider");
+	r = edu_cmd(cmd);
+	check(r == -EREMOTEIO && strstr(result, "denied by rule"),
+	      "a deny rule overrides the devicetree (%s)", err(r));
+}
+
 int main(void)
 {
 	char sw_prov[80], rp_prov[80], root_prov[80], line[512], cmd[160];
@@ -285,6 +366,12 @@ int main(void)
 	printf("  pci-testdev (provider)  %s, on the root bus\n", testdev->name);
 	snprintf(edu_ctl, sizeof(edu_ctl), "/sys/kernel/debug/iomem_dma_edu/%s/ctl",
 		 edudev->name);
+
+	read_file("/proc/cmdline", line, sizeof(line));
+	if (strstr(line, "board_dt_policy")) {
+		dt_policy(edudev);
+		goto log;
+	}
 
 	printf("\n== the administrator binds the generic provider driver ==\n");
 	check(write_file("/sys/module/iomem_dma/parameters/pci_bars", "0x40") == -EINVAL,
@@ -330,6 +417,8 @@ int main(void)
 	check(run_ctl("explain", rp_prov, edudev->name, NULL) == 0 &&
 	      strstr(tool_out, "DENIED") && strstr(tool_out, "host bridge that is not known"),
 	      "iomem-dma-ctl explain says why the root-port pair is denied");
+
+	dt_carveout(edudev);
 
 	printf("\n== the administrator allows the host bridge ==\n");
 	check(run_ctl("allow", "node=pci0000:00", NULL, NULL) == 0 &&
@@ -392,6 +481,7 @@ int main(void)
 	check(run_ctl("rules", NULL, NULL, NULL) == 0 &&
 	      strstr(tool_out, "deny provider="), "iomem-dma-ctl rules lists the rules");
 
+log:
 	printf("\n== kernel log ==\n");
 	kernel_problems(&bad);
 	check(bad == 0, "no WARNING, BUG, Oops or KASAN report in the kernel log");

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Host tests of tools/iomem-dma-ctl against fake sysfs trees. TAP output.
+# Host tests of tools/iomem-dma-ctl against fake sysfs trees, and of
+# tools/iomem-dma-dtcheck against devicetree fixtures (dtcheck.sh). TAP output.
 # usage: tests/tools/run.sh [BUILD_DIR]
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -8,7 +9,7 @@ out=${1:-$(mktemp -d)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 make -s -C "$repo/tools" O="$out" >"$work/build.log" 2>&1 || {
-	echo "1..1"; echo "not ok 1 - iomem-dma-ctl builds"; sed 's/^/# /' "$work/build.log"; exit 1; }
+	echo "1..1"; echo "not ok 1 - the tools build"; sed 's/^/# /' "$work/build.log"; exit 1; }
 ctl=$out/iomem-dma-ctl
 
 n=0 failed=0
@@ -131,6 +132,10 @@ if gcc -fsanitize=address,undefined -g -O1 -o "$work/fuzz" "$here/fuzz_rules.c" 
 else
 	nok "rules-file parser fuzz run"; sed 's/^/# /' "$work/fuzz.log" | tail -n 20
 fi
+
+# iomem-dma-dtcheck on the fixtures in tests/tools/dtcheck/.
+. "$here/dtcheck.sh"
+dtcheck_tests
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -491,6 +491,8 @@ static const struct {
 	{ "rule_allow", "an administrator rule allows the pair, through the host bridge or IOMMU" },
 	{ "rule_forced", "an administrator rule with force overrides a hardware no" },
 	{ "needs_force", "an allow rule matches, but the hardware says no and the rule lacks force" },
+	{ "fw_deny", "a firmware statement (devicetree peer-dma-deny) on the node shown denies the pair" },
+	{ "fw_allow", "a firmware statement (devicetree peer-dma-allow) on the node shown allows the pair, through the host bridge or IOMMU" },
 };
 
 static const char *reason_words(const char *code)

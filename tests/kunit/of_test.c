@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the iomem_dma devicetree backend: providers bound from
+ * "peer-dma-region" nodes, consumer lookups, translation through ranges
+ * and dma-ranges, the peer-dma-routing/allow/deny statements, and every
+ * malformed node or consumer failing cleanly. The devicetree comes from
+ * the overlays of_good.dtso and of_bad.dtso, applied per test.
+ */
+#include <kunit/device.h>
+#include <kunit/of.h>
+#include <kunit/test.h>
+#include <linux/iomem_dma.h>
+#include <linux/iomem_dma_provider.h>
+#include <linux/ioport.h>
+#include <linux/of.h>
+#include <linux/of_device.h>
+#include <linux/of_platform.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+#define FAKE_WINDOW 10
+#include "iomem_dma_test.h"
+
+/* The regions of of_good.dtso, backed by RAM where I/O memory is emulated. */
+static const phys_addr_t good_regions[] = {
+	0xea000000, 0xea100000, 0xea300000, 0xea600000,
+};
+
+static void of_test_depopulate(void *data)
+{
+	struct device_node *bus = data, *child;
+	struct platform_device *pdev;
+
+	for_each_child_of_node(bus, child) {
+		pdev = of_find_device_by_node(child);
+		if (pdev) {
+			of_platform_device_destroy(&pdev->dev, NULL);
+			put_device(&pdev->dev);
+		}
+	}
+	of_node_clear_flag(bus, OF_POPULATED_BUS);
+	of_node_put(bus);
+}
+
+/* Create the devices below @path (the overlay is not populated by itself). */
+static void of_test_populate(struct kunit *test, const char *path)
+{
+	struct device_node *bus = of_find_node_by_path(path);
+
+	KUNIT_ASSERT_NOT_NULL(test, bus);
+	KUNIT_ASSERT_EQ(test, 0, of_platform_populate(bus,
+						      of_default_bus_match_table,
+						      NULL, NULL));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   of_test_depopulate,
+							   bus));
+}
+
+/* Back the regions the overlays bind with RAM, where I/O is emulated. */
+static void of_test_back(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(good_regions); i++) {
+		void *buf = kunit_kzalloc(test, FAKE_PHYS_STRIDE, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, buf);
+		fake_iomem_map_buf(test, good_regions[i], buf, PAGE_SIZE);
+	}
+}
+
+static void of_test_good(struct kunit *test)
+{
+	of_test_back(test);
+	KUNIT_ASSERT_EQ(test, 0, of_overlay_apply_kunit(test, of_good));
+	of_test_populate(test, "/iomem-dma-kunit-bus");
+	of_test_populate(test, "/iomem-dma-kunit-other");
+}
+
+static void put_device_action(void *dev)
+{
+	put_device(dev);
+}
+
+/* The device of the node at @path; the reference is dropped at test end. */
+static struct device *of_test_dev(struct kunit *test, const char *path)
+{
+	struct device_node *np = of_find_node_by_path(path);
+	struct platform_device *pdev;
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, np, "no node %s", path);
+	pdev = of_find_device_by_node(np);
+	of_node_put(np);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, pdev, "no device for %s", path);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, put_device_action,
+						  &pdev->dev));
+	return &pdev->dev;
+}
+
+static void prov_put_action(void *prov)
+{
+	iomem_dma_provider_put(prov);
+}
+
+static struct iomem_dma_provider *of_test_prov(struct kunit *test,
+					       struct device *dev,
+					       const char *suffix)
+{
+	struct iomem_dma_provider *prov;
+	char name[IOMEM_DMA_NODE_NAME_LEN];
+
+	snprintf(name, sizeof(name), "%s%s", dev_name(dev), suffix);
+	prov = iomem_dma_provider_get_by_name(name);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, prov, "no provider %s", name);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   prov_put_action,
+							   prov));
+	return prov;
+}
+
+#define BUS		"/iomem-dma-kunit-bus"
+#define OTHER		"/iomem-dma-kunit-other"
+#define R0		BUS "/region@ea000000"
+#define R1		BUS "/region@ea100000"
+#define R2		BUS "/bus@ea300000/region@0"
+#define MASTER		BUS "/master@ea200000"
+#define MASTER2		OTHER "/master@ea400000"
+#define MASTER3		OTHER "/bus@ea500000/master@ea500000"
+
+static void of_providers_bound(struct kunit *test)
+{
+	struct iomem_dma_provider *p0, *p1a, *p1b, *p2;
+
+	of_test_good(test);
+	KUNIT_EXPECT_NOT_NULL(test, of_test_dev(test, R0)->driver);
+	p0 = of_test_prov(test, of_test_dev(test, R0), "");
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_size(p0), 0x10000);
+	/* Attached to the nearest bus that routes peer traffic. */
+	KUNIT_ASSERT_NOT_NULL(test, p0->fabric);
+	KUNIT_EXPECT_STREQ(test, iomem_dma_node_name(p0->fabric), BUS);
+	/* One cell: one provider per reg entry. */
+	p1a = of_test_prov(test, of_test_dev(test, R1), "-0");
+	p1b = of_test_prov(test, of_test_dev(test, R1), "-1");
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_size(p1a), 0x1000);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_size(p1b), 0x1000);
+	KUNIT_EXPECT_EQ(test, p1a->cpu_map, IOMEM_DMA_CPU_WC);
+	KUNIT_EXPECT_EQ(test, p0->cpu_map, IOMEM_DMA_CPU_UNCACHED);
+	/* The sub-bus's ranges move region@0 to 0xea300000. */
+	p2 = of_test_prov(test, of_test_dev(test, R2), "");
+	KUNIT_EXPECT_EQ(test, p2->ranges[0].phys, 0xea300000);
+	KUNIT_EXPECT_EQ(test, p0->ranges[0].phys, 0xea000000);
+	KUNIT_EXPECT_EQ(test, p1b->ranges[0].phys, 0xea101000);
+	KUNIT_EXPECT_EQ(test, iomem_dma_of_check_region(dev_of_node(p0->dev)),
+			0);
+}
+
+static void of_lookup_by_name(struct kunit *test)
+{
+	struct device *m;
+	struct iomem_dma_provider *p;
+
+	of_test_good(test);
+	m = of_test_dev(test, MASTER);
+
+	p = iomem_dma_of_get(m, "sram");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_provider_dev(p),
+			    of_test_dev(test, R0));
+	iomem_dma_provider_put(p);
+
+	p = iomem_dma_of_get(m, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_provider_dev(p),
+			    of_test_dev(test, R0));
+	iomem_dma_provider_put(p);
+
+	p = iomem_dma_of_get(m, "second");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	KUNIT_EXPECT_PTR_EQ(test, p, of_test_prov(test, of_test_dev(test, R1),
+						  "-1"));
+	iomem_dma_provider_put(p);
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(iomem_dma_of_get(m, "nope")), -ENOENT);
+}
+
+static void of_devm_lookup(struct kunit *test)
+{
+	struct iomem_dma_provider *p;
+	struct device *consumer;
+	unsigned int before;
+
+	of_test_good(test);
+	p = of_test_prov(test, of_test_dev(test, R0), "");
+	/* A consumer device of our own, with master2's node, to unbind. */
+	consumer = kunit_device_register(test, "iomem_dma_of_consumer");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, consumer);
+	consumer->of_node = dev_of_node(of_test_dev(test, MASTER2));
+	before = kref_read(&p->ref);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(devm_iomem_dma_of_get(consumer, NULL)));
+	KUNIT_EXPECT_EQ(test, kref_read(&p->ref), before + 1);
+	kunit_device_unregister(test, consumer);
+	KUNIT_EXPECT_EQ(test, kref_read(&p->ref), before);
+}
+
+static void expect_verdict(struct kunit *test, struct iomem_dma_provider *p,
+			   struct device *client, enum iomem_dma_path path,
+			   enum iomem_dma_reason reason, const char *node)
+{
+	struct iomem_dma_verdict v;
+
+	iomem_dma_check(p, client, &v);
+	KUNIT_EXPECT_EQ_MSG(test, v.path, path, "%s -> %s: %s",
+			    dev_name(client), iomem_dma_provider_name(p),
+			    iomem_dma_reason_str(v.reason));
+	KUNIT_EXPECT_EQ_MSG(test, v.reason, reason, "%s -> %s: %s",
+			    dev_name(client), iomem_dma_provider_name(p),
+			    iomem_dma_reason_str(v.reason));
+	if (node)
+		KUNIT_EXPECT_STREQ(test, v.node, node);
+}
+
+static void of_verdicts(struct kunit *test)
+{
+	struct iomem_dma_provider *p0, *p1, *p2;
+	struct device *m, *m2;
+	char rule[160];
+	unsigned int id;
+
+	of_test_good(test);
+	iomem_dma_policy_clear();
+	m = of_test_dev(test, MASTER);
+	m2 = of_test_dev(test, MASTER2);
+	p0 = of_test_prov(test, of_test_dev(test, R0), "");
+	p1 = of_test_prov(test, of_test_dev(test, R1), "-0");
+	p2 = of_test_prov(test, of_test_dev(test, R2), "");
+
+	/* Same routing bus. */
+	expect_verdict(test, p0, m, IOMEM_DMA_PATH_BUS,
+		       IOMEM_DMA_REASON_COMMON_NODE, BUS);
+	/* A deny statement on the master wins over the routing bus. */
+	expect_verdict(test, p2, m, IOMEM_DMA_PATH_DENIED,
+		       IOMEM_DMA_REASON_FW_DENY, MASTER);
+	/* Only the root in common, which does not route: deny by default. */
+	expect_verdict(test, p0, m2, IOMEM_DMA_PATH_DENIED,
+		       IOMEM_DMA_REASON_HOST_NOT_ALLOWED, "/");
+	/* An allow statement on the master. */
+	expect_verdict(test, p2, m2, IOMEM_DMA_PATH_HOST,
+		       IOMEM_DMA_REASON_FW_ALLOW, MASTER2);
+	/* A deny statement on the master's bus. */
+	expect_verdict(test, p1, m2, IOMEM_DMA_PATH_DENIED,
+		       IOMEM_DMA_REASON_FW_DENY, OTHER);
+
+	/* The administrator has the last word, both ways. */
+	snprintf(rule, sizeof(rule), "allow provider=%s client=%s",
+		 iomem_dma_provider_name(p1), MASTER2);
+	KUNIT_ASSERT_EQ(test, 0, iomem_dma_policy_add(rule, strlen(rule), &id));
+	expect_verdict(test, p1, m2, IOMEM_DMA_PATH_HOST,
+		       IOMEM_DMA_REASON_RULE_ALLOW, NULL);
+	snprintf(rule, sizeof(rule), "%u", id);
+	KUNIT_EXPECT_EQ(test, 0, iomem_dma_policy_remove(rule, strlen(rule)));
+	snprintf(rule, sizeof(rule), "deny provider=%s", R2);
+	KUNIT_ASSERT_EQ(test, 0, iomem_dma_policy_add(rule, strlen(rule), &id));
+	expect_verdict(test, p2, m2, IOMEM_DMA_PATH_DENIED,
+		       IOMEM_DMA_REASON_RULE_DENY, NULL);
+	iomem_dma_policy_clear();
+	expect_verdict(test, p2, m2, IOMEM_DMA_PATH_HOST,
+		       IOMEM_DMA_REASON_FW_ALLOW, MASTER2);
+}
+
+/* A statement changed at run time makes cached verdicts stale. */
+static void of_statement_change(struct kunit *test)
+{
+	struct iomem_dma_provider *p0;
+	struct of_changeset *cs;
+	struct device_node *np;
+	struct iomem_dma_verdict v;
+	struct device *m2;
+	u64 gen;
+
+	of_test_good(test);
+	m2 = of_test_dev(test, MASTER2);
+	p0 = of_test_prov(test, of_test_dev(test, R0), "");
+	expect_verdict(test, p0, m2, IOMEM_DMA_PATH_DENIED,
+		       IOMEM_DMA_REASON_HOST_NOT_ALLOWED, "/");
+	gen = iomem_dma_generation();
+
+	np = of_find_node_by_path(OTHER);
+	KUNIT_ASSERT_NOT_NULL(test, np);
+	cs = kunit_kzalloc(test, sizeof(*cs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cs);
+	of_changeset_init(cs);
+	KUNIT_ASSERT_EQ(test, 0,
+			of_changeset_add_prop_u32(cs, np, "peer-dma-allow",
+						  dev_of_node(p0->dev)->phandle));
+	of_node_put(np);
+	KUNIT_ASSERT_EQ(test, 0, of_changeset_apply(cs));
+	KUNIT_EXPECT_GT(test, iomem_dma_generation(), gen);
+	expect_verdict(test, p0, m2, IOMEM_DMA_PATH_HOST,
+		       IOMEM_DMA_REASON_FW_ALLOW, OTHER);
+	gen = iomem_dma_generation();
+	KUNIT_ASSERT_EQ(test, 0, of_changeset_revert(cs));
+	of_changeset_destroy(cs);
+	KUNIT_EXPECT_GT(test, iomem_dma_generation(), gen);
+	iomem_dma_check(p0, m2, &v);
+	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_HOST_NOT_ALLOWED);
+}
+
+/* The bus address comes from the client's dma-ranges, not the identity. */
+static void of_bus_address(struct kunit *test)
+{
+	struct iomem_dma_provider *p0;
+	struct device *m3;
+	dma_addr_t bus = 0;
+
+	if (!IS_ENABLED(CONFIG_HAS_DMA))
+		kunit_skip(test, "no DMA mapping on this architecture");
+	of_test_good(test);
+	m3 = of_test_dev(test, MASTER3);
+	p0 = of_test_prov(test, of_test_dev(test, R0), "");
+	/* What a bus does before probing a driver; freed with the device. */
+	KUNIT_ASSERT_EQ(test, 0, of_dma_configure(m3, dev_of_node(m3), true));
+	KUNIT_ASSERT_NOT_NULL(test, m3->dma_range_map);
+	KUNIT_EXPECT_EQ(test, p0->ops->bus_addr(p0, m3, 0xea000000 + 0x1234,
+						&bus), 0);
+	KUNIT_EXPECT_EQ(test, bus, (dma_addr_t)0x10001234);
+	/* Outside the dma-ranges window: the client cannot address it. */
+	KUNIT_EXPECT_EQ(test, p0->ops->bus_addr(p0, m3, 0xeb000000, &bus),
+			-ERANGE);
+	/* Allowed by the statement on the master. */
+	expect_verdict(test, p0, m3, IOMEM_DMA_PATH_HOST,
+		       IOMEM_DMA_REASON_FW_ALLOW, MASTER3);
+}
+
+#define BAD	"/iomem-dma-kunit-bad"
+
+/* Each bad region fails its probe, says why, and registers nothing. */
+static void of_bad_regions(struct kunit *test)
+{
+	static const char *const bad[] = {
+		"region-noreg", "region@ea700000", "region@ea710000",
+		"region@ea720100", "region@ea730000", "region@ea760000",
+	};
+	char path[96];
+	unsigned int i;
+
+	of_test_back(test);
+	KUNIT_ASSERT_EQ(test, 0, of_overlay_apply_kunit(test, of_bad));
+	of_test_populate(test, BAD);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct device *dev;
+		struct device_node *np;
+
+		snprintf(path, sizeof(path), BAD "/%s", bad[i]);
+		dev = of_test_dev(test, path);
+		np = dev_of_node(dev);
+		KUNIT_EXPECT_EQ_MSG(test, iomem_dma_of_check_region(np),
+				    -EINVAL, "%s", path);
+		KUNIT_EXPECT_NULL_MSG(test, dev->driver, "%s bound", path);
+		KUNIT_EXPECT_NULL_MSG(test,
+				      iomem_dma_provider_get_by_name(dev_name(dev)),
+				      "%s registered", path);
+	}
+	/* The good one next to them works. */
+	KUNIT_EXPECT_NOT_NULL(test, of_test_dev(test, BAD "/region@ea600000")->driver);
+}
+
+static void of_bad_ram(struct kunit *test)
+{
+	struct device *dev;
+
+	if (region_intersects(0x40000000, 0x10000, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_INTERSECTS)
+		kunit_skip(test, "0x40000000 is not System RAM here");
+	KUNIT_ASSERT_EQ(test, 0, of_overlay_apply_kunit(test, of_ram));
+	of_test_populate(test, "/iomem-dma-kunit-ram");
+	dev = of_test_dev(test, "/iomem-dma-kunit-ram/region@40000000");
+	KUNIT_EXPECT_EQ(test, iomem_dma_of_check_region(dev_of_node(dev)),
+			-EINVAL);
+	KUNIT_EXPECT_NULL(test, dev->driver);
+	KUNIT_EXPECT_NULL(test, iomem_dma_provider_get_by_name(dev_name(dev)));
+}
+
+static void of_bad_lookups(struct kunit *test)
+{
+	static const struct {
+		const char *master, *name;
+		int err;
+	} cases[] = {
+		{ "master@ea800000", "disabled", -ENODEV },
+		{ "master@ea800100", NULL, -EINVAL },	/* missing cell */
+		{ "master@ea800200", NULL, -EINVAL },	/* no reg entry 5 */
+		{ "master@ea800300", NULL, -EINVAL },	/* not a region */
+		{ "master@ea800400", NULL, -EINVAL },	/* dangling phandle */
+		{ "master@ea800500", NULL, -ENOENT },	/* no property */
+		{ "master@ea800000", "other", -ENOENT },	/* unknown name */
+		{ "master@ea800600", NULL, -EPROBE_DEFER },	/* not bound */
+	};
+	unsigned int i;
+	char path[96];
+
+	of_test_back(test);
+	KUNIT_ASSERT_EQ(test, 0, of_overlay_apply_kunit(test, of_bad));
+	of_test_populate(test, BAD);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct iomem_dma_provider *p;
+
+		snprintf(path, sizeof(path), BAD "/%s", cases[i].master);
+		p = iomem_dma_of_get(of_test_dev(test, path), cases[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(p), cases[i].err,
+				    "case %u: %s", i, path);
+		if (!IS_ERR(p))
+			iomem_dma_provider_put(p);
+	}
+}
+
+static struct kunit_case iomem_dma_of_cases[] = {
+	KUNIT_CASE(of_providers_bound),
+	KUNIT_CASE(of_lookup_by_name),
+	KUNIT_CASE(of_devm_lookup),
+	KUNIT_CASE(of_verdicts),
+	KUNIT_CASE(of_statement_change),
+	KUNIT_CASE(of_bus_address),
+	KUNIT_CASE(of_bad_regions),
+	KUNIT_CASE(of_bad_ram),
+	KUNIT_CASE(of_bad_lookups),
+	{}
+};
+
+static struct kunit_suite iomem_dma_of_suite = {
+	.name = "iomem_dma_of",
+	.test_cases = iomem_dma_of_cases,
+};
+
+kunit_test_suite(iomem_dma_of_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the iomem_dma devicetree backend");
+MODULE_LICENSE("GPL");
