@@ -29,6 +29,7 @@
 #define DT_REGION	DT_BUS "/ocm@fffc0000"
 #define DT_DMAC		DT_BUS "/dma-controller@f8003000"
 #define REGION_PATH	"/axi/ocm@fffc0000"
+#define REGION_DEV	"fffc0000.ocm"
 #define CLIENT_PATH	"/axi/dma-controller@f8003000"
 #define PL330_BOUND	"/sys/bus/amba/drivers/dma-pl330/f8003000.dma-controller"
 #define CTL		"/sys/kernel/debug/iomem_dma_dmaengine/ctl"
@@ -95,18 +96,54 @@ static const char *err(int ret)
 	return ret ? strerror(-ret) : "ok";
 }
 
-/* The provider's sysfs directory: its name is the node's path, '/' -> '!'. */
+/* The provider's sysfs directory: the class device whose node is the region. */
 static char prov_dir[128];
 
 static int find_provider(void)
 {
-	char name[] = REGION_PATH, *c;
+	const char *want = "/devicetree/base" REGION_PATH;
+	char path[PATH_MAX], target[PATH_MAX];
+	DIR *d = opendir("/sys/class/iomem_dma");
+	struct dirent *de;
+	ssize_t n;
 
-	for (c = name; *c; c++)
-		if (*c == '/')
-			*c = '!';
-	snprintf(prov_dir, sizeof(prov_dir), "/sys/class/iomem_dma/%s", name);
-	return access(prov_dir, F_OK) == 0;
+	prov_dir[0] = '\0';
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/iomem_dma/%s/device/of_node",
+			 de->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (n >= (ssize_t)strlen(want) &&
+		    !strcmp(target + n - strlen(want), want))
+			snprintf(prov_dir, sizeof(prov_dir), "/sys/class/iomem_dma/%.100s",
+				 de->d_name);
+	}
+	closedir(d);
+	return prov_dir[0] != '\0';
+}
+
+/* Why is there no provider? What the driver core knows about the region. */
+static void provider_diagnosis(void)
+{
+	char buf[2048], path[PATH_MAX];
+	ssize_t n;
+
+	n = readlink("/sys/bus/platform/devices/" REGION_DEV "/driver", path,
+		     sizeof(path) - 1);
+	path[n > 0 ? n : 0] = '\0';
+	printf("  platform device " REGION_DEV ": %s, driver %s\n",
+	       access("/sys/bus/platform/devices/" REGION_DEV, F_OK) ? "absent" : "present",
+	       n > 0 ? strrchr(path, '/') + 1 : "(none)");
+	printf("  driver iomem_dma_of: %s\n",
+	       access("/sys/bus/platform/drivers/iomem_dma_of", F_OK) ? "absent" : "registered");
+	read_file("/sys/kernel/debug/devices_deferred", buf, sizeof(buf));
+	printf("  devices_deferred: %s\n", buf[0] ? buf : "(none)");
 }
 
 static long prov_attr(const char *attr)
@@ -237,7 +274,10 @@ int main(void)
 	check(access(DT_BUS "/peer-dma-routing", F_OK) == 0,
 	      "the axi bus states peer-dma-routing");
 
-	check(find_provider(), "provider %s registered", prov_dir);
+	ret = find_provider();
+	check(ret, "provider for " REGION_PATH " registered: %s", prov_dir);
+	if (!ret)
+		provider_diagnosis();
 	check(prov_attr("size") == OCM_SIZE, "the provider has %ld bytes",
 	      prov_attr("size"));
 	if (access(CTL, F_OK)) {
