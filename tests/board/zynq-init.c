@@ -225,7 +225,7 @@ static int kernel_problems(void)
 
 static void copy_checks(const char *when)
 {
-	static const int sizes[] = { 4096, 1000, 65536, OCM_SIZE };
+	static const int sizes[] = { 1000, 4096, 5000, 65536, OCM_SIZE };
 	char cmd[64];
 	unsigned int i;
 

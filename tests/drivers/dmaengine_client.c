@@ -46,7 +46,7 @@
  * @run: counter that makes each run's byte pattern different.
  */
 struct dec_state {
-	struct mutex lock;
+	struct mutex lock;	/* serialises commands */
 	struct dma_chan *chan;
 	struct device *dev;
 	char result[320];
@@ -151,27 +151,38 @@ static int dec_memcpy(struct dec_state *s, dma_addr_t dst, dma_addr_t src,
 }
 
 /*
- * Copy between a RAM buffer mapped at @ram and every entry of @sgt, in
- * order: to the region if @to_region, else from it.
+ * The entries cover the size rounded up to the provider's granule; only
+ * the first @size bytes are the caller's. How much of an entry of @len
+ * bytes at offset @off is.
+ */
+static size_t dec_part(size_t off, size_t len, size_t size)
+{
+	return off < size ? min(len, size - off) : 0;
+}
+
+/*
+ * Copy @size bytes between a RAM buffer mapped at @ram and the entries of
+ * @sgt, in order: to the region if @to_region, else from it.
  */
 static int dec_copy_sgt(struct dec_state *s, struct sg_table *sgt,
-			dma_addr_t ram, bool to_region)
+			dma_addr_t ram, size_t size, bool to_region)
 {
 	struct scatterlist *sg;
-	size_t off = 0;
+	size_t off = 0, len;
 	unsigned int i;
 	int ret;
 
 	for_each_sgtable_dma_sg(sgt, sg, i) {
+		len = dec_part(off, sg_dma_len(sg), size);
+		if (!len)
+			break;
 		if (to_region)
-			ret = dec_memcpy(s, sg_dma_address(sg), ram + off,
-					 sg_dma_len(sg));
+			ret = dec_memcpy(s, sg_dma_address(sg), ram + off, len);
 		else
-			ret = dec_memcpy(s, ram + off, sg_dma_address(sg),
-					 sg_dma_len(sg));
+			ret = dec_memcpy(s, ram + off, sg_dma_address(sg), len);
 		if (ret)
 			return ret;
-		off += sg_dma_len(sg);
+		off += len;
 	}
 	return 0;
 }
@@ -185,38 +196,45 @@ static void dec_fill(u8 *buf, size_t len, unsigned int seed)
 }
 
 /*
- * Compare the region's bytes, read through __iomem, with @want. Return the
- * offset of the first difference and set *@got, or -1.
+ * Compare the region's first @size bytes, read through __iomem, with
+ * @want. Return the offset of the first difference and set *@got, or -1.
  */
 static ssize_t dec_region_differs(struct sg_table *sgt, const u8 *want,
-				  u8 *tmp, u8 *got)
+				  size_t size, u8 *tmp, u8 *got)
 {
 	struct scatterlist *sg;
-	size_t off = 0, j;
+	size_t off = 0, len, j;
 	unsigned int i;
 
 	for_each_sgtable_sg(sgt, sg, i) {
-		memcpy_fromio(tmp, iomem_dma_sg_iomem(sg), sg->length);
-		for (j = 0; j < sg->length; j++) {
+		len = dec_part(off, sg->length, size);
+		if (!len)
+			break;
+		memcpy_fromio(tmp, iomem_dma_sg_iomem(sg), len);
+		for (j = 0; j < len; j++) {
 			if (tmp[j] != want[off + j]) {
 				*got = tmp[j];
 				return off + j;
 			}
 		}
-		off += sg->length;
+		off += len;
 	}
 	return -1;
 }
 
-static void dec_region_write(struct sg_table *sgt, const u8 *buf)
+/* Write @size bytes of @buf into the region through __iomem. */
+static void dec_region_write(struct sg_table *sgt, const u8 *buf, size_t size)
 {
 	struct scatterlist *sg;
-	size_t off = 0;
+	size_t off = 0, len;
 	unsigned int i;
 
 	for_each_sgtable_sg(sgt, sg, i) {
-		memcpy_toio(iomem_dma_sg_iomem(sg), buf + off, sg->length);
-		off += sg->length;
+		len = dec_part(off, sg->length, size);
+		if (!len)
+			break;
+		memcpy_toio(iomem_dma_sg_iomem(sg), buf + off, len);
+		off += len;
 	}
 }
 
@@ -235,109 +253,140 @@ static void dec_report_refusal(struct dec_state *s,
 			   iomem_dma_provider_name(prov), dev_name(s->dev));
 }
 
+static size_t dec_sgt_bytes(struct sg_table *sgt)
+{
+	struct scatterlist *sg;
+	size_t total = 0;
+	unsigned int i;
+
+	for_each_sgtable_sg(sgt, sg, i)
+		total += sg->length;
+	return total;
+}
+
+/* RAM -> region; the CPU checks all of the entries through __iomem. */
+static int dec_to_region(struct dec_state *s, struct sg_table *sgt,
+			 size_t size, size_t total, u8 *src, u8 *tmp)
+{
+	const char *name = iomem_dma_provider_name(iomem_dma_sg_provider(sgt->sgl));
+	dma_addr_t src_dma;
+	ssize_t bad;
+	u8 got;
+	int ret;
+
+	/*
+	 * Old contents must not pass for a copy: overwrite all of the
+	 * entries first. The bytes past @size must keep this value.
+	 */
+	memset(src, 0x5a, total);
+	dec_region_write(sgt, src, total);
+
+	dec_fill(src, size, ++s->run);
+	src_dma = dma_map_single(s->dev, src, size, DMA_TO_DEVICE);
+	if (dma_mapping_error(s->dev, src_dma)) {
+		dec_result(s, "error %d: dma_map_single of the source failed",
+			   -EIO);
+		return -EIO;
+	}
+	ret = dec_copy_sgt(s, sgt, src_dma, size, true);
+	dma_unmap_single(s->dev, src_dma, size, DMA_TO_DEVICE);
+	if (ret) {
+		dec_result(s, "error %d: memcpy RAM -> %s on %s did not complete",
+			   ret, name, dma_chan_name(s->chan));
+		return ret;
+	}
+	bad = dec_region_differs(sgt, src, total, tmp, &got);
+	if (bad >= 0) {
+		dec_result(s, "error: RAM -> %s: byte %zd of %zu is %#x, expected %#x",
+			   name, bad, size, got, src[bad]);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Region -> RAM, after the CPU wrote the region through __iomem. */
+static int dec_from_region(struct dec_state *s, struct sg_table *sgt,
+			   size_t size, size_t total, u8 *src, u8 *dst)
+{
+	const char *name = iomem_dma_provider_name(iomem_dma_sg_provider(sgt->sgl));
+	dma_addr_t dst_dma;
+	int ret;
+
+	dec_fill(src, size, s->run + 0x80);
+	dec_region_write(sgt, src, size);
+	memset(dst, 0xa5, total);
+	dst_dma = dma_map_single(s->dev, dst, size, DMA_FROM_DEVICE);
+	if (dma_mapping_error(s->dev, dst_dma)) {
+		dec_result(s, "error %d: dma_map_single of the destination failed",
+			   -EIO);
+		return -EIO;
+	}
+	ret = dec_copy_sgt(s, sgt, dst_dma, size, false);
+	dma_unmap_single(s->dev, dst_dma, size, DMA_FROM_DEVICE);
+	if (ret) {
+		dec_result(s, "error %d: memcpy %s -> RAM on %s did not complete",
+			   ret, name, dma_chan_name(s->chan));
+		return ret;
+	}
+	if (memcmp(src, dst, size) || memchr_inv(dst + size, 0xa5, total - size)) {
+		dec_result(s, "error: %s -> RAM: bytes differ", name);
+		return -EIO;
+	}
+	return 0;
+}
+
 /*
- * RAM -> region by DMA, checked by the CPU through __iomem; then the CPU
- * writes another pattern into the region, region -> RAM by DMA, checked in
- * RAM.
+ * Allocate @size bytes of @prov and map them for the DMA controller; copy
+ * RAM -> region -> RAM, each direction checked, including that nothing
+ * past @size was written.
  */
 static int dec_copy(struct dec_state *s, struct iomem_dma_provider *prov,
 		    size_t size)
 {
 	struct device *dev = s->dev;
-	u8 *src, *dst, *tmp;
+	u8 *src = NULL, *dst = NULL, *tmp = NULL;
 	struct sg_table sgt;
-	dma_addr_t src_dma, dst_dma;
-	ssize_t bad;
-	bool bus;
-	u8 got;
+	size_t total;
 	int ret;
-
-	src = kmalloc(size, GFP_KERNEL);
-	dst = kmalloc(size, GFP_KERNEL);
-	tmp = kmalloc(size, GFP_KERNEL);
-	if (!src || !dst || !tmp) {
-		ret = -ENOMEM;
-		dec_result(s, "error %d: no RAM buffers of %zu bytes", ret, size);
-		goto free_bufs;
-	}
 
 	ret = iomem_dma_alloc_sgt(dev, prov, &sgt, size, GFP_KERNEL);
 	if (ret) {
 		dec_result(s, "error %d: allocation of %zu bytes from %s failed",
 			   ret, size, iomem_dma_provider_name(prov));
-		goto free_bufs;
+		return ret;
 	}
 	ret = iomem_dma_map_sgtable(dev, &sgt, DMA_BIDIRECTIONAL, 0);
 	if (ret) {
 		dec_report_refusal(s, prov, ret);
 		goto free_sgt;
 	}
-	bus = sg_dma_is_bus_address(sgt.sgl);
 
-	/* Old contents must not pass for a copy: overwrite them first. */
-	memset(tmp, 0x5a, size);
-	dec_region_write(&sgt, tmp);
-
-	s->run++;
-	dec_fill(src, size, s->run);
-	src_dma = dma_map_single(dev, src, size, DMA_TO_DEVICE);
-	if (dma_mapping_error(dev, src_dma)) {
-		ret = -EIO;
-		dec_result(s, "error %d: dma_map_single of the source failed", ret);
-		goto unmap_sgt;
-	}
-	ret = dec_copy_sgt(s, &sgt, src_dma, true);
-	dma_unmap_single(dev, src_dma, size, DMA_TO_DEVICE);
-	if (ret) {
-		dec_result(s, "error %d: memcpy RAM -> %s on %s did not complete",
-			   ret, iomem_dma_provider_name(prov),
-			   dma_chan_name(s->chan));
-		goto unmap_sgt;
-	}
-	bad = dec_region_differs(&sgt, src, tmp, &got);
-	if (bad >= 0) {
-		ret = -EIO;
-		dec_result(s, "error: RAM -> %s: byte %zd is %#x, expected %#x",
-			   iomem_dma_provider_name(prov), bad, got, src[bad]);
-		goto unmap_sgt;
+	total = dec_sgt_bytes(&sgt);
+	src = kmalloc(total, GFP_KERNEL);
+	dst = kmalloc(total, GFP_KERNEL);
+	tmp = kmalloc(total, GFP_KERNEL);
+	if (!src || !dst || !tmp) {
+		ret = -ENOMEM;
+		dec_result(s, "error %d: no RAM buffers of %zu bytes", ret, total);
+		goto free_bufs;
 	}
 
-	dec_fill(src, size, s->run + 0x80);
-	dec_region_write(&sgt, src);
-	memset(dst, 0xa5, size);
-	dst_dma = dma_map_single(dev, dst, size, DMA_FROM_DEVICE);
-	if (dma_mapping_error(dev, dst_dma)) {
-		ret = -EIO;
-		dec_result(s, "error %d: dma_map_single of the destination failed",
-			   ret);
-		goto unmap_sgt;
-	}
-	ret = dec_copy_sgt(s, &sgt, dst_dma, false);
-	dma_unmap_single(dev, dst_dma, size, DMA_FROM_DEVICE);
-	if (ret) {
-		dec_result(s, "error %d: memcpy %s -> RAM on %s did not complete",
-			   ret, iomem_dma_provider_name(prov),
-			   dma_chan_name(s->chan));
-		goto unmap_sgt;
-	}
-	if (memcmp(src, dst, size)) {
-		ret = -EIO;
-		dec_result(s, "error: %s -> RAM: bytes differ",
-			   iomem_dma_provider_name(prov));
-		goto unmap_sgt;
-	}
-	dec_result(s, "ok: %zu bytes RAM -> %s -> RAM verified, %u entries, %s path, dma address %pad, channel %s",
-		   size, iomem_dma_provider_name(prov), sgt.nents,
-		   bus ? "bus" : "host", &sg_dma_address(sgt.sgl),
-		   dma_chan_name(s->chan));
-unmap_sgt:
-	iomem_dma_unmap_sgtable(dev, &sgt, DMA_BIDIRECTIONAL, 0);
-free_sgt:
-	iomem_dma_free_sgt(dev, &sgt);
+	ret = dec_to_region(s, &sgt, size, total, src, tmp);
+	if (!ret)
+		ret = dec_from_region(s, &sgt, size, total, src, dst);
+	if (!ret)
+		dec_result(s,
+			   "ok: %zu bytes RAM -> %s -> RAM verified (%zu allocated, %u entries), %s path, dma address %pad, channel %s",
+			   size, iomem_dma_provider_name(prov), total, sgt.nents,
+			   sg_dma_is_bus_address(sgt.sgl) ? "bus" : "host",
+			   &sg_dma_address(sgt.sgl), dma_chan_name(s->chan));
 free_bufs:
 	kfree(tmp);
 	kfree(dst);
 	kfree(src);
+	iomem_dma_unmap_sgtable(dev, &sgt, DMA_BIDIRECTIONAL, 0);
+free_sgt:
+	iomem_dma_free_sgt(dev, &sgt);
 	return ret;
 }
 
