@@ -35,6 +35,8 @@
 #define CTL		"/sys/kernel/debug/iomem_dma_dmaengine/ctl"
 #define OCM_SIZE	(256 * 1024)
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 static int checks, failures;
 
 static void check(int ok, const char *fmt, ...)
@@ -158,7 +160,7 @@ static long prov_attr(const char *attr)
 
 static char result[1024];
 
-static int ctl(const char *cmd)
+static int ctl_cmd(const char *cmd)
 {
 	int ret = write_file(CTL, cmd);
 
@@ -169,7 +171,7 @@ static int ctl(const char *cmd)
 }
 
 /* The client's line in the provider's verdicts file. */
-static void verdict(char *out, size_t size)
+static void show_verdict(char *out, size_t size)
 {
 	char path[PATH_MAX], buf[4096], *line, *save;
 	size_t n = strlen(CLIENT_PATH);
@@ -229,9 +231,9 @@ static void copy_checks(const char *when)
 	char cmd[64];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		snprintf(cmd, sizeof(cmd), "copy %d ocm", sizes[i]);
-		check(!ctl(cmd) && !strncmp(result, "ok:", 3) &&
+		check(!ctl_cmd(cmd) && !strncmp(result, "ok:", 3) &&
 		      strstr(result, "bus path"),
 		      "%s: %d bytes RAM -> OCM -> RAM by pl330 memcpy, verified",
 		      when, sizes[i]);
@@ -287,26 +289,26 @@ int main(void)
 
 	printf("\n== pl330 copies between RAM and the OCM ==\n");
 	copy_checks("default policy");
-	check(strstr(result, "client f8003000.dma-controller") != NULL,
+	check(!!strstr(result, "client f8003000.dma-controller"),
 	      "the client is the pl330's own device");
-	verdict(line, sizeof(line));
+	show_verdict(line, sizeof(line));
 	check(strstr(line, " bus ") && strstr(line, "reason=common_node") &&
 	      strstr(line, "node=/axi "),
 	      "the verdicts file explains it: bus path, routed by /axi");
 
-	check(ctl("copy 4096 nosuch") == -ENOENT,
+	check(ctl_cmd("copy 4096 nosuch") == -ENOENT,
 	      "an unknown region name is refused with ENOENT");
 	snprintf(line, sizeof(line), "copy %d ocm", OCM_SIZE + 4096);
-	check(ctl(line) != 0 && strstr(result, "allocation"),
+	check(ctl_cmd(line) != 0 && strstr(result, "allocation"),
 	      "more than the OCM holds: the allocation fails");
 
 	printf("\n== the administrator denies the region ==\n");
 	id = add_rule("deny provider=" REGION_PATH);
 	check(id > 0, "deny rule accepted (id %d)", id);
-	verdict(line, sizeof(line));
+	show_verdict(line, sizeof(line));
 	check(strstr(line, " denied ") && strstr(line, "reason=rule_deny"),
 	      "the verdicts file says: denied by rule");
-	ret = ctl("copy 4096 ocm");
+	ret = ctl_cmd("copy 4096 ocm");
 	check(ret == -EREMOTEIO && !strncmp(result, "denied:", 7) &&
 	      strstr(result, "denied by rule"),
 	      "the map is refused with EREMOTEIO, the client reports why");
@@ -318,7 +320,7 @@ int main(void)
 	ret = write_file("/sys/kernel/iomem_dma/remove", line);
 	printf("  # echo %d > /sys/kernel/iomem_dma/remove -> %s\n", id, err(ret));
 	check(!ret, "rule %d removed", id);
-	verdict(line, sizeof(line));
+	show_verdict(line, sizeof(line));
 	check(strstr(line, " bus ") && strstr(line, "reason=common_node"),
 	      "the verdict is back to the bus path");
 	copy_checks("after the rule");
