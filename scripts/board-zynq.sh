@@ -4,7 +4,9 @@
 # symbols, apply dts/zynq-qemu.dtso and dts/zynq-ocm.dtso with fdtoverlay,
 # boot it with tests/board/zynq-init.c as /init, and count its checks:
 # pl330 dmaengine memcpy between RAM and the OCM as a devicetree peer DMA
-# region, verdicts, an administrator deny rule and its removal.
+# region, verdicts, an administrator deny rule and its removal; then a
+# second boot where the devicetree denies the pair (dts/zynq-ocm-deny.dtso)
+# and an administrator allow rule overrides it.
 # Writes $RESULTS/board-zynq.counts ("PASSED FAILED SKIPPED").
 . "$(dirname "$0")/common.sh"
 
@@ -50,11 +52,12 @@ grep -E 'warning:' "$log" | grep -E 'iomem_dma|dmaengine_client' >&2 &&
 
 echo "board-zynq: applying the overlays"
 base=$build/arch/arm/boot/dts/xilinx/zynq-zc702.dtb
-for o in zynq-qemu zynq-ocm; do
+for o in zynq-qemu zynq-ocm zynq-ocm-deny; do
 	dtc -q -@ -I dts -O dtb -o "$out/$o.dtbo" "$REPO/dts/$o.dtso" ||
 		die "board-zynq: dts/$o.dtso does not compile" "run dtc on it to see why"
 done
-fdtoverlay -i "$base" -o "$out/board.dtb" "$out/zynq-qemu.dtbo" "$out/zynq-ocm.dtbo" ||
+{ fdtoverlay -i "$base" -o "$out/board.dtb" "$out/zynq-qemu.dtbo" "$out/zynq-ocm.dtbo" &&
+	fdtoverlay -i "$out/board.dtb" -o "$out/board-deny.dtb" "$out/zynq-ocm-deny.dtbo"; } ||
 	die "board-zynq: fdtoverlay could not apply the overlays" \
 		"is $base built with DTC_FLAGS=-@ (needs __symbols__)?"
 # The merged tree may not warn more than the board's own tree does
@@ -63,55 +66,64 @@ dtcw() {
 	dtc -I dtb -O dts -o /dev/null -Wno-unique_unit_address \
 		-Wunique_unit_address_if_enabled "$1" 2>&1 | sed 's/^[^:]*: //' | sort
 }
-new=$(comm -13 <(dtcw "$base") <(dtcw "$out/board.dtb"))
-[ -z "$new" ] || die "board-zynq: the overlays add dtc warnings: $new" "fix dts/*.dtso"
+for t in board board-deny; do
+	new=$(comm -13 <(dtcw "$base") <(dtcw "$out/$t.dtb"))
+	[ -z "$new" ] || die "board-zynq: the overlays add dtc warnings ($t): $new" "fix dts/*.dtso"
+done
 
 ${cross}gcc -static -Os -Wall -Werror -o "$out/root/init" \
 	"$REPO/tests/board/zynq-init.c" ||
 	die "board-zynq: the static init did not build" "see the compiler output above"
 (cd "$out/root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out/initramfs.cpio.gz"
 
-echo "board-zynq: booting QEMU xilinx-zynq-a9 (log: $boot)"
-# The board cannot power off: the init resets it after the marker, which
-# ends QEMU (-no-reboot), as does a panic (panic=-1). If the reset does
-# not come, stop QEMU ourselves.
-: >"$boot"
-timeout "$limit" qemu-system-arm -machine xilinx-zynq-a9 -m 512M \
-	-nographic -no-reboot -serial null -serial mon:stdio \
-	-kernel "$build/arch/arm/boot/zImage" -dtb "$out/board.dtb" \
-	-initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyPS0,115200 rdinit=/init panic=-1" \
-	</dev/null >"$boot" 2>&1 &
-qpid=$!
-waited=0
-while kill -0 "$qpid" 2>/dev/null; do
-	if grep -q "$marker" "$boot"; then
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			kill -0 "$qpid" 2>/dev/null || break
-			sleep 1
-		done
-		kill "$qpid" 2>/dev/null || true
-		break
-	fi
-	sleep 1
-	waited=$((waited + 1))
-done
-set +e
-wait "$qpid"
-qrc=$?
-set -e
-sed -i 's/\r$//' "$boot"
+# One boot: the DTB, extra kernel arguments, the log. Sets BP and BF.
+boot_board() {
+	local dtb=$1 extra=$2 blog=$3 qpid qrc waited=0 plan
+	echo "board-zynq: booting QEMU xilinx-zynq-a9 with $(basename "$dtb") (log: $blog)"
+	# The board cannot power off: the init resets it after the marker,
+	# which ends QEMU (-no-reboot), as does a panic (panic=-1). If the
+	# reset does not come, stop QEMU ourselves.
+	: >"$blog"
+	timeout "$limit" qemu-system-arm -machine xilinx-zynq-a9 -m 512M \
+		-nographic -no-reboot -serial null -serial mon:stdio \
+		-kernel "$build/arch/arm/boot/zImage" -dtb "$dtb" \
+		-initrd "$out/initramfs.cpio.gz" \
+		-append "console=ttyPS0,115200 rdinit=/init panic=-1 $extra" \
+		</dev/null >"$blog" 2>&1 &
+	qpid=$!
+	while kill -0 "$qpid" 2>/dev/null; do
+		if grep -q "$marker" "$blog"; then
+			for _ in 1 2 3 4 5 6 7 8 9 10; do
+				kill -0 "$qpid" 2>/dev/null || break
+				sleep 1
+			done
+			kill "$qpid" 2>/dev/null || true
+			break
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	set +e
+	wait "$qpid"
+	qrc=$?
+	set -e
+	sed -i 's/\r$//' "$blog"
 
-grep -q "$marker" "$boot" ||
-	{ show_log_tail "$boot" 40; die "board-zynq: the board did not finish (qemu exit $qrc after ${waited}s)" "see $boot"; }
-bp=$(grep -c '^board-zynq: ok ' "$boot" || true)
-bf=$(grep -c '^board-zynq: not ok ' "$boot" || true)
-plan=$(sed -n 's/^board-zynq: 1\.\.\([0-9]*\)$/\1/p' "$boot" | tail -n1)
-[ "$((bp + bf))" = "${plan:-x}" ] ||
-	die "board-zynq: $((bp + bf)) results for a plan of ${plan:-none}" "see $boot"
-echo "$bp $bf 0" >"$counts"
-echo "board-zynq: $bp of $plan checks passed"
-if [ "$bf" -ne 0 ]; then
-	grep '^board-zynq: not ok' "$boot" >&2 || true
-	die "board-zynq: FAILED" "see $boot"
+	grep -q "$marker" "$blog" ||
+		{ show_log_tail "$blog" 40; die "board-zynq: the board did not finish (qemu exit $qrc after ${waited}s)" "see $blog"; }
+	BP=$(grep -c '^board-zynq: ok ' "$blog" || true)
+	BF=$(grep -c '^board-zynq: not ok ' "$blog" || true)
+	plan=$(sed -n 's/^board-zynq: 1\.\.\([0-9]*\)$/\1/p' "$blog" | tail -n1)
+	[ "$((BP + BF))" = "${plan:-x}" ] ||
+		die "board-zynq: $((BP + BF)) results for a plan of ${plan:-none}" "see $blog"
+	echo "board-zynq: $BP of $plan checks passed"
+}
+
+boot_board "$out/board.dtb" "" "$boot"
+p1=$BP f1=$BF
+boot_board "$out/board-deny.dtb" "board_zynq=fw-deny" "$LOGS/board-zynq-deny-boot.log"
+echo "$((p1 + BP)) $((f1 + BF)) 0" >"$counts"
+if [ "$((f1 + BF))" -ne 0 ]; then
+	grep -h '^board-zynq: not ok' "$boot" "$LOGS/board-zynq-deny-boot.log" >&2 || true
+	die "board-zynq: FAILED" "see $boot and $LOGS/board-zynq-deny-boot.log"
 fi

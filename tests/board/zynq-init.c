@@ -243,49 +243,11 @@ static void copy_checks(const char *when)
 	      prov_attr("available"));
 }
 
-int main(void)
+/* zynq-ocm.dtso: the bus routes the pl330 to the OCM. */
+static void routed_board(void)
 {
 	char line[512];
-	int fd, ret, id;
-
-	mount("proc", "/proc", "proc", 0, NULL);
-	mount("sysfs", "/sys", "sysfs", 0, NULL);
-	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
-	fd = open("/dev/console", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	printf("\n== iomem_dma on QEMU xilinx-zynq-a9: pl330 and the OCM ==\n");
-	check(access(PL330_BOUND, F_OK) == 0, "pl330 bound at f8003000");
-	check(prop_is("/proc/device-tree/cpus/cpu@1/status", "fail"),
-	      "the overlay marks the second CPU, absent in QEMU, as failed");
-	check(prop_is(DT_REGION "/compatible", "peer-dma-region"),
-	      "the overlay's region " REGION_PATH " is in the live tree");
-	check(prop_is(DT_BUS "/sram@fffc0000/status", "disabled"),
-	      "the board's mmio-sram node for the same OCM is disabled");
-	check(prop_is(DT_DMAC "/peer-dma-region-names", "ocm") &&
-	      access(DT_DMAC "/peer-dma-regions", F_OK) == 0,
-	      "the pl330 node names the region \"ocm\"");
-	check(access(DT_BUS "/peer-dma-routing", F_OK) == 0,
-	      "the axi bus states peer-dma-routing");
-
-	ret = find_provider();
-	check(ret, "provider for " REGION_PATH " registered: %s", prov_dir);
-	if (!ret)
-		provider_diagnosis();
-	check(prov_attr("size") == OCM_SIZE, "the provider has %ld bytes",
-	      prov_attr("size"));
-	if (access(CTL, F_OK)) {
-		check(0, "the dmaengine client's %s exists", CTL);
-		goto out;
-	}
+	int ret, id;
 
 	printf("\n== pl330 copies between RAM and the OCM ==\n");
 	copy_checks("default policy");
@@ -324,6 +286,97 @@ int main(void)
 	check(strstr(line, " bus ") && strstr(line, "reason=common_node"),
 	      "the verdict is back to the bus path");
 	copy_checks("after the rule");
+}
+
+/* zynq-ocm-deny.dtso on top: the pl330's node denies it the OCM. */
+static void fw_deny_board(void)
+{
+	char line[512];
+	int ret, id;
+
+	printf("\n== the devicetree denies the pl330 the OCM ==\n");
+	check(access(DT_DMAC "/peer-dma-deny", F_OK) == 0,
+	      "the pl330 node states peer-dma-deny");
+	show_verdict(line, sizeof(line));
+	check(strstr(line, " denied ") && strstr(line, "reason=fw_deny") &&
+	      strstr(line, "node=" CLIENT_PATH " "),
+	      "the verdicts file says: denied by the firmware, at the pl330's node");
+	ret = ctl_cmd("copy 4096 ocm");
+	check(ret == -EREMOTEIO && strstr(result, "denied by a firmware statement"),
+	      "the map is refused with EREMOTEIO, the client reports why");
+	check(prov_attr("available") == OCM_SIZE,
+	      "the refused allocation was given back");
+
+	printf("\n== an administrator rule overrides the firmware ==\n");
+	id = add_rule("allow provider=" REGION_PATH " client=" CLIENT_PATH);
+	check(id > 0, "allow rule for the pair accepted (id %d)", id);
+	show_verdict(line, sizeof(line));
+	check(strstr(line, " bus ") && !strstr(line, "fw_deny"),
+	      "the verdict is the bus path again");
+	check(!ctl_cmd("copy 65536 ocm") && !strncmp(result, "ok:", 3),
+	      "65536 bytes RAM -> OCM -> RAM by pl330 memcpy, verified");
+	snprintf(line, sizeof(line), "%d", id);
+	ret = write_file("/sys/kernel/iomem_dma/remove", line);
+	printf("  # echo %d > /sys/kernel/iomem_dma/remove -> %s\n", id, err(ret));
+	check(!ret, "rule %d removed", id);
+	show_verdict(line, sizeof(line));
+	check(strstr(line, " denied ") && strstr(line, "reason=fw_deny"),
+	      "the firmware's deny stands again");
+	check(ctl_cmd("copy 4096 ocm") == -EREMOTEIO,
+	      "and the map is refused again");
+}
+
+int main(void)
+{
+	char cmdline[1024];
+	int fd, ret, fw_deny;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	fd = open("/dev/console", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	read_file("/proc/cmdline", cmdline, sizeof(cmdline));
+	fw_deny = !!strstr(cmdline, "board_zynq=fw-deny");
+
+	printf("\n== iomem_dma on QEMU xilinx-zynq-a9: pl330 and the OCM%s ==\n",
+	       fw_deny ? ", denied by the devicetree" : "");
+	check(access(PL330_BOUND, F_OK) == 0, "pl330 bound at f8003000");
+	check(prop_is("/proc/device-tree/cpus/cpu@1/status", "fail"),
+	      "the overlay marks the second CPU, absent in QEMU, as failed");
+	check(prop_is(DT_REGION "/compatible", "peer-dma-region"),
+	      "the overlay's region " REGION_PATH " is in the live tree");
+	check(prop_is(DT_BUS "/sram@fffc0000/status", "disabled"),
+	      "the board's mmio-sram node for the same OCM is disabled");
+	check(prop_is(DT_DMAC "/peer-dma-region-names", "ocm") &&
+	      access(DT_DMAC "/peer-dma-regions", F_OK) == 0,
+	      "the pl330 node names the region \"ocm\"");
+	check(access(DT_BUS "/peer-dma-routing", F_OK) == 0,
+	      "the axi bus states peer-dma-routing");
+
+	ret = find_provider();
+	check(ret, "provider for " REGION_PATH " registered: %s", prov_dir);
+	if (!ret)
+		provider_diagnosis();
+	check(prov_attr("size") == OCM_SIZE, "the provider has %ld bytes",
+	      prov_attr("size"));
+	if (access(CTL, F_OK)) {
+		check(0, "the dmaengine client's %s exists", CTL);
+		goto out;
+	}
+
+	if (fw_deny)
+		fw_deny_board();
+	else
+		routed_board();
 
 	printf("\n== kernel log ==\n");
 	ret = kernel_problems();
