@@ -71,6 +71,15 @@ for t in board board-deny; do
 	[ -z "$new" ] || die "board-zynq: the overlays add dtc warnings ($t): $new" "fix dts/*.dtso"
 done
 
+# The host checker must agree: the routed board is clean, and the deny
+# board's consumer names a region its own node denies (an error there).
+make -s -C "$REPO/tools" O="$out/tools" dtcheck >>"$log" 2>&1 ||
+	{ show_log_tail "$log" 20; die "board-zynq: iomem-dma-dtcheck did not build" "is libfdt-dev installed? run 'make deps'"; }
+"$out/tools/iomem-dma-dtcheck" -W "$out/board.dtb" ||
+	die "board-zynq: iomem-dma-dtcheck rejects board.dtb" "fix dts/zynq-ocm.dtso"
+"$out/tools/iomem-dma-dtcheck" -W "$out/board-deny.dtb" 2>&1 | grep -q "denied by peer-dma-deny" ||
+	die "board-zynq: iomem-dma-dtcheck does not see the deny in board-deny.dtb" "compare tools/iomem-dma-dtcheck with dts/zynq-ocm-deny.dtso"
+
 ${cross}gcc -static -Os -Wall -Werror -o "$out/root/init" \
 	"$REPO/tests/board/zynq-init.c" ||
 	die "board-zynq: the static init did not build" "see the compiler output above"
