@@ -297,13 +297,14 @@ static void fw_deny_board(void)
 	printf("\n== the devicetree denies the pl330 the OCM ==\n");
 	check(access(DT_DMAC "/peer-dma-deny", F_OK) == 0,
 	      "the pl330 node states peer-dma-deny");
+	/* The first command registers the client: then it has a verdict. */
+	ret = ctl_cmd("copy 4096 ocm");
+	check(ret == -EREMOTEIO && strstr(result, "denied by a firmware statement"),
+	      "the map is refused with EREMOTEIO, the client reports why");
 	show_verdict(line, sizeof(line));
 	check(strstr(line, " denied ") && strstr(line, "reason=fw_deny") &&
 	      strstr(line, "node=" CLIENT_PATH " "),
 	      "the verdicts file says: denied by the firmware, at the pl330's node");
-	ret = ctl_cmd("copy 4096 ocm");
-	check(ret == -EREMOTEIO && strstr(result, "denied by a firmware statement"),
-	      "the map is refused with EREMOTEIO, the client reports why");
 	check(prov_attr("available") == OCM_SIZE,
 	      "the refused allocation was given back");
 
