@@ -264,9 +264,25 @@ static void routed_board(void)
 	check(ctl_cmd(line) != 0 && strstr(result, "allocation"),
 	      "more than the OCM holds: the allocation fails");
 
-	printf("\n== the administrator denies the region ==\n");
+	printf("\n== a fragmented OCM: one copy over two entries ==\n");
+	check(!ctl_cmd("hold 65536 ocm") && !ctl_cmd("hold 65536 ocm") &&
+	      !ctl_cmd("hold 65536 ocm") && !ctl_cmd("release 1"),
+	      "three 64 KiB holds, the middle one released");
+	check(!ctl_cmd("copy 131072 ocm") && !strncmp(result, "ok:", 3) &&
+	      strstr(result, "2 entries"),
+	      "131072 bytes RAM -> OCM -> RAM over 2 entries, verified");
+	check(!ctl_cmd("release") && prov_attr("available") == OCM_SIZE,
+	      "all released: all of the OCM is free again");
+
+	printf("\n== the administrator denies the region while a buffer is mapped ==\n");
+	check(!ctl_cmd("hold 4096 ocm") && strstr(result, "holds 1"),
+	      "the client holds 4096 bytes, mapped");
 	id = add_rule("deny provider=" REGION_PATH);
 	check(id > 0, "deny rule accepted (id %d)", id);
+	read_file(CTL, result, sizeof(result));
+	check(strstr(result, "revokes 1") && strstr(result, "holds 0") &&
+	      prov_attr("available") == OCM_SIZE,
+	      "the client was revoked and gave its buffer back");
 	show_verdict(line, sizeof(line));
 	check(strstr(line, " denied ") && strstr(line, "reason=rule_deny"),
 	      "the verdicts file says: denied by rule");

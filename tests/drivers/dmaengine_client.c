@@ -15,8 +15,14 @@
  *                             only entry), allocate SIZE bytes of it, map
  *                             them, let the DMA engine copy RAM -> region
  *                             and region -> RAM, verify both
+ *   write "hold SIZE [NAME]"  allocate and map SIZE bytes and keep them
+ *                             (up to four holds), as a driver with a
+ *                             buffer in flight would
+ *   write "release [SLOT]"    unmap and free one hold, or all of them
  *   read                      the result of the last command, the channel,
- *                             the client and the number of revokes
+ *                             the client, the number of revokes and holds
+ *
+ * A revoke unmaps and frees the holds in the revoked provider.
  */
 
 #define pr_fmt(fmt) "iomem_dma_dmaengine: " fmt
@@ -35,23 +41,40 @@
 
 #define DEC_MAX_SIZE	SZ_1M
 #define DEC_TIMEOUT_MS	5000
+#define DEC_MAX_HOLDS	4
+
+/**
+ * struct dec_hold - an allocation kept mapped between commands
+ * @sgt: the mapped table.
+ * @prov: the provider it came from; compared with a revoked one, never
+ *	dereferenced (no reference is held: the provider's unregister
+ *	revokes before it goes).
+ * @used: the slot holds an allocation.
+ */
+struct dec_hold {
+	struct sg_table sgt;
+	struct iomem_dma_provider *prov;
+	bool used;
+};
 
 /**
  * struct dec_state - the one instance of the client
- * @lock: serialises commands; protects @chan, @dev and @result.
+ * @lock: serialises commands and revokes; protects the other fields.
  * @chan: the memcpy channel, requested by the first command.
  * @dev: the DMA controller's device, registered as an iomem_dma client.
  * @result: text of the last command's outcome.
- * @revokes: revokes received (atomic: the revoke callback takes no lock).
+ * @revokes: revokes received.
  * @run: counter that makes each run's byte pattern different.
+ * @holds: allocations kept mapped by "hold".
  */
 struct dec_state {
 	struct mutex lock;	/* serialises commands */
 	struct dma_chan *chan;
 	struct device *dev;
 	char result[320];
-	atomic_t revokes;
+	unsigned int revokes;
 	unsigned int run;
+	struct dec_hold holds[DEC_MAX_HOLDS];
 };
 
 static struct dec_state dec = {
@@ -60,16 +83,46 @@ static struct dec_state dec = {
 
 static struct dentry *dec_debugfs;
 
+static void dec_release(struct dec_state *s, unsigned int slot)
+{
+	struct dec_hold *h = &s->holds[slot];
+
+	lockdep_assert_held(&s->lock);
+	if (!h->used)
+		return;
+	iomem_dma_unmap_sgtable(s->dev, &h->sgt, DMA_BIDIRECTIONAL, 0);
+	iomem_dma_free_sgt(s->dev, &h->sgt);
+	h->prov = NULL;
+	h->used = false;
+}
+
+static unsigned int dec_nr_holds(struct dec_state *s)
+{
+	unsigned int i, n = 0;
+
+	lockdep_assert_held(&s->lock);
+	for (i = 0; i < DEC_MAX_HOLDS; i++)
+		n += s->holds[i].used;
+	return n;
+}
+
 /*
- * Nothing is held between commands, and a command frees what it mapped
- * before it returns: the provider's unregister waits for that.
+ * Stop using @prov: free the holds in it. A "copy" in progress frees what
+ * it mapped before it drops the lock; the provider's unregister waits for
+ * that.
  */
 static void dec_revoke(struct device *dev, struct iomem_dma_provider *prov,
 		       void *priv)
 {
 	struct dec_state *s = priv;
+	unsigned int i;
 
-	atomic_inc(&s->revokes);
+	mutex_lock(&s->lock);
+	for (i = 0; i < DEC_MAX_HOLDS; i++)
+		if (s->holds[i].prov == prov)
+			dec_release(s, i);
+	s->revokes++;
+	mutex_unlock(&s->lock);
 	dev_info(dev, "revoked by %s\n", iomem_dma_provider_name(prov));
 }
 
@@ -390,35 +443,116 @@ free_sgt:
 	return ret;
 }
 
-static int dec_cmd_copy(struct dec_state *s, char *args)
+/*
+ * Parse "SIZE [NAME]" and look NAME up for the DMA controller. Return the
+ * provider with a reference, or an ERR_PTR() with the reason in @s->result.
+ */
+static struct iomem_dma_provider *
+dec_parse(struct dec_state *s, char *args, const char *cmd, size_t *size)
 {
 	struct iomem_dma_provider *prov;
 	char *size_str, *name;
-	unsigned long size;
+	unsigned long val;
 	int ret;
 
 	size_str = strsep(&args, " ");
 	name = args && *args ? args : NULL;
-	if (!size_str || kstrtoul(size_str, 0, &size) || !size ||
-	    size > DEC_MAX_SIZE) {
-		dec_result(s, "error %d: usage: copy SIZE [NAME], SIZE 1..%u",
-			   -EINVAL, DEC_MAX_SIZE);
-		return -EINVAL;
+	if (!size_str || kstrtoul(size_str, 0, &val) || !val ||
+	    val > DEC_MAX_SIZE) {
+		dec_result(s, "error %d: usage: %s SIZE [NAME], SIZE 1..%u",
+			   -EINVAL, cmd, DEC_MAX_SIZE);
+		return ERR_PTR(-EINVAL);
 	}
+	*size = val;
 
 	ret = dec_get_channel(s);
 	if (ret)
-		return ret;
+		return ERR_PTR(ret);
 	prov = iomem_dma_of_get(s->dev, name);
-	if (IS_ERR(prov)) {
-		ret = PTR_ERR(prov);
-		dec_result(s, "error %d: iomem_dma_of_get(%s, %s) failed", ret,
-			   dev_name(s->dev), name ?: "(first)");
-		return ret;
-	}
+	if (IS_ERR(prov))
+		dec_result(s, "error %ld: iomem_dma_of_get(%s, %s) failed",
+			   PTR_ERR(prov), dev_name(s->dev), name ?: "(first)");
+	return prov;
+}
+
+static int dec_cmd_copy(struct dec_state *s, char *args)
+{
+	struct iomem_dma_provider *prov;
+	size_t size;
+	int ret;
+
+	prov = dec_parse(s, args, "copy", &size);
+	if (IS_ERR(prov))
+		return PTR_ERR(prov);
 	ret = dec_copy(s, prov, size);
 	iomem_dma_provider_put(prov);
 	return ret;
+}
+
+static int dec_cmd_hold(struct dec_state *s, char *args)
+{
+	struct iomem_dma_provider *prov;
+	struct dec_hold *h = NULL;
+	unsigned int slot;
+	size_t size;
+	int ret;
+
+	for (slot = 0; slot < DEC_MAX_HOLDS; slot++) {
+		if (!s->holds[slot].used) {
+			h = &s->holds[slot];
+			break;
+		}
+	}
+	if (!h) {
+		dec_result(s, "error %d: all %d hold slots in use", -EBUSY,
+			   DEC_MAX_HOLDS);
+		return -EBUSY;
+	}
+	prov = dec_parse(s, args, "hold", &size);
+	if (IS_ERR(prov))
+		return PTR_ERR(prov);
+
+	ret = iomem_dma_alloc_sgt(s->dev, prov, &h->sgt, size, GFP_KERNEL);
+	if (ret) {
+		dec_result(s, "error %d: allocation of %zu bytes from %s failed",
+			   ret, size, iomem_dma_provider_name(prov));
+		goto put_prov;
+	}
+	ret = iomem_dma_map_sgtable(s->dev, &h->sgt, DMA_BIDIRECTIONAL, 0);
+	if (ret) {
+		dec_report_refusal(s, prov, ret);
+		iomem_dma_free_sgt(s->dev, &h->sgt);
+		goto put_prov;
+	}
+	h->prov = prov;
+	h->used = true;
+	dec_result(s, "holding slot %u: %zu bytes of %s at %pad, %u entries",
+		   slot, size, iomem_dma_provider_name(prov),
+		   &sg_dma_address(h->sgt.sgl), h->sgt.nents);
+put_prov:
+	iomem_dma_provider_put(prov);
+	return ret;
+}
+
+static int dec_cmd_release(struct dec_state *s, char *args)
+{
+	unsigned int slot;
+
+	if (!*args) {
+		for (slot = 0; slot < DEC_MAX_HOLDS; slot++)
+			dec_release(s, slot);
+		dec_result(s, "released all");
+		return 0;
+	}
+	if (kstrtouint(args, 0, &slot) || slot >= DEC_MAX_HOLDS ||
+	    !s->holds[slot].used) {
+		dec_result(s, "error %d: usage: release [SLOT], SLOT a held one",
+			   -EINVAL);
+		return -EINVAL;
+	}
+	dec_release(s, slot);
+	dec_result(s, "released slot %u", slot);
+	return 0;
 }
 
 static ssize_t dec_ctl_write(struct file *file, const char __user *ubuf,
@@ -438,6 +572,10 @@ static ssize_t dec_ctl_write(struct file *file, const char __user *ubuf,
 	mutex_lock(&s->lock);
 	if (!strncmp(args, "copy ", 5)) {
 		ret = dec_cmd_copy(s, args + 5);
+	} else if (!strncmp(args, "hold ", 5)) {
+		ret = dec_cmd_hold(s, args + 5);
+	} else if (!strcmp(args, "release") || !strncmp(args, "release ", 8)) {
+		ret = dec_cmd_release(s, skip_spaces(args + strlen("release")));
 	} else {
 		ret = -EINVAL;
 		dec_result(s, "error %d: unknown command", ret);
@@ -454,10 +592,11 @@ static ssize_t dec_ctl_read(struct file *file, char __user *ubuf,
 	int n;
 
 	mutex_lock(&s->lock);
-	n = scnprintf(text, sizeof(text), "%schannel %s\nclient %s\nrevokes %d\n",
+	n = scnprintf(text, sizeof(text),
+		      "%schannel %s\nclient %s\nrevokes %u\nholds %u\n",
 		      s->result, s->chan ? dma_chan_name(s->chan) : "-",
 		      s->dev ? dev_name(s->dev) : "-",
-		      atomic_read(&s->revokes));
+		      s->revokes, dec_nr_holds(s));
 	mutex_unlock(&s->lock);
 	return simple_read_from_buffer(ubuf, count, ppos, text, n);
 }
@@ -480,9 +619,13 @@ module_init(dec_init);
 
 static void __exit dec_exit(void)
 {
+	unsigned int i;
+
 	debugfs_remove_recursive(dec_debugfs);
 	mutex_lock(&dec.lock);
 	if (dec.chan) {
+		for (i = 0; i < DEC_MAX_HOLDS; i++)
+			dec_release(&dec, i);
 		iomem_dma_client_unregister(dec.dev);
 		dma_release_channel(dec.chan);
 	}
