@@ -86,6 +86,12 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["rule"]==2
 	&& ok "explain --json is valid JSON" || nok "explain --json is valid JSON"
 t "explain an unknown provider suggests names" 2 "closest names that exist: 0000:03:00.0-bar2" -- explain 0000:03:00.1-bar2 0000:04:00.0
 t "explain an unknown client" 2 "not a registered client" -- explain 0000:03:00.0-bar2 0000:09:00.0
+mkdir -p "$root/class/iomem_dma/7f000000.peer-dma-region"
+echo "0000:04:00.0 host distance=-1 node=/pcie@10000000 rule=0 reason=fw_allow generation=7" \
+	>"$root/class/iomem_dma/7f000000.peer-dma-region/verdicts"
+t "explain names the devicetree node of a statement" 0 "rule: +none; the devicetree node /pcie@10000000 decided" -- explain 7f000000.peer-dma-region 0000:04:00.0
+t "explain says what a devicetree statement is" 0 "firmware statement \\(devicetree peer-dma-allow\\)" -- explain 7f000000.peer-dma-region 0000:04:00.0
+rm -r "$root/class/iomem_dma/7f000000.peer-dma-region"
 t "explain with one argument" 1 "explain takes PROVIDER CLIENT" -- explain 0000:03:00.0-bar2
 
 t "save writes the rules" 0 "" -- save "$work/saved.rules"

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -587,17 +588,22 @@ static int cmd_explain(int argc, char **argv)
 		json_str(line ? strchr(line, ' ') + 1 : "");
 		printf(",\"generation\":%lu}\n", gen);
 	} else {
+		bool fw = !strncmp(reason, "fw_", 3);
+
 		printf("%s -> %s: %s\n", argv[0], argv[1],
 		       !strcmp(path, "denied") ? "DENIED" :
 		       !strcmp(path, "bus") ? "ALLOWED, peer to peer by bus address" :
 		       "ALLOWED, through the host bridge or IOMMU");
 		printf("  why:      %s (%s)\n", reason_words(reason), reason);
 		if (dist >= 0)
-			printf("  path:     %d links between the devices, decided at %s\n", dist, node);
+			printf("  path:     %d links between the devices%s%s\n", dist,
+			       fw ? "" : ", decided at ", fw ? "" : node);
 		else
-			printf("  path:     none\n");
+			printf("  path:     the devices share no fabric node\n");
 		if (rule)
 			printf("  rule:     %lu: %s\n", rule, line ? strchr(line, ' ') + 1 : "(removed since)");
+		else if (fw)
+			printf("  rule:     none; the devicetree node %s decided\n", node);
 		else
 			printf("  rule:     none; the hardware decided\n");
 		printf("  policy generation %lu\n", gen);
