@@ -22,6 +22,7 @@
 #include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -225,6 +226,49 @@ static int kernel_problems(void)
 	return bad;
 }
 
+static char tool_out[4096];
+
+/* iomem-dma-ctl explain PROVIDER CLIENT; its output in tool_out, printed. */
+static int ctl_explain(const char *prov, const char *client)
+{
+	const char *argv[5];
+	int fds[2], status, n = 0, r;
+	char copy[sizeof(tool_out)], *line, *save;
+	pid_t pid;
+
+	argv[0] = "iomem-dma-ctl";
+	argv[1] = "explain";
+	argv[2] = prov;
+	argv[3] = client;
+	argv[4] = NULL;
+	printf("  $ iomem-dma-ctl explain %s %s\n", prov, client);
+	tool_out[0] = '\0';
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		execv("/bin/iomem-dma-ctl", (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (n < (int)sizeof(tool_out) - 1 &&
+	       (r = read(fds[0], tool_out + n, sizeof(tool_out) - 1 - n)) > 0)
+		n += r;
+	tool_out[n] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	memcpy(copy, tool_out, n + 1);
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		printf("    %s\n", line);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 static void copy_checks(const char *when)
 {
 	static const int sizes[] = { 1000, 4096, 5000, 65536, OCM_SIZE };
@@ -257,6 +301,10 @@ static void routed_board(void)
 	check(strstr(line, " bus ") && strstr(line, "reason=common_node") &&
 	      strstr(line, "node=/axi "),
 	      "the verdicts file explains it: bus path, routed by /axi");
+	check(ctl_explain(strrchr(prov_dir, '/') + 1, CLIENT_PATH) == 0 &&
+	      strstr(tool_out, "ALLOWED, peer to peer by bus address") &&
+	      strstr(tool_out, "decided at /axi"),
+	      "iomem-dma-ctl explain says the same in words");
 
 	check(ctl_cmd("copy 4096 nosuch") == -ENOENT,
 	      "an unknown region name is refused with ENOENT");
@@ -321,6 +369,10 @@ static void fw_deny_board(void)
 	check(strstr(line, " denied ") && strstr(line, "reason=fw_deny") &&
 	      strstr(line, "node=" CLIENT_PATH " "),
 	      "the verdicts file says: denied by the firmware, at the pl330's node");
+	check(ctl_explain(strrchr(prov_dir, '/') + 1, CLIENT_PATH) == 0 &&
+	      strstr(tool_out, "DENIED") && strstr(tool_out, "peer-dma-deny") &&
+	      strstr(tool_out, "devicetree node " CLIENT_PATH " decided"),
+	      "iomem-dma-ctl explain names the devicetree statement");
 	check(prov_attr("available") == OCM_SIZE,
 	      "the refused allocation was given back");
 
