@@ -30,19 +30,23 @@ int iomem_dma_pool_create(struct iomem_dma_provider *prov)
 
 	for (i = 0; i < prov->nr_ranges; i++) {
 		const struct iomem_dma_range *r = &prov->ranges[i];
+		u64 last = (u64)r->phys + (r->size - 1);
 
 		/*
 		 * The pool's address space is the CPU physical one, so that
-		 * alignment requests hold for the real addresses.
+		 * alignment requests hold for the real addresses. A range may
+		 * end at the top of it (a 32-bit SoC's OCM at 0xfffc0000 ends
+		 * at 0xffffffff): compare last bytes, whose successor may not
+		 * fit in an unsigned long.
 		 */
-		if (!r->phys || (u64)r->phys > ULONG_MAX - r->size)
+		if (!r->phys || last > ULONG_MAX)
 			return -EINVAL;
 		prov->bases[i] = (unsigned long)r->phys;
 		for (j = 0; j < i; j++) {
 			const struct iomem_dma_range *o = &prov->ranges[j];
 
-			if (r->phys < o->phys + o->size &&
-			    o->phys < r->phys + r->size)
+			if (r->phys <= (u64)o->phys + (o->size - 1) &&
+			    o->phys <= last)
 				return -EINVAL;
 		}
 	}

@@ -299,6 +299,47 @@ static void alloc_from_several_ranges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(prov), 0);
 }
 
+/*
+ * A range whose last byte is the last address of the pool's address space
+ * (a 32-bit SoC's OCM at 0xfffc0000-0xffffffff): registers and allocates.
+ */
+static void alloc_range_at_top_of_address_space(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create_flags(test, "top", POOL, NULL,
+						      false);
+	struct fake_client *fc = fake_client_create(test, "topc", NULL);
+	struct iomem_dma_range range = fp->range;
+	struct iomem_dma_provider_desc desc = {
+		.dev = fp->dev, .ranges = &range, .nr_ranges = 1,
+		.ops = &fake_prov_ops, .priv = fp,
+	};
+	struct iomem_dma_provider *prov;
+	struct iomem_dma_chunk *chunk;
+	struct scatterlist sg;
+	phys_addr_t phys;
+
+	range.phys = (phys_addr_t)(ULONG_MAX - POOL + 1);
+	prov = iomem_dma_provider_register(&desc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, prov);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_size(prov), (size_t)POOL);
+
+	sg_init_table(&sg, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, prov, &sg, POOL, 0),
+			0);
+	rcu_read_lock();
+	chunk = iomem_dma_chunk_lookup(&sg);
+	phys = chunk ? chunk->phys : 0;
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, phys, range.phys);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(prov), 0);
+
+	/* One byte more does not fit. */
+	range.phys -= 1;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(iomem_dma_provider_register(&desc)),
+			-EINVAL);
+}
+
 static struct kunit_case iomem_dma_alloc_cases[] = {
 	KUNIT_CASE_PARAM(alloc_sizes_round_to_granule, alloc_size_gen_params),
 	KUNIT_CASE_PARAM(alloc_alignment_of_phys, alloc_align_gen_params),
@@ -309,6 +350,7 @@ static struct kunit_case iomem_dma_alloc_cases[] = {
 	KUNIT_CASE(alloc_sgt_splits_when_fragmented),
 	KUNIT_CASE(alloc_accounting_per_client),
 	KUNIT_CASE(alloc_from_several_ranges),
+	KUNIT_CASE(alloc_range_at_top_of_address_space),
 	{}
 };
 

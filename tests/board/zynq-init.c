@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /init of the zynq board (scripts/board-zynq.sh): QEMU xilinx-zynq-a9,
+ * the on-chip memory as a devicetree peer DMA region, the pl330 DMA
+ * controller as its consumer, bytes moved by dmaengine memcpy through an
+ * iomem_dma scatterlist and checked through __iomem reads (the kernel's
+ * dmaengine client, tests/drivers/dmaengine_client.c).
+ *
+ * Prints one "board-zynq: ok N - ..." or "board-zynq: not ok N - ..." line
+ * per check, then "board-zynq: 1..N" and "iomem_dma board-zynq: done".
+ * The board cannot power off: the init then resets it, which ends QEMU
+ * started with -no-reboot.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define DT_BUS		"/proc/device-tree/axi"
+#define DT_REGION	DT_BUS "/ocm@fffc0000"
+#define DT_DMAC		DT_BUS "/dma-controller@f8003000"
+#define REGION_PATH	"/axi/ocm@fffc0000"
+#define REGION_DEV	"fffc0000.ocm"
+#define CLIENT_PATH	"/axi/dma-controller@f8003000"
+#define PL330_BOUND	"/sys/bus/amba/drivers/dma-pl330/f8003000.dma-controller"
+#define CTL		"/sys/kernel/debug/iomem_dma_dmaengine/ctl"
+#define OCM_SIZE	(256 * 1024)
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int checks, failures;
+
+static void check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	checks++;
+	if (!ok)
+		failures++;
+	printf("board-zynq: %s %d - ", ok ? "ok" : "not ok", checks);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	/* Let the console catch up so kernel lines appear in order. */
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
+}
+
+/* Read a file whole; a devicetree string property keeps its NUL. */
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n, total = 0;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -errno;
+	while (total < (ssize_t)size - 1 &&
+	       (n = read(fd, buf + total, size - 1 - total)) > 0)
+		total += n;
+	buf[total] = '\0';
+	close(fd);
+	return 0;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int prop_is(const char *path, const char *want)
+{
+	char buf[256];
+
+	return !read_file(path, buf, sizeof(buf)) && !strcmp(buf, want);
+}
+
+static const char *err(int ret)
+{
+	return ret ? strerror(-ret) : "ok";
+}
+
+/* The provider's sysfs directory: the class device whose node is the region. */
+static char prov_dir[128];
+
+static int find_provider(void)
+{
+	const char *want = "/devicetree/base" REGION_PATH;
+	char path[PATH_MAX], target[PATH_MAX];
+	DIR *d = opendir("/sys/class/iomem_dma");
+	struct dirent *de;
+	ssize_t n;
+
+	prov_dir[0] = '\0';
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/iomem_dma/%s/device/of_node",
+			 de->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (n >= (ssize_t)strlen(want) &&
+		    !strcmp(target + n - strlen(want), want))
+			snprintf(prov_dir, sizeof(prov_dir), "/sys/class/iomem_dma/%.100s",
+				 de->d_name);
+	}
+	closedir(d);
+	return prov_dir[0] != '\0';
+}
+
+/* Why is there no provider? What the driver core knows about the region. */
+static void provider_diagnosis(void)
+{
+	char buf[2048], path[PATH_MAX];
+	ssize_t n;
+
+	n = readlink("/sys/bus/platform/devices/" REGION_DEV "/driver", path,
+		     sizeof(path) - 1);
+	path[n > 0 ? n : 0] = '\0';
+	printf("  platform device " REGION_DEV ": %s, driver %s\n",
+	       access("/sys/bus/platform/devices/" REGION_DEV, F_OK) ? "absent" : "present",
+	       n > 0 ? strrchr(path, '/') + 1 : "(none)");
+	printf("  driver iomem_dma_of: %s\n",
+	       access("/sys/bus/platform/drivers/iomem_dma_of", F_OK) ? "absent" : "registered");
+	read_file("/sys/kernel/debug/devices_deferred", buf, sizeof(buf));
+	printf("  devices_deferred: %s\n", buf[0] ? buf : "(none)");
+}
+
+static long prov_attr(const char *attr)
+{
+	char path[PATH_MAX], buf[64];
+
+	snprintf(path, sizeof(path), "%s/%s", prov_dir, attr);
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	return strtol(buf, NULL, 0);
+}
+
+static char result[1024];
+
+static int ctl_cmd(const char *cmd)
+{
+	int ret = write_file(CTL, cmd);
+
+	read_file(CTL, result, sizeof(result));
+	printf("  # echo '%s' > ctl -> %s\n    %.*s\n", cmd, err(ret),
+	       (int)strcspn(result, "\n"), result);
+	return ret;
+}
+
+/* The client's line in the provider's verdicts file. */
+static void show_verdict(char *out, size_t size)
+{
+	char path[PATH_MAX], buf[4096], *line, *save;
+	size_t n = strlen(CLIENT_PATH);
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/verdicts", prov_dir);
+	if (read_file(path, buf, sizeof(buf)))
+		return;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, CLIENT_PATH, n) && line[n] == ' ')
+			snprintf(out, size, "%s", line);
+	printf("  verdict: %s\n", out[0] ? out : "(no line for " CLIENT_PATH ")");
+}
+
+/* Add a rule; return its id from the rules file, or -1. */
+static int add_rule(const char *text)
+{
+	char buf[4096], *line, *save;
+	int ret = write_file("/sys/kernel/iomem_dma/add", text), id = -1;
+
+	printf("  # echo '%s' > /sys/kernel/iomem_dma/add -> %s\n", text, err(ret));
+	if (ret || read_file("/sys/kernel/iomem_dma/rules", buf, sizeof(buf)))
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *rest = strchr(line, ' ');
+
+		if (rest && !strcmp(rest + 1, text))
+			id = atoi(line);
+	}
+	return id;
+}
+
+static int kernel_problems(void)
+{
+	static char log[1 << 18];
+	int n = klogctl(3, log, sizeof(log) - 1), bad = 0;
+	char *line, *save;
+
+	if (n < 0)
+		return -1;
+	log[n] = '\0';
+	for (line = strtok_r(log, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, "WARNING:") || strstr(line, "BUG:") ||
+		    strstr(line, "Oops") || strstr(line, "------------[ cut here")) {
+			printf("  kernel: %s\n", line);
+			bad++;
+		}
+	return bad;
+}
+
+static char tool_out[4096];
+
+/* iomem-dma-ctl explain PROVIDER CLIENT; its output in tool_out, printed. */
+static int ctl_explain(const char *prov, const char *client)
+{
+	const char *argv[5];
+	int fds[2], status, n = 0, r;
+	char copy[sizeof(tool_out)], *line, *save;
+	pid_t pid;
+
+	argv[0] = "iomem-dma-ctl";
+	argv[1] = "explain";
+	argv[2] = prov;
+	argv[3] = client;
+	argv[4] = NULL;
+	printf("  $ iomem-dma-ctl explain %s %s\n", prov, client);
+	tool_out[0] = '\0';
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		execv("/bin/iomem-dma-ctl", (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (n < (int)sizeof(tool_out) - 1 &&
+	       (r = read(fds[0], tool_out + n, sizeof(tool_out) - 1 - n)) > 0)
+		n += r;
+	tool_out[n] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	memcpy(copy, tool_out, n + 1);
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		printf("    %s\n", line);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void copy_checks(const char *when)
+{
+	static const int sizes[] = { 1000, 4096, 5000, 65536, OCM_SIZE };
+	char cmd[64];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		snprintf(cmd, sizeof(cmd), "copy %d ocm", sizes[i]);
+		check(!ctl_cmd(cmd) && !strncmp(result, "ok:", 3) &&
+		      strstr(result, "bus path"),
+		      "%s: %d bytes RAM -> OCM -> RAM by pl330 memcpy, verified",
+		      when, sizes[i]);
+	}
+	check(prov_attr("available") == OCM_SIZE,
+	      "%s: all of the OCM is free again (available %ld)", when,
+	      prov_attr("available"));
+}
+
+/* zynq-ocm.dtso: the bus routes the pl330 to the OCM. */
+static void routed_board(void)
+{
+	char line[512];
+	int ret, id;
+
+	printf("\n== pl330 copies between RAM and the OCM ==\n");
+	copy_checks("default policy");
+	check(!!strstr(result, "client f8003000.dma-controller"),
+	      "the client is the pl330's own device");
+	show_verdict(line, sizeof(line));
+	check(strstr(line, " bus ") && strstr(line, "reason=common_node") &&
+	      strstr(line, "node=/axi "),
+	      "the verdicts file explains it: bus path, routed by /axi");
+	check(ctl_explain(strrchr(prov_dir, '/') + 1, CLIENT_PATH) == 0 &&
+	      strstr(tool_out, "ALLOWED, peer to peer by bus address") &&
+	      strstr(tool_out, "decided at /axi"),
+	      "iomem-dma-ctl explain says the same in words");
+
+	check(ctl_cmd("copy 4096 nosuch") == -ENOENT,
+	      "an unknown region name is refused with ENOENT");
+	snprintf(line, sizeof(line), "copy %d ocm", OCM_SIZE + 4096);
+	check(ctl_cmd(line) != 0 && strstr(result, "allocation"),
+	      "more than the OCM holds: the allocation fails");
+
+	printf("\n== a fragmented OCM: one copy over two entries ==\n");
+	check(!ctl_cmd("hold 65536 ocm") && !ctl_cmd("hold 65536 ocm") &&
+	      !ctl_cmd("hold 65536 ocm") && !ctl_cmd("release 1"),
+	      "three 64 KiB holds, the middle one released");
+	check(!ctl_cmd("copy 131072 ocm") && !strncmp(result, "ok:", 3) &&
+	      strstr(result, "2 entries"),
+	      "131072 bytes RAM -> OCM -> RAM over 2 entries, verified");
+	check(!ctl_cmd("release") && prov_attr("available") == OCM_SIZE,
+	      "all released: all of the OCM is free again");
+
+	printf("\n== the administrator denies the region while a buffer is mapped ==\n");
+	check(!ctl_cmd("hold 4096 ocm") && strstr(result, "holds 1"),
+	      "the client holds 4096 bytes, mapped");
+	id = add_rule("deny provider=" REGION_PATH);
+	check(id > 0, "deny rule accepted (id %d)", id);
+	read_file(CTL, result, sizeof(result));
+	check(strstr(result, "revokes 1") && strstr(result, "holds 0") &&
+	      prov_attr("available") == OCM_SIZE,
+	      "the client was revoked and gave its buffer back");
+	show_verdict(line, sizeof(line));
+	check(strstr(line, " denied ") && strstr(line, "reason=rule_deny"),
+	      "the verdicts file says: denied by rule");
+	ret = ctl_cmd("copy 4096 ocm");
+	check(ret == -EREMOTEIO && !strncmp(result, "denied:", 7) &&
+	      strstr(result, "denied by rule"),
+	      "the map is refused with EREMOTEIO, the client reports why");
+	check(prov_attr("available") == OCM_SIZE,
+	      "the refused allocation was given back");
+
+	printf("\n== the administrator removes the rule ==\n");
+	snprintf(line, sizeof(line), "%d", id);
+	ret = write_file("/sys/kernel/iomem_dma/remove", line);
+	printf("  # echo %d > /sys/kernel/iomem_dma/remove -> %s\n", id, err(ret));
+	check(!ret, "rule %d removed", id);
+	show_verdict(line, sizeof(line));
+	check(strstr(line, " bus ") && strstr(line, "reason=common_node"),
+	      "the verdict is back to the bus path");
+	copy_checks("after the rule");
+}
+
+/* zynq-ocm-deny.dtso on top: the pl330's node denies it the OCM. */
+static void fw_deny_board(void)
+{
+	char line[512];
+	int ret, id;
+
+	printf("\n== the devicetree denies the pl330 the OCM ==\n");
+	check(access(DT_DMAC "/peer-dma-deny", F_OK) == 0,
+	      "the pl330 node states peer-dma-deny");
+	/* The first command registers the client: then it has a verdict. */
+	ret = ctl_cmd("copy 4096 ocm");
+	check(ret == -EREMOTEIO && strstr(result, "denied by a firmware statement"),
+	      "the map is refused with EREMOTEIO, the client reports why");
+	show_verdict(line, sizeof(line));
+	check(strstr(line, " denied ") && strstr(line, "reason=fw_deny") &&
+	      strstr(line, "node=" CLIENT_PATH " "),
+	      "the verdicts file says: denied by the firmware, at the pl330's node");
+	check(ctl_explain(strrchr(prov_dir, '/') + 1, CLIENT_PATH) == 0 &&
+	      strstr(tool_out, "DENIED") && strstr(tool_out, "peer-dma-deny") &&
+	      strstr(tool_out, "devicetree node " CLIENT_PATH " decided"),
+	      "iomem-dma-ctl explain names the devicetree statement");
+	check(prov_attr("available") == OCM_SIZE,
+	      "the refused allocation was given back");
+
+	printf("\n== an administrator rule overrides the firmware ==\n");
+	id = add_rule("allow provider=" REGION_PATH " client=" CLIENT_PATH);
+	check(id > 0, "allow rule for the pair accepted (id %d)", id);
+	show_verdict(line, sizeof(line));
+	check(strstr(line, " bus ") && !strstr(line, "fw_deny"),
+	      "the verdict is the bus path again");
+	check(!ctl_cmd("copy 65536 ocm") && !strncmp(result, "ok:", 3),
+	      "65536 bytes RAM -> OCM -> RAM by pl330 memcpy, verified");
+	snprintf(line, sizeof(line), "%d", id);
+	ret = write_file("/sys/kernel/iomem_dma/remove", line);
+	printf("  # echo %d > /sys/kernel/iomem_dma/remove -> %s\n", id, err(ret));
+	check(!ret, "rule %d removed", id);
+	show_verdict(line, sizeof(line));
+	check(strstr(line, " denied ") && strstr(line, "reason=fw_deny"),
+	      "the firmware's deny stands again");
+	check(ctl_cmd("copy 4096 ocm") == -EREMOTEIO,
+	      "and the map is refused again");
+}
+
+int main(void)
+{
+	char cmdline[1024];
+	int fd, ret, fw_deny;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	fd = open("/dev/console", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	read_file("/proc/cmdline", cmdline, sizeof(cmdline));
+	fw_deny = !!strstr(cmdline, "board_zynq=fw-deny");
+
+	printf("\n== iomem_dma on QEMU xilinx-zynq-a9: pl330 and the OCM%s ==\n",
+	       fw_deny ? ", denied by the devicetree" : "");
+	check(access(PL330_BOUND, F_OK) == 0, "pl330 bound at f8003000");
+	check(prop_is("/proc/device-tree/cpus/cpu@1/status", "fail"),
+	      "the overlay marks the second CPU, absent in QEMU, as failed");
+	check(prop_is(DT_REGION "/compatible", "peer-dma-region"),
+	      "the overlay's region " REGION_PATH " is in the live tree");
+	check(prop_is(DT_BUS "/sram@fffc0000/status", "disabled"),
+	      "the board's mmio-sram node for the same OCM is disabled");
+	check(prop_is(DT_DMAC "/peer-dma-region-names", "ocm") &&
+	      access(DT_DMAC "/peer-dma-regions", F_OK) == 0,
+	      "the pl330 node names the region \"ocm\"");
+	check(access(DT_BUS "/peer-dma-routing", F_OK) == 0,
+	      "the axi bus states peer-dma-routing");
+
+	ret = find_provider();
+	check(ret, "provider for " REGION_PATH " registered: %s", prov_dir);
+	if (!ret)
+		provider_diagnosis();
+	check(prov_attr("size") == OCM_SIZE, "the provider has %ld bytes",
+	      prov_attr("size"));
+	if (access(CTL, F_OK)) {
+		check(0, "the dmaengine client's %s exists", CTL);
+		goto out;
+	}
+
+	if (fw_deny)
+		fw_deny_board();
+	else
+		routed_board();
+
+	printf("\n== kernel log ==\n");
+	ret = kernel_problems();
+	check(ret == 0, "no WARNING, BUG or Oops in the kernel log (%d)", ret);
+
+out:
+	printf("board-zynq: 1..%d\n", checks);
+	printf("iomem_dma board-zynq: done (%d checks, %d failed)\n", checks,
+	       failures);
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
+	sync();
+	/* No power-off on this board: a reset ends QEMU (-no-reboot). */
+	reboot(RB_AUTOBOOT);
+	return 0;
+}
