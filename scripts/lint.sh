@@ -23,8 +23,9 @@ for f in "${files[@]}"; do
 done
 
 # The KUnit kernels build the core on both architectures; the board
-# kernel adds the board-only suites (PCI agreement, benchmarks).
-for bt in kunit-arm64:arm64 kunit-arm:arm board-arm64:arm64; do
+# kernels add the board-only suites (PCI agreement, benchmarks) and the
+# client drivers of tests/drivers/ (edu, dmaengine).
+for bt in kunit-arm64:arm64 kunit-arm:arm board-arm64:arm64 board-zynq:arm; do
 	b=${bt%%:*} t=${bt##*:}
 	build=$CACHE/build/$b
 	cross=$(cross_for "$t")

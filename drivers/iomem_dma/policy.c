@@ -412,7 +412,7 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 			allow = r;
 	}
 
-	if (!deny && !allow)
+	if (!deny)
 		fw = iomem_dma_firmware_verdict(prov, client, where,
 						sizeof(where));
 
@@ -420,11 +420,14 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 		v->path = IOMEM_DMA_PATH_DENIED;
 		v->reason = IOMEM_DMA_REASON_RULE_DENY;
 		v->rule = deny->id;
-	} else if (fw < 0) {
+	} else if (allow && fw < 0 && v->path != IOMEM_DMA_PATH_DENIED) {
+		/* The hardware route stands because the rule overrides. */
+		v->rule = allow->id;
+	} else if (!allow && fw < 0) {
 		v->path = IOMEM_DMA_PATH_DENIED;
 		v->reason = IOMEM_DMA_REASON_FW_DENY;
 		strscpy(v->node, where, sizeof(v->node));
-	} else if (fw > 0 && v->path == IOMEM_DMA_PATH_DENIED) {
+	} else if (!allow && fw > 0 && v->path == IOMEM_DMA_PATH_DENIED) {
 		v->path = IOMEM_DMA_PATH_HOST;
 		v->reason = IOMEM_DMA_REASON_FW_ALLOW;
 		strscpy(v->node, where, sizeof(v->node));

@@ -225,6 +225,7 @@ static void expect_verdict(struct kunit *test, struct iomem_dma_provider *p,
 static void of_verdicts(struct kunit *test)
 {
 	struct iomem_dma_provider *p0, *p1, *p2;
+	struct iomem_dma_verdict v;
 	struct device *m, *m2;
 	char rule[160];
 	unsigned int id;
@@ -261,6 +262,15 @@ static void of_verdicts(struct kunit *test)
 		       IOMEM_DMA_REASON_RULE_ALLOW, NULL);
 	snprintf(rule, sizeof(rule), "%u", id);
 	KUNIT_EXPECT_EQ(test, 0, iomem_dma_policy_remove(rule, strlen(rule)));
+	/* Over a deny statement on a routing bus: the route, and the rule. */
+	snprintf(rule, sizeof(rule), "allow provider=%s client=%s",
+		 iomem_dma_provider_name(p2), MASTER);
+	KUNIT_ASSERT_EQ(test, 0, iomem_dma_policy_add(rule, strlen(rule), &id));
+	expect_verdict(test, p2, m, IOMEM_DMA_PATH_BUS,
+		       IOMEM_DMA_REASON_COMMON_NODE, BUS);
+	iomem_dma_check(p2, m, &v);
+	KUNIT_EXPECT_EQ(test, v.rule, id);
+	iomem_dma_policy_clear();
 	snprintf(rule, sizeof(rule), "deny provider=%s", R2);
 	KUNIT_ASSERT_EQ(test, 0, iomem_dma_policy_add(rule, strlen(rule), &id));
 	expect_verdict(test, p2, m2, IOMEM_DMA_PATH_DENIED,

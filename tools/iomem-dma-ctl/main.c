@@ -478,7 +478,7 @@ static const struct {
 	const char *code, *words;
 } reasons[] = {
 	{ "same_device", "the provider and the client are the same device" },
-	{ "common_node", "their nearest common node (a switch or bridge) routes peer traffic" },
+	{ "common_node", "their nearest common node (a PCI switch or bridge, or a devicetree bus with peer-dma-routing) routes peer traffic" },
 	{ "host_allowed", "their common host bridge is known to route peer traffic" },
 	{ "no_common_node", "the two devices share no fabric node" },
 	{ "host_not_allowed", "the traffic would cross a host bridge that is not known to route peer traffic" },
