@@ -2,7 +2,10 @@
 # files under drivers/iomem_dma/ and tests/, never this file.
 #
 #   make demo    build an arm64 kernel, boot QEMU virt, show iomem_dma at work
-#   make check   every test: KUnit on UML, arm64 and arm, lint, patch export
+#   make check   every test: bindings, KUnit on UML, arm64 and arm, the
+#                arm64 and zynq boards, tools, lint, patch export
+#   make kunit-um|kunit-arm64|kunit-arm|board|board-zynq|dtschema|lint|
+#        bench|patch|patch-check|clean|distclean   one part (see README)
 #
 # Variables: IOMEM_DMA_CACHE (default ~/.cache/iomem_dma), KSRC (another
 # Linux 6.12 tree instead of Debian's linux-source-6.12), FILTER (KUnit
@@ -12,12 +15,12 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: all demo check deps overlay kunit-um kunit-arm64 kunit-arm kunit \
-	lint patch patch-check bench clean distclean help
+	board board-zynq dtschema lint patch patch-check bench clean distclean help
 
 all: help
 
 help:
-	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@bash $(S)/deps.sh
@@ -35,6 +38,15 @@ kunit-um kunit-arm64 kunit-arm: kunit-%: overlay
 	@bash $(S)/kunit.sh $* $(FILTER)
 
 kunit: kunit-um kunit-arm64 kunit-arm
+
+board: overlay
+	@bash $(S)/board.sh
+
+board-zynq: overlay
+	@bash $(S)/board-zynq.sh
+
+dtschema: overlay
+	@bash $(S)/dtschema.sh
 
 lint: overlay
 	@bash $(S)/lint.sh
