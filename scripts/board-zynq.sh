@@ -60,6 +60,10 @@ done
 	fdtoverlay -i "$out/board.dtb" -o "$out/board-deny.dtb" "$out/zynq-ocm-deny.dtbo"; } ||
 	die "board-zynq: fdtoverlay could not apply the overlays" \
 		"is $base built with DTC_FLAGS=-@ (needs __symbols__)?"
+# For scripts/dts.sh, which checks every board's devicetree.
+mkdir -p "$CACHE/out/dtbs"
+cp "$out/board.dtb" "$CACHE/out/dtbs/zynq-ocm.dtb"
+cp "$out/board-deny.dtb" "$CACHE/out/dtbs/zynq-ocm-deny.dtb"
 # The merged tree may not warn more than the board's own tree does
 # (duplicate unit addresses only among enabled nodes, as the kernel does).
 dtcw() {
