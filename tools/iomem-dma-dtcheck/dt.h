@@ -38,6 +38,17 @@ static inline uint64_t dt_range_last(const struct dt_range *r)
 }
 
 /*
+ * Check that the @size bytes at @fdt are a whole, well-formed blob: the
+ * header, every tag of the structure block inside it, one root node with
+ * an empty name, balanced nodes, properties only inside nodes, every name
+ * readable. Everything else in this file relies on it. dtc's libfdt has
+ * fdt_check_full() for this, but the kernel's copy (scripts/dtc/libfdt,
+ * what a cross build uses) lacks it, so every build checks this way.
+ * Returns 0 or a negative libfdt error (for fdt_strerror()).
+ */
+int dt_check_blob(const void *fdt, size_t size);
+
+/*
  * Full path of @node for messages. Returns one of a few static buffers
  * used in turn, so up to seven paths may appear in one message.
  */
