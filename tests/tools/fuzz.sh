@@ -19,13 +19,15 @@
 fuzz_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # fuzz_prepare BUILD_DIR: the seed corpora in BUILD_DIR/seeds/TARGET: the
-# committed rules files, and the dtcheck fixtures compiled with dtc.
+# committed rules files, and the dtcheck fixtures compiled with dtc plus
+# the committed blobs of corpus/dtcheck/ (inputs that once found a bug).
 # Returns 1 with the reason in BUILD_DIR/seeds.log if dtc fails.
 fuzz_prepare() {
 	local dir=$1/seeds f
 	rm -rf "$dir"
 	mkdir -p "$dir/fuzz_rules" "$dir/fuzz_dtcheck"
 	cp "$fuzz_here"/corpus/rules/*.rules "$dir/fuzz_rules/"
+	cp "$fuzz_here"/corpus/dtcheck/*.dtb "$dir/fuzz_dtcheck/"
 	for f in "$fuzz_here"/dtcheck/*.dts "$fuzz_here"/dtcheck/*.dtso; do
 		dtc -q -I dts -O dtb -o "$dir/fuzz_dtcheck/$(basename "${f%.*}").dtb" \
 			"$f" 2>>"$1/seeds.log" || return 1

@@ -27,11 +27,21 @@ int dt_check_blob(const void *fdt, size_t size)
 		return err;
 	if (fdt_totalsize(fdt) > size)
 		return -FDT_ERR_TRUNCATED;
-	/* Each tag moves @offset on by at least one cell: this ends. */
+	/* The reservation map ends inside its block. */
+	err = fdt_num_mem_rsv(fdt);
+	if (err < 0)
+		return err;
 	for (;; offset = next) {
 		tag = fdt_next_tag(fdt, offset, &next);
 		if (next < 0)
 			return next;
+		/*
+		 * libfdt 1.6.1 lets a property length wrap the offset round
+		 * to itself, and then every walk of the tree loops forever.
+		 * Refusing that here makes each tag a step forward.
+		 */
+		if (next <= offset)
+			return -FDT_ERR_BADSTRUCTURE;
 		switch (tag) {
 		case FDT_BEGIN_NODE:
 			if (!depth && roots++)
