@@ -13,7 +13,7 @@ stages=(
 	"kunit-arm64|KUnit on QEMU arm64 virt|scripts/kunit.sh arm64"
 	"kunit-arm|KUnit on QEMU arm virt|scripts/kunit.sh arm"
 	"board|arm64 board: PCIe fabric, edu DMA, upstream agreement|scripts/board.sh"
-	"tools|host tests of tools/ (iomem-dma-ctl, iomem-dma-dtcheck, libFuzzer runs)|scripts/tools.sh"
+	"tools|host tests of tools/ (iomem-dma-ctl, rules-file fuzz, iomem-dma-dtcheck)|scripts/tools.sh"
 	"lint|lint gates (checkpatch, sparse, W=1, kernel-doc)|scripts/lint.sh"
 	"patch|patch export applies to pristine 6.12 and builds|scripts/patch.sh --verify"
 )
