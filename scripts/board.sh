@@ -3,7 +3,8 @@
 # backends + edu client + the PCI KUnit suite), boot QEMU arm64 virt on a
 # PCIe fabric with a switch, root ports and the root bus, with QEMU's DTB
 # plus dts/virt-carveout.dtso (a devicetree provider on a no-map
-# carve-out), and run tests/board/board-init.c; then boot again with
+# carve-out), and run tests/board/board-init.c (with iomem-dma-ctl and
+# iomem-dma-dtcheck in /bin); then boot again with
 # dts/virt-carveout-policy.dtso for the devicetree policy checks.
 # usage: board.sh [--demo|--bench]
 #   --demo   print the story instead of the checks
@@ -32,9 +33,12 @@ ${cross}gcc -static -Os -Wall -Werror -o "$out/root/init" \
 	"$REPO/tests/board/board-init.c" ||
 	die "board: the static init did not build" "is gcc-aarch64-linux-gnu installed? run 'make deps'"
 mkdir -p "$out/root/bin"
-make -s -C "$REPO/tools" O="$out/tools" CROSS_COMPILE="$cross" STATIC=1 >>"$log" 2>&1 ||
-	{ show_log_tail "$log" 20; die "board: iomem-dma-ctl did not build for arm64" "see $log"; }
-cp "$out/tools/iomem-dma-ctl" "$out/root/bin/"
+# The tools, static; iomem-dma-dtcheck with the kernel tree's libfdt
+# (Debian has no arm64 libfdt for a cross build).
+make -s -C "$REPO/tools" O="$out/tools" CROSS_COMPILE="$cross" STATIC=1 \
+	LIBFDT_SRC="$KSRC/scripts/dtc/libfdt" >>"$log" 2>&1 ||
+	{ show_log_tail "$log" 20; die "board: the tools did not build for arm64" "see $log"; }
+cp "$out/tools/iomem-dma-ctl" "$out/tools/iomem-dma-dtcheck" "$out/root/bin/"
 (cd "$out/root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out/initramfs.cpio.gz"
 
 # The machine, the same for the DTB dump and the boots.

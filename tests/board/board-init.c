@@ -190,21 +190,26 @@ static int rule(const char *text)
 
 static char tool_out[8192];
 
-/* Run iomem-dma-ctl with up to four arguments; print its output indented. */
-static int run_ctl(const char *a, const char *b, const char *c, const char *d)
+/*
+ * Run /bin/TOOL with up to four arguments (NULL ends them); its stdout and
+ * stderr go to tool_out and are printed indented. Returns its exit code.
+ */
+static int run_tool(const char *tool, const char *a, const char *b,
+		    const char *c, const char *d)
 {
 	const char *argv[6];
 	int fds[2], status, n = 0, r;
-	char *line, *save, copy[sizeof(tool_out)];
+	char *line, *save, copy[sizeof(tool_out)], path[64];
 	pid_t pid;
 
-	argv[0] = "iomem-dma-ctl";
+	snprintf(path, sizeof(path), "/bin/%s", tool);
+	argv[0] = tool;
 	argv[1] = a;
 	argv[2] = b;
 	argv[3] = c;
 	argv[4] = d;
 	argv[5] = NULL;
-	printf("  $ /bin/iomem-dma-ctl %s%s%s%s%s%s%s\n", a, b ? " " : "", b ? b : "",
+	printf("  $ %s %s%s%s%s%s%s%s\n", path, a, b ? " " : "", b ? b : "",
 	       c ? " " : "", c ? c : "", d ? " " : "", d ? d : "");
 	if (pipe(fds))
 		return -1;
@@ -213,7 +218,7 @@ static int run_ctl(const char *a, const char *b, const char *c, const char *d)
 		dup2(fds[1], 1);
 		dup2(fds[1], 2);
 		close(fds[0]);
-		execv("/bin/iomem-dma-ctl", (char *const *)argv);
+		execv(path, (char *const *)argv);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -228,6 +233,25 @@ static int run_ctl(const char *a, const char *b, const char *c, const char *d)
 	     line = strtok_r(NULL, "\n", &save))
 		printf("    %s\n", line);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int run_ctl(const char *a, const char *b, const char *c, const char *d)
+{
+	return run_tool("iomem-dma-ctl", a, b, c, d);
+}
+
+/*
+ * iomem-dma-dtcheck on the devicetree this boot runs on, as the kernel
+ * got it (QEMU's DTB plus the boot's overlay from dts/): the binding
+ * checks must find no error in it.
+ */
+static void dt_selfcheck(void)
+{
+	int r = run_tool("iomem-dma-dtcheck", "/sys/firmware/fdt", NULL, NULL, NULL);
+
+	check(r == 0 && strstr(tool_out, "/sys/firmware/fdt: 0 errors"),
+	      "iomem-dma-dtcheck on the live devicetree (/sys/firmware/fdt): exit %d, 0 errors",
+	      r);
 }
 
 static void kernel_problems(int *bad)
@@ -270,6 +294,7 @@ static void dt_carveout(struct pcidev *edudev)
 	int r;
 
 	printf("\n== a devicetree provider: 1 MiB no-map carve-out (dts/virt-carveout.dtso) ==\n");
+	dt_selfcheck();
 	check(!read_file("/sys/class/iomem_dma/" DT_PROV "/size", line, sizeof(line)) &&
 	      atoi(line) == 1048576, "provider " DT_PROV " registered from the devicetree (1 MiB)");
 	check(!read_file("/sys/class/iomem_dma/" DT_PROV "/bus", line, sizeof(line)) &&
@@ -310,6 +335,7 @@ static void dt_policy(struct pcidev *edudev)
 	int r;
 
 	printf("\n== devicetree policy: the PCI host bridge node allows the carve-out ==\n");
+	dt_selfcheck();
 	check(access("/proc/device-tree/pcie@10000000/peer-dma-allow", F_OK) == 0,
 	      "/pcie@10000000 has peer-dma-allow (dts/virt-carveout-policy.dtso)");
 	verdict_line(DT_PROV, edudev->name, line, sizeof(line));

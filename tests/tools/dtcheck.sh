@@ -25,10 +25,11 @@ dt() {
 }
 
 # du DESC EXPECTED_RC PATTERN ARGS...: exit code and an output pattern (ERE).
+# A run that hangs is cut after 20 s (exit 124).
 du() {
 	local desc=$1 want=$2 pat=$3 rc
 	shift 3
-	"$dtcheck" "$@" >"$work/out" 2>&1
+	timeout 20 "$dtcheck" "$@" >"$work/out" 2>&1
 	rc=$?
 	if [ "$rc" -eq "$want" ] && grep -qE -- "$pat" "$work/out"; then
 		ok "dtcheck: $desc"
@@ -151,6 +152,12 @@ dtcheck_tests() {
 	du "a .dts is not a DTB" 2 "clean.dts: not a devicetree blob" "$fix/clean.dts"
 	head -c 100 "$work/clean.dtb" >"$work/truncated.dtb"
 	du "a truncated DTB" 2 "truncated.dtb: damaged devicetree blob" "$work/truncated.dtb"
+	du "a version 4 blob that crashes libfdt 1.6.1's fdt_check_full() is refused" 2 \
+		"v4-struct\.dtb: damaged devicetree blob: FDT_ERR_BADSTRUCTURE" \
+		"$here/corpus/dtcheck/v4-struct.dtb"
+	du "a property length that wraps (libfdt 1.6.1 loops on it) is refused" 2 \
+		"prop-len-wraps\.dtb: damaged devicetree blob: FDT_ERR_BADSTRUCTURE" \
+		"$here/corpus/dtcheck/prop-len-wraps.dtb"
 	du "an overlay is refused" 2 "overlay.dtb: an overlay; apply it with fdtoverlay" "$work/overlay.dtb"
 
 	dtcheck_sanitized

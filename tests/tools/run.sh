@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Host tests of tools/iomem-dma-ctl against fake sysfs trees, and of
-# tools/iomem-dma-dtcheck against devicetree fixtures (dtcheck.sh). TAP output.
+# Host tests of tools/iomem-dma-ctl against fake sysfs trees, of
+# tools/iomem-dma-dtcheck against devicetree fixtures (dtcheck.sh), and a
+# bounded libFuzzer run of both (fuzz.sh). TAP output.
 # usage: tests/tools/run.sh [BUILD_DIR]
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -130,18 +131,37 @@ root=$work/nothing
 t "no iomem_dma in the kernel" 2 "is iomem_dma in this kernel" -- rules
 t "no providers directory" 2 "not found" -- list
 
-# The rules-file parser under random input, with sanitizers.
-if gcc -fsanitize=address,undefined -g -O1 -o "$work/fuzz" "$here/fuzz_rules.c" \
-	"$repo/tools/iomem-dma-ctl/rules.c" >"$work/fuzz.log" 2>&1 &&
-   "$work/fuzz" "${FUZZ_RUNS:-20000}" >>"$work/fuzz.log" 2>&1; then
-	ok "rules-file parser: $(tail -n1 "$work/fuzz.log")"
-else
-	nok "rules-file parser fuzz run"; sed 's/^/# /' "$work/fuzz.log" | tail -n 20
-fi
-
 # iomem-dma-dtcheck on the fixtures in tests/tools/dtcheck/.
 . "$here/dtcheck.sh"
 dtcheck_tests
+
+# Coverage-guided fuzzing (fuzz.sh), bounded: FUZZ_TIME seconds per target
+# (default 20) from seed FUZZ_SEED (default 1, so runs are comparable).
+# One case per target; any crash, leak or sanitizer report fails it.
+. "$here/fuzz.sh"
+fuzz_secs=${FUZZ_TIME:-20} fuzz_seed=${FUZZ_SEED:-1}
+if ! make -s -C "$repo/tools" O="$out" fuzzers >"$work/fuzzers.log" 2>&1; then
+	for t in fuzz_rules fuzz_dtcheck; do
+		nok "libFuzzer $t builds (clang and libclang-rt-14-dev: make deps)"
+	done
+	sed 's/^/# /' "$work/fuzzers.log" | tail -n 20
+elif ! fuzz_prepare "$out"; then
+	for t in fuzz_rules fuzz_dtcheck; do
+		nok "libFuzzer $t: the seed corpus"
+	done
+	sed 's/^/# /' "$out/seeds.log"
+else
+	for t in fuzz_rules fuzz_dtcheck; do
+		rm -rf "$work/corpus-$t"
+		if fuzz_target "$out" "$t" "$fuzz_secs" "$fuzz_seed" "$work/corpus-$t"; then
+			ok "libFuzzer $FUZZ_SUMMARY"
+		else
+			nok "libFuzzer $FUZZ_SUMMARY"
+			grep -A 12 -E "ERROR: |runtime error:|==ABORTING|deadly signal" "$out/$t.log" |
+				head -n 40 | sed 's/^/# /'
+		fi
+	done
+fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -20,7 +20,7 @@ static const char *kv(const char **p, const char *e, const char *key)
 	size_t k = strlen(key), n = 0;
 	const char *s = *p;
 
-	if ((size_t)(e - s) <= k || strncmp(s, key, k) || s[k] != '=')
+	if ((size_t)(e - s) <= k || memcmp(s, key, k) || s[k] != '=')
 		return "expected key=NAME";
 	s += k + 1;
 	while (s < e && *s != ' ') {
@@ -36,12 +36,19 @@ static const char *kv(const char **p, const char *e, const char *key)
 	return NULL;
 }
 
+/* [s, e) starts with @w; never reads past @e (the text has no NUL). */
+static int starts(const char *s, const char *e, const char *w)
+{
+	size_t n = strlen(w);
+
+	return (size_t)(e - s) >= n && !memcmp(s, w, n);
+}
+
 static int word(const char *s, const char *e, const char *w)
 {
 	size_t n = strlen(w);
 
-	return (size_t)(e - s) >= n && !strncmp(s, w, n) &&
-	       ((size_t)(e - s) == n || s[n] == ' ');
+	return starts(s, e, w) && ((size_t)(e - s) == n || s[n] == ' ');
 }
 
 const char *rule_check(const char *text, size_t len)
@@ -66,15 +73,15 @@ const char *rule_check(const char *text, size_t len)
 	}
 	if (p == e || *p++ != ' ')
 		return "expected one space, then provider=, client= or node=";
-	if (word(p, e, "provider") || !strncmp(p, "provider=", 9)) {
+	if (word(p, e, "provider") || starts(p, e, "provider=")) {
 		err = kv(&p, e, "provider");
-		if (!err && e - p > 8 && !strncmp(p, " client=", 8)) {
+		if (!err && starts(p, e, " client=")) {
 			p++;
 			err = kv(&p, e, "client");
 		}
-	} else if (!strncmp(p, "client=", 7)) {
+	} else if (starts(p, e, "client=")) {
 		err = kv(&p, e, "client");
-	} else if (!strncmp(p, "node=", 5)) {
+	} else if (starts(p, e, "node=")) {
 		err = kv(&p, e, "node");
 	} else {
 		err = "expected provider=, client= or node=";

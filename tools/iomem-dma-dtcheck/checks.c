@@ -55,12 +55,12 @@ report(struct dtcheck *c, int node, enum severity sev, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%s: %s: %s: ", c->file, dt_path(c->fdt, node),
-	       sev == SEV_ERROR ? "error" : "warning");
+	fprintf(c->out, "%s: %s: %s: ", c->file, dt_path(c->fdt, node),
+		sev == SEV_ERROR ? "error" : "warning");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(c->out, fmt, ap);
 	va_end(ap);
-	putchar('\n');
+	fputc('\n', c->out);
 	if (sev == SEV_ERROR)
 		c->errors++;
 	else
@@ -515,4 +515,32 @@ int dtcheck_run(struct dtcheck *c)
 free:
 	free(prov.v);
 	return ret;
+}
+
+int dtcheck_blob(struct dtcheck *c, const void *blob, size_t size,
+		 char *msg, size_t len)
+{
+	int err;
+
+	if (size < sizeof(uint32_t) || fdt_magic(blob) != FDT_MAGIC) {
+		snprintf(msg, len,
+			 "not a devicetree blob (no FDT magic); compile a .dts with dtc -I dts -O dtb");
+		return -1;
+	}
+	err = dt_check_blob(blob, size);
+	if (err) {
+		snprintf(msg, len, "damaged devicetree blob: %s", fdt_strerror(err));
+		return -1;
+	}
+	if (fdt_path_offset(blob, "/__fixups__") >= 0 ||
+	    fdt_path_offset(blob, "/__local_fixups__") >= 0) {
+		snprintf(msg, len, "an overlay; apply it with fdtoverlay and check the result");
+		return -1;
+	}
+	c->fdt = blob;
+	if (dtcheck_run(c)) {
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	return 0;
 }

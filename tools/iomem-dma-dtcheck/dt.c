@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Devicetree reading for iomem-dma-dtcheck: see dt.h. The blob has been
- * through fdt_check_full() before any of this runs, so libfdt's offsets
+ * through dt_check_blob() before any of the rest runs, so libfdt's offsets
  * and string lists can be trusted; property contents cannot.
  */
 #include <stdio.h>
@@ -13,6 +13,64 @@
 
 #define PATH_BUFS	8
 #define PATH_LEN	1024
+
+int dt_check_blob(const void *fdt, size_t size)
+{
+	int offset = 0, next, depth = 0, roots = 0, len, err;
+	const char *name;
+	uint32_t tag;
+
+	if (size < sizeof(struct fdt_header))
+		return -FDT_ERR_TRUNCATED;
+	err = fdt_check_header(fdt);
+	if (err)
+		return err;
+	if (fdt_totalsize(fdt) > size)
+		return -FDT_ERR_TRUNCATED;
+	/* The reservation map ends inside its block. */
+	err = fdt_num_mem_rsv(fdt);
+	if (err < 0)
+		return err;
+	for (;; offset = next) {
+		tag = fdt_next_tag(fdt, offset, &next);
+		if (next < 0)
+			return next;
+		/*
+		 * libfdt 1.6.1 lets a property length wrap the offset round
+		 * to itself, and then every walk of the tree loops forever.
+		 * Refusing that here makes each tag a step forward.
+		 */
+		if (next <= offset)
+			return -FDT_ERR_BADSTRUCTURE;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			if (!depth && roots++)
+				return -FDT_ERR_BADSTRUCTURE;
+			depth++;
+			name = fdt_get_name(fdt, offset, &len);
+			if (!name)
+				return len;
+			if (depth == 1 && len)
+				return -FDT_ERR_BADSTRUCTURE;
+			break;
+		case FDT_END_NODE:
+			if (--depth < 0)
+				return -FDT_ERR_BADSTRUCTURE;
+			break;
+		case FDT_PROP:
+			if (!depth ||
+			    !fdt_getprop_by_offset(fdt, offset, &name, &len))
+				return depth ? len : -FDT_ERR_BADSTRUCTURE;
+			break;
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			return depth || !roots ? -FDT_ERR_BADSTRUCTURE : 0;
+		default:
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+	}
+}
 
 const char *dt_path(const void *fdt, int node)
 {

@@ -38,6 +38,19 @@ static inline uint64_t dt_range_last(const struct dt_range *r)
 }
 
 /*
+ * Check that the @size bytes at @fdt are a whole, well-formed blob: the
+ * header, the memory reservation map, every tag of the structure block,
+ * one root node with an empty name, balanced nodes, properties only
+ * inside nodes, every name readable. Everything else in this file relies
+ * on it. dtc's libfdt has fdt_check_full() for this, but the kernel's
+ * copy (scripts/dtc/libfdt, what a cross build uses) lacks it, and
+ * libfdt 1.6.1's crashes on some version 4 blobs; so every build checks
+ * this way, at least as strictly (tests/tools/fuzz_dtcheck.c compares).
+ * Returns 0 or a negative libfdt error (for fdt_strerror()).
+ */
+int dt_check_blob(const void *fdt, size_t size);
+
+/*
  * Full path of @node for messages. Returns one of a few static buffers
  * used in turn, so up to seven paths may appear in one message.
  */

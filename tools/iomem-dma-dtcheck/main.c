@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libfdt.h>
-
 #include "checks.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FOUND = 1, EXIT_USAGE = 2 };
@@ -87,35 +85,16 @@ fail:
 /* Check one file; returns an exit code for it. */
 static int check_file(const char *name, int werror, int quiet)
 {
-	struct dtcheck c = { .file = name };
+	struct dtcheck c = { .file = name, .out = stdout };
+	char msg[256];
 	size_t size;
 	void *fdt = load(name, &size);
-	int err, ret = EXIT_USAGE;
+	int ret = EXIT_USAGE;
 
 	if (!fdt)
 		return EXIT_USAGE;
-	if (size < sizeof(struct fdt_header) ||
-	    fdt_magic(fdt) != FDT_MAGIC) {
-		fprintf(stderr,
-			"%s: not a devicetree blob (no FDT magic); compile a .dts with dtc -I dts -O dtb\n",
-			name);
-		goto free;
-	}
-	err = fdt_check_full(fdt, size);
-	if (err) {
-		fprintf(stderr, "%s: damaged devicetree blob: %s\n", name,
-			fdt_strerror(err));
-		goto free;
-	}
-	if (fdt_path_offset(fdt, "/__fixups__") >= 0 ||
-	    fdt_path_offset(fdt, "/__local_fixups__") >= 0) {
-		fprintf(stderr, "%s: an overlay; apply it with fdtoverlay and check the result\n",
-			name);
-		goto free;
-	}
-	c.fdt = fdt;
-	if (dtcheck_run(&c)) {
-		fprintf(stderr, "%s: out of memory\n", name);
+	if (dtcheck_blob(&c, fdt, size, msg, sizeof(msg))) {
+		fprintf(stderr, "%s: %s\n", name, msg);
 		goto free;
 	}
 	/* The summary after the messages, also when both go to one file. */
