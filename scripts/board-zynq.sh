@@ -89,9 +89,10 @@ ${cross}gcc -static -Os -Wall -Werror -o "$out/root/init" \
 	"$REPO/tests/board/zynq-init.c" ||
 	die "board-zynq: the static init did not build" "see the compiler output above"
 mkdir -p "$out/root/bin"
-make -s -C "$REPO/tools" O="$out/tools-arm" CROSS_COMPILE="$cross" STATIC=1 >>"$log" 2>&1 ||
-	{ show_log_tail "$log" 20; die "board-zynq: iomem-dma-ctl did not build for arm" "see $log"; }
-cp "$out/tools-arm/iomem-dma-ctl" "$out/root/bin/"
+make -s -C "$REPO/tools" O="$out/tools-arm" CROSS_COMPILE="$cross" STATIC=1 \
+	LIBFDT_SRC="$KSRC/scripts/dtc/libfdt" >>"$log" 2>&1 ||
+	{ show_log_tail "$log" 20; die "board-zynq: the tools did not build for arm" "see $log"; }
+cp "$out/tools-arm/iomem-dma-ctl" "$out/tools-arm/iomem-dma-dtcheck" "$out/root/bin/"
 (cd "$out/root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out/initramfs.cpio.gz"
 
 # One boot: the DTB, extra kernel arguments, the log. Sets BP and BF.

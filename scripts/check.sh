@@ -15,7 +15,7 @@ stages=(
 	"board|arm64 board: PCIe fabric, edu DMA, upstream agreement, devicetree carve-out|scripts/board.sh"
 	"board-zynq|zynq board: pl330 dmaengine into OCM, devicetree region and policy|scripts/board-zynq.sh"
 	"dts|board devicetrees: dt-schema (our bindings), iomem-dma-dtcheck|scripts/dts.sh"
-	"tools|host tests of tools/ (iomem-dma-ctl, rules-file fuzz, iomem-dma-dtcheck)|scripts/tools.sh"
+	"tools|host tests of tools/ (iomem-dma-ctl, iomem-dma-dtcheck, libFuzzer runs)|scripts/tools.sh"
 	"lint|lint gates (checkpatch, sparse, W=1, kernel-doc)|scripts/lint.sh"
 	"patch|patch export applies to pristine 6.12 and builds|scripts/patch.sh --verify"
 )

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,20 +229,17 @@ static int kernel_problems(void)
 
 static char tool_out[4096];
 
-/* iomem-dma-ctl explain PROVIDER CLIENT; its output in tool_out, printed. */
-static int ctl_explain(const char *prov, const char *client)
+/* Run /bin/TOOL with up to three arguments; output in tool_out, printed. */
+static int run_tool(const char *tool, const char *a, const char *b,
+		    const char *c)
 {
-	const char *argv[5];
+	const char *argv[5] = { tool, a, b, c, NULL };
 	int fds[2], status, n = 0, r;
-	char copy[sizeof(tool_out)], *line, *save;
+	char copy[sizeof(tool_out)], path[64], *line, *save;
 	pid_t pid;
 
-	argv[0] = "iomem-dma-ctl";
-	argv[1] = "explain";
-	argv[2] = prov;
-	argv[3] = client;
-	argv[4] = NULL;
-	printf("  $ iomem-dma-ctl explain %s %s\n", prov, client);
+	printf("  $ %s %s %s %s\n", tool, a, b ?: "", c ?: "");
+	snprintf(path, sizeof(path), "/bin/%s", tool);
 	tool_out[0] = '\0';
 	if (pipe(fds))
 		return -1;
@@ -252,7 +250,7 @@ static int ctl_explain(const char *prov, const char *client)
 		dup2(fds[1], 1);
 		dup2(fds[1], 2);
 		close(fds[0]);
-		execv("/bin/iomem-dma-ctl", (char *const *)argv);
+		execv(path, (char *const *)argv);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -267,6 +265,27 @@ static int ctl_explain(const char *prov, const char *client)
 	     line = strtok_r(NULL, "\n", &save))
 		printf("    %s\n", line);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* iomem-dma-ctl explain PROVIDER CLIENT. */
+static int ctl_explain(const char *prov, const char *client)
+{
+	return run_tool("iomem-dma-ctl", "explain", prov, client);
+}
+
+/* iomem-dma-dtcheck on the devicetree the kernel booted with. */
+static void dt_selfcheck(bool fw_deny)
+{
+	int r = run_tool("iomem-dma-dtcheck", "-W", "/sys/firmware/fdt", NULL);
+
+	if (fw_deny)
+		check(r == 1 && strstr(tool_out, "can never allow"),
+		      "iomem-dma-dtcheck on the live devicetree reports the deliberate deny (exit %d)",
+		      r);
+	else
+		check(r == 0 && strstr(tool_out, "0 errors, 0 warnings"),
+		      "iomem-dma-dtcheck -W on the live devicetree: clean (exit %d)",
+		      r);
 }
 
 static void copy_checks(const char *when)
@@ -430,6 +449,7 @@ int main(void)
 	      "the pl330 node names the region \"ocm\"");
 	check(access(DT_BUS "/peer-dma-routing", F_OK) == 0,
 	      "the axi bus states peer-dma-routing");
+	dt_selfcheck(fw_deny);
 
 	ret = find_provider();
 	check(ret, "provider for " REGION_PATH " registered: %s", prov_dir);
