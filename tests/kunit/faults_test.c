@@ -281,7 +281,7 @@ static int op_rule_add(struct kunit *test, struct walk_ctx *c)
 	ret = iomem_dma_sysfs_add(c->file, rule, strlen(rule));
 	if (ret < 0)
 		return ret;
-	return ret == strlen(rule) ? 0 : -EIO;
+	return ret == (ssize_t)strlen(rule) ? 0 : -EIO;
 }
 
 static void undo_rule_add(struct kunit *test, struct walk_ctx *c)
