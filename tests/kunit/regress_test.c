@@ -696,7 +696,7 @@ static int sysfs_reader_fn(void *data)
 		}
 		if (IS_ERR(f)) {
 			atomic_inc(&r->gone);
-			cond_resched();
+			usleep_range(100, 200);
 			continue;
 		}
 		do {
