@@ -708,6 +708,8 @@ static int sysfs_reader_fn(void *data)
 				atomic_inc(&r->gone);
 			else
 				r->bad++;
+			/* UML does not preempt: let the unregister run. */
+			usleep_range(50, 100);
 		} while (n > 0 && !READ_ONCE(r->stop));
 		fput(f);
 	}
