@@ -26,7 +26,7 @@
 #define FAKE_WINDOW 13
 #include "iomem_dma_test.h"
 
-static unsigned int ops = 4000;
+static unsigned int ops = 40000;
 module_param(ops, uint, 0444);
 MODULE_PARM_DESC(ops, "Client operations (alloc, map, unmap, free) the stress case performs in all; 1000000 for the long run");
 
@@ -161,7 +161,7 @@ static int churn_fn(void *data)
 			s->churn_prov = p;
 			s->reregisters++;
 		}
-		usleep_range(200, 1000);
+		usleep_range(50, 100);
 	}
 	complete(&s->churn_done);
 	return 0;
@@ -184,7 +184,7 @@ static int policy_fn(void *data)
 			break;
 		}
 		s->revoked += iomem_dma_policy_revoke_denied();
-		usleep_range(200, 1000);
+		usleep_range(50, 100);
 		snprintf(id_text, sizeof(id_text), "%u", id);
 		ret = iomem_dma_policy_remove(id_text, strlen(id_text));
 		if (ret) {
@@ -192,7 +192,7 @@ static int policy_fn(void *data)
 			break;
 		}
 		s->rule_changes += 2;
-		usleep_range(200, 1000);
+		usleep_range(50, 100);
 	}
 	complete(&s->policy_done);
 	return 0;
@@ -412,7 +412,7 @@ static void stress_kmemleak_scan(struct kunit *test)
 
 static struct kunit_case iomem_dma_stress_cases[] = {
 	KUNIT_CASE(stress_alloc_map_vs_policy_and_unplug),
-	KUNIT_CASE(stress_kmemleak_scan),
+	KUNIT_CASE_SLOW(stress_kmemleak_scan),
 	{}
 };
 
