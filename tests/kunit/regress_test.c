@@ -725,6 +725,9 @@ static int sysfs_reader_fn(void *data)
 static void regress_sysfs_read_races_release(struct kunit *test)
 {
 	static const char *const files[] = { "verdicts", "size", "available" };
+	struct iomem_dma_provider_desc desc = {
+		.name = "sysrace", .nr_ranges = 1, .ops = &fake_prov_ops,
+	};
 	struct sysfs_reader *r[ARRAY_SIZE(files)];
 	struct task_struct *t[ARRAY_SIZE(files)];
 	struct file_system_type *fs;
@@ -740,11 +743,17 @@ static void regress_sysfs_read_races_release(struct kunit *test)
 	/* A client, so that the verdicts file has a line. */
 	fake_client_create(test, "sysc", NULL);
 
+	fp = fake_prov_create_flags(test, "sysrace", SZ, NULL, false);
+	desc.dev = fp->dev;
+	desc.ranges = &fp->range;
+	desc.priv = fp;
 	for (round = 0; round < 3; round++) {
-		fp = fake_prov_create(test, "sysrace", SZ, NULL);
-		if (!fp->prov->cdev) {
+		fp->prov = iomem_dma_provider_register(&desc);
+		if (IS_ERR(fp->prov) || !fp->prov->cdev) {
+			if (!IS_ERR(fp->prov))
+				iomem_dma_provider_unregister(fp->prov);
 			kern_unmount(mnt);
-			KUNIT_FAIL(test, "no sysfs entry for the provider");
+			KUNIT_FAIL(test, "no provider with a sysfs entry");
 			return;
 		}
 		for (i = 0; i < ARRAY_SIZE(files); i++) {
