@@ -9,7 +9,8 @@
 #
 # Variables: IOMEM_DMA_CACHE (default ~/.cache/iomem_dma), KSRC (another
 # Linux 6.12 tree instead of Debian's linux-source-6.12), FILTER (KUnit
-# suite glob for the kunit-* targets), JOBS.
+# suite glob for the kunit-* targets), KUNIT_ARGS (kernel arguments for
+# the kunit-* targets, e.g. iomem_dma_stress.ops=1000000), JOBS.
 
 SHELL := /bin/bash
 S := scripts

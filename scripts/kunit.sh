@@ -23,6 +23,11 @@ else
 	args+=(--arch="$target" --cross_compile="$cross"
 	       --make_options "CC=ccache ${cross}gcc")
 fi
+# KUNIT_ARGS: extra kernel command-line arguments, space separated, e.g.
+# KUNIT_ARGS=iomem_dma_stress.ops=1000000 for the long stress run.
+for karg in ${KUNIT_ARGS:-}; do
+	args+=(--kernel_args "$karg")
+done
 [ -n "$filter" ] && args+=("$filter")
 
 cd "$KSRC"
@@ -47,7 +52,7 @@ echo "$p $f $s" >"$counts"
 summary=$(grep -E "Testing complete" "$log" | tail -n1 | sed 's/^\[[0-9:]*\] //')
 echo "kunit-$target: ${summary:-no summary} (${secs}s); counted $p passed, $f failed, $s skipped"
 # Sanitizer and debug reports fail the run even when every case passed.
-reports=$(grep -E "BUG: KASAN|UBSAN:|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|BUG: sleeping function|WARNING: .*(kernel/dma/debug.c|iomem_dma)|DMA-API: .*(device driver|driver tries|failed to)" \
+reports=$(grep -E "BUG: KASAN|UBSAN:|iomem_dma kmemleak:|ODEBUG:|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|BUG: sleeping function|WARNING: .*(kernel/dma/debug.c|iomem_dma)|DMA-API: .*(device driver|driver tries|failed to)" \
 	"$build/test.log" | head -n 20 || true)
 if [ -n "$reports" ]; then
 	echo "$reports" >&2

@@ -51,11 +51,13 @@ int iomem_dma_pool_create(struct iomem_dma_provider *prov)
 		}
 	}
 
-	prov->pool = gen_pool_create(prov->granule_order, NUMA_NO_NODE);
+	prov->pool = iomem_dma_should_fail() ? NULL :
+		     gen_pool_create(prov->granule_order, NUMA_NO_NODE);
 	if (!prov->pool)
 		return -ENOMEM;
 	for (i = 0; i < prov->nr_ranges; i++) {
-		ret = gen_pool_add_owner(prov->pool, prov->bases[i],
+		ret = iomem_dma_should_fail() ? -ENOMEM :
+		      gen_pool_add_owner(prov->pool, prov->bases[i],
 					 prov->ranges[i].phys,
 					 prov->ranges[i].size, NUMA_NO_NODE,
 					 prov);
@@ -126,7 +128,7 @@ static struct iomem_dma_hold *chunk_reserve(struct iomem_dma_provider *prov,
 {
 	struct iomem_dma_hold *hold, *spare;
 
-	spare = kzalloc(sizeof(*spare), gfp);
+	spare = iomem_dma_should_fail() ? NULL : kzalloc(sizeof(*spare), gfp);
 	if (!spare)
 		return ERR_PTR(-ENOMEM);
 
@@ -164,7 +166,7 @@ static struct iomem_dma_chunk *chunk_alloc(struct iomem_dma_provider *prov,
 	u32 id;
 	int ret;
 
-	chunk = kzalloc(sizeof(*chunk), gfp);
+	chunk = iomem_dma_should_fail() ? NULL : kzalloc(sizeof(*chunk), gfp);
 	if (!chunk)
 		return ERR_PTR(-ENOMEM);
 	hold = chunk_reserve(prov, client, size, gfp);
@@ -175,7 +177,8 @@ static struct iomem_dma_chunk *chunk_alloc(struct iomem_dma_provider *prov,
 	addr = gen_pool_alloc_algo(prov->pool, size, gen_pool_first_fit_align,
 				   &data);
 	if (!addr) {
-		ret = -ENOMEM;
+		/* The pool is short, not the kernel: callers may split. */
+		ret = -ENOSPC;
 		goto unreserve;
 	}
 	for (i = 0; i < prov->nr_ranges; i++)
@@ -198,7 +201,8 @@ static struct iomem_dma_chunk *chunk_alloc(struct iomem_dma_provider *prov,
 	kref_get(&prov->ref);
 	kref_get(&client->ref);
 
-	ret = xa_alloc(&iomem_dma_chunks, &id, chunk, XA_LIMIT(1, INT_MAX),
+	ret = iomem_dma_should_fail() ? -ENOMEM :
+	      xa_alloc(&iomem_dma_chunks, &id, chunk, XA_LIMIT(1, INT_MAX),
 		       gfp);
 	if (ret)
 		goto put_refs;
@@ -289,7 +293,7 @@ int iomem_dma_alloc_sg(struct device *dev, struct iomem_dma_provider *prov,
 			    GFP_KERNEL);
 	iomem_dma_client_put(client);
 	if (IS_ERR(chunk))
-		return PTR_ERR(chunk);
+		return PTR_ERR(chunk) == -ENOSPC ? -ENOMEM : PTR_ERR(chunk);
 	iomem_dma_sg_set_chunk(sg, chunk, size);
 	return 0;
 }
@@ -382,15 +386,22 @@ int iomem_dma_alloc_sgt(struct device *dev, struct iomem_dma_provider *prov,
 		want = min(want, left);
 		chunk = chunk_alloc(prov, client, want, granule, gfp);
 		if (IS_ERR(chunk)) {
+			/*
+			 * Only a fragmented pool is worth a smaller piece; the
+			 * kernel running out of memory fails the request.
+			 */
 			ret = PTR_ERR(chunk);
-			if (ret != -ENOMEM || want == granule)
+			if (ret == -ENOSPC && want == granule)
+				ret = -ENOMEM;
+			if (ret != -ENOSPC)
 				goto free_chunks;
 			want = max(granule, rounddown(want / 2, granule));
 			continue;
 		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
-			tmp = krealloc_array(chunks, cap, sizeof(*chunks), gfp);
+			tmp = iomem_dma_should_fail() ? NULL :
+			      krealloc_array(chunks, cap, sizeof(*chunks), gfp);
 			if (!tmp) {
 				ret = -ENOMEM;
 				atomic_set(&chunk->mapcount,
@@ -404,7 +415,7 @@ int iomem_dma_alloc_sgt(struct device *dev, struct iomem_dma_provider *prov,
 		left -= want;
 	}
 
-	ret = sg_alloc_table(sgt, n, gfp);
+	ret = iomem_dma_should_fail() ? -ENOMEM : sg_alloc_table(sgt, n, gfp);
 	if (ret)
 		goto free_chunks;
 	for_each_sgtable_sg(sgt, sg, i)

@@ -53,6 +53,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -83,6 +84,50 @@ void iomem_dma_generation_bump(void)
 {
 	atomic64_inc(&iomem_dma_gen);
 }
+
+#ifdef CONFIG_IOMEM_DMA_FAULT_INJECTION
+/*
+ * Only the armed task sees failures, so that nothing else running during
+ * a test (workqueues, other suites' leftovers) is disturbed; the fields are
+ * therefore only touched by that task and need no lock.
+ */
+static struct task_struct *iomem_dma_fault_task;
+static unsigned int iomem_dma_fault_nth;
+static unsigned int iomem_dma_fault_steps;
+static bool iomem_dma_fault_fired;
+
+/* Should the step being taken now fail? See internal.h. */
+bool iomem_dma_should_fail(void)
+{
+	if (READ_ONCE(iomem_dma_fault_task) != current)
+		return false;
+	if (++iomem_dma_fault_steps != iomem_dma_fault_nth)
+		return false;
+	iomem_dma_fault_fired = true;
+	return true;
+}
+
+/*
+ * Fail the @nth step the calling task takes from now on (1-based), once;
+ * 0 only counts the steps.
+ */
+void iomem_dma_fault_arm(unsigned int nth)
+{
+	iomem_dma_fault_nth = nth;
+	iomem_dma_fault_steps = 0;
+	iomem_dma_fault_fired = false;
+	WRITE_ONCE(iomem_dma_fault_task, current);
+}
+
+/* Stop injecting; return the steps taken and whether one was failed. */
+unsigned int iomem_dma_fault_disarm(bool *fired)
+{
+	WRITE_ONCE(iomem_dma_fault_task, NULL);
+	if (fired)
+		*fired = iomem_dma_fault_fired;
+	return iomem_dma_fault_steps;
+}
+#endif
 
 static const char *const iomem_dma_reason_names[IOMEM_DMA_REASON_MAX] = {
 	[IOMEM_DMA_REASON_SAME_DEVICE] = "same device",
@@ -220,7 +265,8 @@ iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc)
 	if (ret)
 		return ERR_PTR(ret);
 
-	prov = kzalloc(sizeof(*prov), GFP_KERNEL);
+	prov = iomem_dma_should_fail() ? NULL :
+	       kzalloc(sizeof(*prov), GFP_KERNEL);
 	if (!prov)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&prov->ref);
@@ -234,12 +280,15 @@ iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc)
 	prov->cpu_map = desc->cpu_map;
 	prov->granule_order = order;
 	prov->nr_ranges = desc->nr_ranges;
-	prov->name = kstrdup(desc->name ? desc->name : dev_name(desc->dev),
-			     GFP_KERNEL);
-	prov->ranges = kmemdup_array(desc->ranges, desc->nr_ranges,
-				     sizeof(*desc->ranges), GFP_KERNEL);
-	prov->bases = kcalloc(desc->nr_ranges, sizeof(*prov->bases),
-			      GFP_KERNEL);
+	if (!iomem_dma_should_fail())
+		prov->name = kstrdup(desc->name ?: dev_name(desc->dev),
+				     GFP_KERNEL);
+	if (!iomem_dma_should_fail())
+		prov->ranges = kmemdup_array(desc->ranges, desc->nr_ranges,
+					     sizeof(*desc->ranges), GFP_KERNEL);
+	if (!iomem_dma_should_fail())
+		prov->bases = kcalloc(desc->nr_ranges, sizeof(*prov->bases),
+				      GFP_KERNEL);
 	if (!prov->name || !prov->ranges || !prov->bases) {
 		ret = -ENOMEM;
 		goto put_prov;
@@ -254,7 +303,8 @@ iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc)
 	if (desc->fabric)
 		prov->fabric = iomem_dma_node_get(desc->fabric);
 
-	ret = ida_alloc_min(&iomem_dma_provider_ida, 1, GFP_KERNEL);
+	ret = iomem_dma_should_fail() ? -ENOSPC :
+	      ida_alloc_min(&iomem_dma_provider_ida, 1, GFP_KERNEL);
 	if (ret < 0)
 		goto put_prov;
 	prov->id = ret;
@@ -613,8 +663,10 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 		if (!clients[i])
 			return ERR_PTR(-EINVAL);
 
-	nodes = kcalloc(num_clients, sizeof(*nodes), GFP_KERNEL);
-	names = kcalloc(num_clients, IOMEM_DMA_NODE_NAME_LEN, GFP_KERNEL);
+	nodes = iomem_dma_should_fail() ? NULL :
+		kcalloc(num_clients, sizeof(*nodes), GFP_KERNEL);
+	names = iomem_dma_should_fail() ? NULL :
+		kcalloc(num_clients, IOMEM_DMA_NODE_NAME_LEN, GFP_KERNEL);
 	if (!nodes || !names) {
 		kfree(nodes);
 		kfree(names);
@@ -743,10 +795,12 @@ int iomem_dma_client_register(struct device *dev,
 		return -EBUSY;
 	}
 
-	slot = devres_alloc(client_devres_release, sizeof(*slot), GFP_KERNEL);
+	slot = iomem_dma_should_fail() ? NULL :
+	       devres_alloc(client_devres_release, sizeof(*slot), GFP_KERNEL);
 	if (!slot)
 		return -ENOMEM;
-	client = kzalloc(sizeof(*client), GFP_KERNEL);
+	client = iomem_dma_should_fail() ? NULL :
+		 kzalloc(sizeof(*client), GFP_KERNEL);
 	if (!client) {
 		devres_free(slot);
 		return -ENOMEM;

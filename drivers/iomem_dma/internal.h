@@ -196,6 +196,24 @@ void iomem_dma_generation_bump(void);
 extern unsigned int iomem_dma_stall_report_ms;
 extern atomic_t iomem_dma_stall_reports;
 
+/*
+ * Test-only fault injection (CONFIG_IOMEM_DMA_FAULT_INJECTION): every step
+ * of the core that can fail for want of kernel resources (an allocation,
+ * an id, a pool, a sysfs entry) asks iomem_dma_should_fail() first. The
+ * KUnit suite iomem_dma_faults arms it for its own task to fail the Nth
+ * step and walks N upwards. Off, it is a constant false.
+ */
+#ifdef CONFIG_IOMEM_DMA_FAULT_INJECTION
+bool iomem_dma_should_fail(void);
+void iomem_dma_fault_arm(unsigned int nth);
+unsigned int iomem_dma_fault_disarm(bool *fired);
+#else
+static inline bool iomem_dma_should_fail(void)
+{
+	return false;
+}
+#endif
+
 /* topology.c */
 struct iomem_dma_node *iomem_dma_node_for_device(struct device *dev);
 int iomem_dma_firmware_verdict(struct iomem_dma_provider *prov,

@@ -206,7 +206,7 @@ int iomem_dma_policy_add(const char *buf, size_t len, unsigned int *id)
 	struct iomem_dma_rule *r, *pos;
 	int ret;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = iomem_dma_should_fail() ? NULL : kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
 	ret = rule_parse(buf, len, r);
@@ -474,11 +474,13 @@ void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 
 	iomem_dma_verdict_compute(prov, client->dev, client->node,
 				  client->name, v);
-	cv = kmalloc(sizeof(*cv), GFP_KERNEL);
+	/* Without memory the verdict is still right, only not cached. */
+	cv = iomem_dma_should_fail() ? NULL : kmalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)
 		return;
 	cv->v = *v;
-	old = xa_store(&client->verdicts, prov->id, cv, GFP_KERNEL);
+	old = iomem_dma_should_fail() ? XA_ERROR(-ENOMEM) :
+	      xa_store(&client->verdicts, prov->id, cv, GFP_KERNEL);
 	if (xa_is_err(old))
 		kfree(cv);
 	else if (old)
@@ -555,8 +557,10 @@ int iomem_dma_policy_revoke_denied(void)
 				cap = cap ? 2 * cap : 8;
 				tmp = krealloc_array(pairs, cap, sizeof(*pairs),
 						     GFP_ATOMIC);
-				if (!tmp)
+				if (!tmp) {
+					pr_warn_ratelimited("out of memory: some pairs this policy change denies keep their memory until they map again\n");
 					break;
+				}
 				pairs = tmp;
 			}
 			kref_get(&prov->ref);

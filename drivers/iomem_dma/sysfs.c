@@ -235,6 +235,8 @@ int iomem_dma_sysfs_add_provider(struct iomem_dma_provider *prov)
 
 	if (!iomem_dma_kobj)
 		return -ENODEV;
+	if (iomem_dma_should_fail())
+		return -ENOMEM;
 	cdev = device_create_with_groups(&iomem_dma_class, prov->dev, 0, prov,
 					 iomem_dma_prov_groups, "%s",
 					 prov->name);

@@ -41,7 +41,8 @@ struct iomem_dma_node *iomem_dma_node_create(struct iomem_dma_node *parent,
 
 	if (!name || !name[0] || (flags & ~IOMEM_DMA_NODE_FLAGS_MASK))
 		return ERR_PTR(-EINVAL);
-	node = kzalloc(sizeof(*node), GFP_KERNEL);
+	node = iomem_dma_should_fail() ? NULL :
+	       kzalloc(sizeof(*node), GFP_KERNEL);
 	if (!node)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&node->ref);
