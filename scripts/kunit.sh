@@ -51,8 +51,10 @@ p=$KP f=$KF s=$KS
 echo "$p $f $s" >"$counts"
 summary=$(grep -E "Testing complete" "$log" | tail -n1 | sed 's/^\[[0-9:]*\] //')
 echo "kunit-$target: ${summary:-no summary} (${secs}s); counted $p passed, $f failed, $s skipped"
-# Sanitizer and debug reports fail the run even when every case passed.
-reports=$(grep -E "BUG: KASAN|UBSAN:|iomem_dma kmemleak:|ODEBUG:|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|BUG: sleeping function|WARNING: .*(kernel/dma/debug.c|iomem_dma)|DMA-API: .*(device driver|driver tries|failed to)" \
+# Any WARNING, BUG or Oops, and sanitizer and debug reports, fail the run
+# even when every case passed: a WARN is for our own bugs, and the kernels
+# boot without one.
+reports=$(grep -E "WARNING:|BUG:|Oops|UBSAN:|iomem_dma kmemleak:|ODEBUG:|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|DMA-API: .*(device driver|driver tries|failed to)" \
 	"$build/test.log" | head -n 20 || true)
 if [ -n "$reports" ]; then
 	echo "$reports" >&2
