@@ -235,13 +235,19 @@ static void regress_explain_under_rcu(struct kunit *test)
 {
 	struct iomem_dma_node *host, *sw, *island;
 	struct fake_prov *near, *far, *denied, *ruled;
-	struct iomem_dma_verdict v[5];
+	const unsigned int nv = 5;
+	struct iomem_dma_verdict *v;
 	struct fake_client *fc;
 	const char *rule = "deny provider=rcu-ruled";
-	char line[5][256];
+	char (*line)[256];
 	unsigned int id, i;
 	bool was_clear;
 
+	/* Off the stack: 5 verdicts and lines are too big for 32-bit frames. */
+	v = kunit_kcalloc(test, nv, sizeof(*v), GFP_KERNEL);
+	line = kunit_kcalloc(test, nv, sizeof(*line), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	KUNIT_ASSERT_NOT_NULL(test, line);
 	iomem_dma_policy_clear();
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, rcu_case_exit, NULL));
@@ -269,7 +275,7 @@ static void regress_explain_under_rcu(struct kunit *test)
 	iomem_dma_verdict_compute(ruled->prov, fc->dev, sw, "rcuc",
 				  &v[3]);
 	iomem_dma_verdict_compute(near->prov, fc->dev, NULL, "rcuc", &v[4]);
-	for (i = 0; i < ARRAY_SIZE(v); i++)
+	for (i = 0; i < nv; i++)
 		iomem_dma_verdict_format("rcuc", &v[i], line[i],
 					 sizeof(line[i]));
 	rcu_read_unlock();
