@@ -123,23 +123,22 @@ if [ "$mode" = --bench ]; then
 		die "bench: no complete table in the boot log" "see $boot"
 fi
 
-grep -q "iomem_dma board: done" "$boot" ||
-	{ show_log_tail "$boot" 40; die "board: the board did not finish (qemu exit $qrc)" "see $boot"; }
-bp=$(grep -c '^board: ok ' "$boot" || true)
-bf=$(grep -c '^board: not ok ' "$boot" || true)
-plan=$(sed -n 's/^board: 1\.\.\([0-9]*\)$/\1/p' "$boot" | tail -n1)
-[ "$((bp + bf))" = "${plan:-x}" ] ||
-	die "board: $((bp + bf)) results for a plan of ${plan:-none}" "see $boot"
-if [ "$mode" != --bench ]; then
-	grep -q "iomem_dma board: done" "$boot2" ||
-		{ show_log_tail "$boot2" 40; die "board: the devicetree-policy boot did not finish (qemu exit $qrc2)" "see $boot2"; }
-	p2=$(grep -c '^board: ok ' "$boot2" || true)
-	f2=$(grep -c '^board: not ok ' "$boot2" || true)
-	plan2=$(sed -n 's/^board: 1\.\.\([0-9]*\)$/\1/p' "$boot2" | tail -n1)
-	[ "$((p2 + f2))" = "${plan2:-x}" ] ||
-		die "board: $((p2 + f2)) results for a plan of ${plan2:-none} in the second boot" "see $boot2"
-	bp=$((bp + p2)) bf=$((bf + f2)) plan=$((plan + plan2))
-fi
+# boot_counts LOG WHAT QEMU_EXIT: add LOG's board checks to bp, bf and plan;
+# the boot must have finished and printed a result for every check planned.
+bp=0 bf=0 plan=0
+boot_counts() {
+	local log=$1 what=$2 qrc=$3 p f n
+	grep -q "iomem_dma board: done" "$log" ||
+		{ show_log_tail "$log" 40; die "board: the $what did not finish (qemu exit $qrc)" "see $log"; }
+	p=$(grep -c '^board: ok ' "$log" || true)
+	f=$(grep -c '^board: not ok ' "$log" || true)
+	n=$(sed -n 's/^board: 1\.\.\([0-9]*\)$/\1/p' "$log" | tail -n1)
+	[ "$((p + f))" = "${n:-x}" ] ||
+		die "board: $((p + f)) results for a plan of ${n:-none} in the $what" "see $log"
+	bp=$((bp + p)) bf=$((bf + f)) plan=$((plan + n))
+}
+boot_counts "$boot" "first boot" "$qrc"
+[ "$mode" = --bench ] || boot_counts "$boot2" "devicetree-policy boot" "$qrc2"
 set +e
 ktap_counts "$boot" "$LOGS/ktap-board.err"
 krc=$?

@@ -23,58 +23,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-static int checks, failures;
-
-static void check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (!ok)
-		failures++;
-	printf("board: %s %d - ", ok ? "ok" : "not ok", checks);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	/* Let the console catch up so kernel lines appear in order. */
-	fflush(stdout);
-	tcdrain(STDOUT_FILENO);
-}
-
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n, total = 0;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return -errno;
-	while (total < (ssize_t)size - 1 &&
-	       (n = read(fd, buf + total, size - 1 - total)) > 0)
-		total += n;
-	buf[total] = '\0';
-	close(fd);
-	return 0;
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static const char *err(int ret)
-{
-	return ret ? strerror(-ret) : "ok";
-}
+#define BOARD_TAG "board"
+#include "board-lib.h"
 
 struct pcidev {
 	char name[64];
@@ -188,53 +138,6 @@ static int rule(const char *text)
 	return ret;
 }
 
-static char tool_out[8192];
-
-/*
- * Run /bin/TOOL with up to four arguments (NULL ends them); its stdout and
- * stderr go to tool_out and are printed indented. Returns its exit code.
- */
-static int run_tool(const char *tool, const char *a, const char *b,
-		    const char *c, const char *d)
-{
-	const char *argv[6];
-	int fds[2], status, n = 0, r;
-	char *line, *save, copy[sizeof(tool_out)], path[64];
-	pid_t pid;
-
-	snprintf(path, sizeof(path), "/bin/%s", tool);
-	argv[0] = tool;
-	argv[1] = a;
-	argv[2] = b;
-	argv[3] = c;
-	argv[4] = d;
-	argv[5] = NULL;
-	printf("  $ %s %s%s%s%s%s%s%s\n", path, a, b ? " " : "", b ? b : "",
-	       c ? " " : "", c ? c : "", d ? " " : "", d ? d : "");
-	if (pipe(fds))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		close(fds[0]);
-		execv(path, (char *const *)argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	while (n < (int)sizeof(tool_out) - 1 &&
-	       (r = read(fds[0], tool_out + n, sizeof(tool_out) - 1 - n)) > 0)
-		n += r;
-	tool_out[n] = '\0';
-	close(fds[0]);
-	waitpid(pid, &status, 0);
-	memcpy(copy, tool_out, n + 1);
-	for (line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		printf("    %s\n", line);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static int run_ctl(const char *a, const char *b, const char *c, const char *d)
 {
 	return run_tool("iomem-dma-ctl", a, b, c, d);
@@ -252,25 +155,6 @@ static void dt_selfcheck(void)
 	check(r == 0 && strstr(tool_out, "/sys/firmware/fdt: 0 errors"),
 	      "iomem-dma-dtcheck on the live devicetree (/sys/firmware/fdt): exit %d, 0 errors",
 	      r);
-}
-
-static void kernel_problems(int *bad)
-{
-	static char log[1 << 20];
-	int n = klogctl(3, log, sizeof(log) - 1);
-	char *line, *save;
-
-	*bad = 0;
-	if (n < 0)
-		return;
-	log[n] = '\0';
-	for (line = strtok_r(log, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (strstr(line, "WARNING:") || strstr(line, "BUG:") ||
-		    strstr(line, "KASAN") || strstr(line, "Oops")) {
-			printf("  kernel: %s\n", line);
-			(*bad)++;
-		}
 }
 
 #define DT_PROV		"7f000000.peer-dma-region"
@@ -509,7 +393,7 @@ int main(void)
 
 log:
 	printf("\n== kernel log ==\n");
-	kernel_problems(&bad);
+	bad = kernel_problems();
 	check(bad == 0, "no WARNING, BUG, Oops or KASAN report in the kernel log");
 
 out:

@@ -27,6 +27,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#define BOARD_TAG "board-zynq"
+#include "board-lib.h"
+
 #define DT_BUS		"/proc/device-tree/axi"
 #define DT_REGION	DT_BUS "/ocm@fffc0000"
 #define DT_DMAC		DT_BUS "/dma-controller@f8003000"
@@ -39,65 +42,11 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static int checks, failures;
-
-static void check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (!ok)
-		failures++;
-	printf("board-zynq: %s %d - ", ok ? "ok" : "not ok", checks);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	/* Let the console catch up so kernel lines appear in order. */
-	fflush(stdout);
-	tcdrain(STDOUT_FILENO);
-}
-
-/* Read a file whole; a devicetree string property keeps its NUL. */
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n, total = 0;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return -errno;
-	while (total < (ssize_t)size - 1 &&
-	       (n = read(fd, buf + total, size - 1 - total)) > 0)
-		total += n;
-	buf[total] = '\0';
-	close(fd);
-	return 0;
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static int prop_is(const char *path, const char *want)
 {
 	char buf[256];
 
 	return !read_file(path, buf, sizeof(buf)) && !strcmp(buf, want);
-}
-
-static const char *err(int ret)
-{
-	return ret ? strerror(-ret) : "ok";
 }
 
 /* The provider's sysfs directory: the class device whose node is the region. */
@@ -208,75 +157,17 @@ static int add_rule(const char *text)
 	return id;
 }
 
-static int kernel_problems(void)
-{
-	static char log[1 << 18];
-	int n = klogctl(3, log, sizeof(log) - 1), bad = 0;
-	char *line, *save;
-
-	if (n < 0)
-		return -1;
-	log[n] = '\0';
-	for (line = strtok_r(log, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (strstr(line, "WARNING:") || strstr(line, "BUG:") ||
-		    strstr(line, "Oops") || strstr(line, "------------[ cut here")) {
-			printf("  kernel: %s\n", line);
-			bad++;
-		}
-	return bad;
-}
-
-static char tool_out[4096];
-
-/* Run /bin/TOOL with up to three arguments; output in tool_out, printed. */
-static int run_tool(const char *tool, const char *a, const char *b,
-		    const char *c)
-{
-	const char *argv[5] = { tool, a, b, c, NULL };
-	int fds[2], status, n = 0, r;
-	char copy[sizeof(tool_out)], path[64], *line, *save;
-	pid_t pid;
-
-	printf("  $ %s %s %s %s\n", tool, a, b ?: "", c ?: "");
-	snprintf(path, sizeof(path), "/bin/%s", tool);
-	tool_out[0] = '\0';
-	if (pipe(fds))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		close(fds[0]);
-		execv(path, (char *const *)argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	while (n < (int)sizeof(tool_out) - 1 &&
-	       (r = read(fds[0], tool_out + n, sizeof(tool_out) - 1 - n)) > 0)
-		n += r;
-	tool_out[n] = '\0';
-	close(fds[0]);
-	waitpid(pid, &status, 0);
-	memcpy(copy, tool_out, n + 1);
-	for (line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		printf("    %s\n", line);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* iomem-dma-ctl explain PROVIDER CLIENT. */
 static int ctl_explain(const char *prov, const char *client)
 {
-	return run_tool("iomem-dma-ctl", "explain", prov, client);
+	return run_tool("iomem-dma-ctl", "explain", prov, client, NULL);
 }
 
 /* iomem-dma-dtcheck on the devicetree the kernel booted with. */
 static void dt_selfcheck(bool fw_deny)
 {
-	int r = run_tool("iomem-dma-dtcheck", "-W", "/sys/firmware/fdt", NULL);
+	int r = run_tool("iomem-dma-dtcheck", "-W", "/sys/firmware/fdt", NULL,
+			 NULL);
 
 	if (fw_deny)
 		check(r == 1 && strstr(tool_out, "can never allow"),
