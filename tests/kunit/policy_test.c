@@ -647,6 +647,185 @@ static void policy_concurrent_writers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 500U);
 }
 
+/*
+ * 10^5 writes to the writable files (add, remove, a provider's
+ * preference) through their sysfs handlers, checked after every write
+ * against a model of the rule set kept here: the model predicts each
+ * outcome it can (duplicates, unknown ids, preference values), a
+ * rejected write leaves the rules exactly as the model has them, and an
+ * accepted one adds the rule as written under the id the kernel gave.
+ */
+#define MODEL_MAX	24
+
+struct rule_model {
+	unsigned int id[MODEL_MAX];
+	char text[MODEL_MAX][IOMEM_DMA_RULE_MAX_LEN + 1];
+	unsigned int n;
+};
+
+static bool model_has(const struct rule_model *m, const char *text)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n; i++)
+		if (!strcmp(m->text[i], text))
+			return true;
+	return false;
+}
+
+static size_t model_render(const struct rule_model *m, char *buf,
+			   size_t size)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < m->n; i++)
+		len += scnprintf(buf + len, size - len, "%u %s\n", m->id[i],
+				 m->text[i]);
+	return len;
+}
+
+/* A preference write whose outcome is known: true and *v if valid. */
+static bool pref_input(struct rnd_state *rnd, char *buf, size_t *len, int *v)
+{
+	static const char *const bad[] = {
+		"", "abc", "1 2", "101", "-101", "12345678", "0x10", "--1",
+		"5\n\n", " 5",
+	};
+
+	if (prandom_u32_state(rnd) % 2) {
+		const char *b = bad[prandom_u32_state(rnd) % ARRAY_SIZE(bad)];
+
+		*len = strlen(b);
+		memcpy(buf, b, *len);
+		return false;
+	}
+	*v = (int)(prandom_u32_state(rnd) % 201) - 100;
+	*len = scnprintf(buf, 8, prandom_u32_state(rnd) % 2 ? "%d\n" : "%d",
+			 *v);
+	return true;
+}
+
+/* The id on the last line of a rules listing. */
+static unsigned int last_rule_id(char *listing)
+{
+	char *line = strrchr(strim(listing), '\n');
+	unsigned int id = 0;
+
+	if (sscanf(line ? line + 1 : listing, "%u", &id) != 1)
+		return 0;
+	return id;
+}
+
+static void policy_sysfs_fuzz_model(struct kunit *test)
+{
+	struct rule_model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	char *have = kunit_kzalloc(test, 2 * PAGE_SIZE, GFP_KERNEL);
+	char *want = kunit_kzalloc(test, 2 * PAGE_SIZE, GFP_KERNEL);
+	char *input = kunit_kzalloc(test, IOMEM_DMA_RULE_MAX_LEN + 1,
+				    GFP_KERNEL);
+	struct file *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	unsigned int i, adds = 0, added = 0, removes = 0, prefs = 0;
+	unsigned int next_id = 0;
+	u64 seed = get_random_u64();
+	struct fake_prov *fp;
+	struct rnd_state rnd;
+	int pref = 0, v;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_NOT_NULL(test, have);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	KUNIT_ASSERT_NOT_NULL(test, input);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->f_cred = current_cred();
+	kunit_info(test, "seed %llu\n", seed);
+	prandom_seed_state(&rnd, seed);
+	policy_init_clean(test);
+	fp = fake_prov_create(test, "fuzzp", POOL, NULL);
+
+	for (i = 0; i < 100000; i++) {
+		unsigned int op = prandom_u32_state(&rnd) % 8, k;
+		size_t n;
+		ssize_t ret;
+
+		if (op < 4 && m->n < MODEL_MAX) {
+			adds++;
+			n = fuzz_input(&rnd, input);
+			ret = iomem_dma_sysfs_add(f, input, n);
+			KUNIT_ASSERT_TRUE_MSG(test, ret == (ssize_t)n || ret == -EINVAL,
+					      "seed %llu op %u: %zd", seed, i,
+					      ret);
+			if (n && input[n - 1] == '\n')
+				n--;
+			input[n] = '\0';
+			if (model_has(m, input)) {
+				/* The model knows it: a duplicate. */
+				KUNIT_ASSERT_EQ_MSG(test, ret, (ssize_t)-EINVAL,
+						    "seed %llu op %u", seed, i);
+			} else if (ret > 0) {
+				iomem_dma_policy_show(have, 2 * PAGE_SIZE);
+				/* Ids are never reused: one more each time. */
+				if (next_id)
+					KUNIT_ASSERT_EQ_MSG(test,
+							    last_rule_id(have),
+							    next_id,
+							    "seed %llu op %u",
+							    seed, i);
+				else
+					next_id = last_rule_id(have);
+				m->id[m->n] = next_id++;
+				strscpy(m->text[m->n], input,
+					sizeof(m->text[m->n]));
+				m->n++;
+				added++;
+			}
+		} else if (op < 7) {
+			removes++;
+			if (m->n && prandom_u32_state(&rnd) % 2) {
+				k = prandom_u32_state(&rnd) % m->n;
+				n = scnprintf(input, 16, "%u", m->id[k]);
+			} else {
+				/* Mutated rule text: never an id. */
+				k = MODEL_MAX;
+				n = fuzz_input(&rnd, input);
+			}
+			ret = iomem_dma_sysfs_remove(f, input, n);
+			if (k < MODEL_MAX) {
+				KUNIT_ASSERT_EQ_MSG(test, ret, (ssize_t)n,
+						    "seed %llu op %u", seed, i);
+				m->n--;
+				memmove(&m->id[k], &m->id[k + 1],
+					(m->n - k) * sizeof(m->id[0]));
+				memmove(m->text[k], m->text[k + 1],
+					(m->n - k) * sizeof(m->text[0]));
+			} else {
+				KUNIT_ASSERT_EQ_MSG(test, ret, (ssize_t)-EINVAL,
+						    "seed %llu op %u", seed, i);
+			}
+		} else {
+			bool valid = pref_input(&rnd, input, &n, &v);
+
+			prefs++;
+			ret = iomem_dma_set_preference(fp->prov, input, n);
+			KUNIT_ASSERT_EQ_MSG(test, ret, valid ? 0 : -EINVAL,
+					    "seed %llu op %u", seed, i);
+			if (valid)
+				pref = v;
+		}
+		iomem_dma_policy_show(have, 2 * PAGE_SIZE);
+		model_render(m, want, 2 * PAGE_SIZE);
+		KUNIT_ASSERT_STREQ_MSG(test, have, want, "seed %llu op %u",
+				       seed, i);
+		KUNIT_ASSERT_EQ_MSG(test, READ_ONCE(fp->prov->preference), pref,
+				    "seed %llu op %u", seed, i);
+	}
+	kunit_info(test, "%u adds (%u accepted), %u removes, %u preference writes\n",
+		   adds, added, removes, prefs);
+	KUNIT_EXPECT_GT(test, added, 0U);
+	KUNIT_EXPECT_LT(test, added, adds);
+}
+
 /* ---- administrator preference ---- */
 
 static void policy_preference_breaks_ties(struct kunit *test)
@@ -696,6 +875,7 @@ static struct kunit_case iomem_dma_policy_cases[] = {
 	KUNIT_CASE(policy_remove_by_id),
 	KUNIT_CASE(policy_sysfs_checks_opener),
 	KUNIT_CASE(policy_fuzz_leaves_rules_intact),
+	KUNIT_CASE_SLOW(policy_sysfs_fuzz_model),
 	KUNIT_CASE(policy_cache_invalidated_by_change),
 	KUNIT_CASE(policy_deny_revokes_mapped_pair),
 	KUNIT_CASE(policy_verdict_line),
