@@ -4,8 +4,8 @@
 #   make demo    build an arm64 kernel, boot QEMU virt, show iomem_dma at work
 #   make check   every test: bindings, KUnit on UML, arm64 and arm, the
 #                arm64 and zynq boards, tools, lint, patch export
-#   make kunit-um|kunit-arm64|kunit-arm|board|board-zynq|dtschema|lint|
-#        bench|patch|patch-check|clean|distclean   one part (see README)
+#   make kunit-um|kunit-arm64|kunit-arm|kunit-arm64-kcsan|board|board-zynq|
+#        dtschema|lint|bench|patch|patch-check|clean|distclean   one part
 #
 # Variables: IOMEM_DMA_CACHE (default ~/.cache/iomem_dma), KSRC (another
 # Linux 6.12 tree instead of Debian's linux-source-6.12), FILTER (KUnit
@@ -15,7 +15,8 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check deps overlay kunit-um kunit-arm64 kunit-arm kunit \
+.PHONY: all demo check deps overlay kunit-um kunit-arm64 kunit-arm \
+	kunit-arm64-kcsan kunit \
 	board board-zynq dtschema lint patch patch-check bench clean distclean help
 
 all: help
@@ -35,7 +36,7 @@ demo: overlay
 check:
 	@bash $(S)/check.sh
 
-kunit-um kunit-arm64 kunit-arm: kunit-%: overlay
+kunit-um kunit-arm64 kunit-arm kunit-arm64-kcsan: kunit-%: overlay
 	@bash $(S)/kunit.sh $* $(FILTER)
 
 kunit: kunit-um kunit-arm64 kunit-arm
