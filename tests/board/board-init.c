@@ -244,21 +244,9 @@ int main(void)
 {
 	char sw_prov[80], rp_prov[80], root_prov[80], line[512], cmd[160];
 	struct pcidev *ivsw, *ivrp, *testdev, *edudev;
-	int fd, ret, bad;
+	int ret, bad;
 
-	mount("proc", "/proc", "proc", 0, NULL);
-	mount("sysfs", "/sys", "sysfs", 0, NULL);
-	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
-	fd = open("/dev/console", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	board_setup();
 
 	printf("\n== iomem_dma on QEMU arm64 virt: a PCIe fabric ==\n");
 	scan_pci();

@@ -308,21 +308,9 @@ static void fw_deny_board(void)
 int main(void)
 {
 	char cmdline[1024];
-	int fd, ret, fw_deny;
+	int ret, fw_deny;
 
-	mount("proc", "/proc", "proc", 0, NULL);
-	mount("sysfs", "/sys", "sysfs", 0, NULL);
-	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
-	fd = open("/dev/console", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	board_setup();
 	read_file("/proc/cmdline", cmdline, sizeof(cmdline));
 	fw_deny = !!strstr(cmdline, "board_zynq=fw-deny");
 
