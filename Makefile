@@ -4,7 +4,7 @@
 #   make demo    build an arm64 kernel, boot QEMU virt, show iomem_dma at work
 #   make check   every test: bindings, KUnit on UML, arm64 and arm, the
 #                arm64 and zynq boards, tools, lint, patch export
-#   make kunit-um|kunit-arm64|kunit-arm|kunit-arm64-kcsan|board|board-zynq|
+#   make kunit-um|kunit-arm64|kunit-arm|board|board-zynq|
 #        dtschema|lint|bench|patch|patch-check|clean|distclean   one part
 #
 # Variables: IOMEM_DMA_CACHE (default ~/.cache/iomem_dma), KSRC (another
@@ -15,8 +15,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check deps overlay kunit-um kunit-arm64 kunit-arm \
-	kunit-arm64-kcsan kunit \
+.PHONY: all demo check deps overlay kunit-um kunit-arm64 kunit-arm kunit \
 	board board-zynq dtschema lint patch patch-check bench clean distclean help
 
 all: help
@@ -36,7 +35,7 @@ demo: overlay
 check:
 	@bash $(S)/check.sh
 
-kunit-um kunit-arm64 kunit-arm kunit-arm64-kcsan: kunit-%: overlay
+kunit-um kunit-arm64 kunit-arm: kunit-%: overlay
 	@bash $(S)/kunit.sh $* $(FILTER)
 
 kunit: kunit-um kunit-arm64 kunit-arm

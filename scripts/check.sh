@@ -10,7 +10,7 @@ stages=(
 	"overlay|kernel source and overlay|scripts/ksrc.sh"
 	"dtschema|devicetree bindings (dt-schema, yamllint, examples, negative cases)|scripts/dtschema.sh"
 	"kunit-um|KUnit on UML|scripts/kunit.sh um"
-	"kunit-arm64|KUnit on QEMU arm64 virt|scripts/kunit.sh arm64"
+	"kunit-arm64|KUnit on QEMU arm64 virt, 4 CPUs, KCSAN|scripts/kunit.sh arm64"
 	"kunit-arm|KUnit on QEMU arm virt|scripts/kunit.sh arm"
 	"board|arm64 board: PCIe fabric, edu DMA, upstream agreement, devicetree carve-out|scripts/board.sh"
 	"board-zynq|zynq board: pl330 dmaengine into OCM, devicetree region and policy|scripts/board-zynq.sh"

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Run the iomem_dma KUnit suites on one target with the kernel's kunit.py.
-# usage: kunit.sh um|arm64|arm|arm64-kcsan [FILTER_GLOB]
-#   arm64-kcsan: the arm64 kernel with KCSAN, booted with -smp 4, for the
-#   concurrent suites (stress, policy writers, unregister races)
+# usage: kunit.sh um|arm64|arm [FILTER_GLOB]
+#   um: UML with the debug options of tests/kunit/uml-debug.config
+#   arm64: QEMU virt, -smp 4, KCSAN, so the concurrent cases (stress,
+#   policy writers, unregister races) run on four CPUs under KCSAN
 # Writes "passed failed skipped" to $RESULTS/kunit-<target>.counts.
 . "$(dirname "$0")/common.sh"
 
-target=${1:?usage: kunit.sh um|arm64|arm|arm64-kcsan [filter]}
+target=${1:?usage: kunit.sh um|arm64|arm [filter]}
 filter=${2:-${FILTER:-}}
-arch=${target%-kcsan}
+arch=$target
 cross=$(cross_for "$arch")
 build=$CACHE/build/kunit-$target
 log=$LOGS/kunit-$target.log
@@ -26,7 +27,7 @@ else
 	args+=(--arch="$arch" --cross_compile="$cross"
 	       --make_options "CC=ccache ${cross}gcc")
 fi
-if [ "$target" = arm64-kcsan ]; then
+if [ "$target" = arm64 ]; then
 	# arm64 offers KCSAN only with EXPERT.
 	args+=(--kconfig_add CONFIG_EXPERT=y --kconfig_add CONFIG_DEBUG_KERNEL=y
 	       --kconfig_add CONFIG_KCSAN=y

@@ -70,7 +70,26 @@ static atomic64_t iomem_dma_gen = ATOMIC64_INIT(1);
 static DEFINE_SPINLOCK(iomem_dma_client_lock);
 
 unsigned int iomem_dma_stall_report_ms = 5000;
-module_param_named(stall_report_ms, iomem_dma_stall_report_ms, uint, 0644);
+
+/* 0 would report in a busy loop; more than an hour reports nothing useful. */
+#define STALL_REPORT_MS_MAX	3600000
+
+static int stall_report_ms_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || !v || v > STALL_REPORT_MS_MAX)
+		return -EINVAL;
+	WRITE_ONCE(iomem_dma_stall_report_ms, v);
+	return 0;
+}
+
+static const struct kernel_param_ops stall_report_ms_ops = {
+	.set = stall_report_ms_set,
+	.get = param_get_uint,
+};
+module_param_cb(stall_report_ms, &stall_report_ms_ops,
+		&iomem_dma_stall_report_ms, 0644);
 MODULE_PARM_DESC(stall_report_ms,
 		 "While unregistering a provider, name the clients still holding its memory every this many milliseconds");
 atomic_t iomem_dma_stall_reports = ATOMIC_INIT(0);
@@ -361,6 +380,11 @@ static bool provider_drained(struct iomem_dma_provider *prov)
 	return drained;
 }
 
+static unsigned long stall_report_jiffies(void)
+{
+	return msecs_to_jiffies(READ_ONCE(iomem_dma_stall_report_ms));
+}
+
 static void provider_revoke_all(struct iomem_dma_provider *prov)
 {
 	struct iomem_dma_client *client;
@@ -380,7 +404,7 @@ static void provider_revoke_all(struct iomem_dma_provider *prov)
 		spin_unlock(&prov->lock);
 		if (!client)
 			return;
-		client->ops->revoke(client->dev, prov, client->priv);
+		iomem_dma_client_revoke(client, prov);
 		iomem_dma_client_put(client);
 	}
 }
@@ -436,7 +460,7 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 	provider_revoke_all(prov);
 
 	while (!wait_event_timeout(prov->drain_wq, provider_drained(prov),
-				   msecs_to_jiffies(iomem_dma_stall_report_ms)))
+				   stall_report_jiffies()))
 		provider_report_holders(prov);
 
 	iomem_dma_pool_destroy(prov);
@@ -734,6 +758,25 @@ void iomem_dma_client_put(struct iomem_dma_client *client)
 	kref_put(&client->ref, iomem_dma_client_release);
 }
 
+/*
+ * Call @client's revoke callback for @prov, unless its registration has
+ * ended: the device may be gone even though its memory is still held.
+ * Called without core locks. Returns whether the callback ran.
+ */
+bool iomem_dma_client_revoke(struct iomem_dma_client *client,
+			     struct iomem_dma_provider *prov)
+{
+	bool called = false;
+
+	mutex_lock(&client->cb_lock);
+	if (!client->gone) {
+		client->ops->revoke(client->dev, prov, client->priv);
+		called = true;
+	}
+	mutex_unlock(&client->cb_lock);
+	return called;
+}
+
 static void client_devres_release(struct device *dev, void *res)
 {
 	struct iomem_dma_client **slot = res;
@@ -749,6 +792,10 @@ static void client_devres_release(struct device *dev, void *res)
 	list_del_init(&client->list);
 	iomem_dma_generation_bump();
 	mutex_unlock(&iomem_dma_lock);
+	/* Waits for a revoke callback in progress; none starts afterwards. */
+	mutex_lock(&client->cb_lock);
+	client->gone = true;
+	mutex_unlock(&client->cb_lock);
 	iomem_dma_client_put(client);
 }
 
@@ -776,6 +823,10 @@ struct iomem_dma_client *iomem_dma_client_find(struct device *dev)
  * The registration is a devres of @dev: it ends when the driver unbinds, or
  * earlier with iomem_dma_client_unregister(). Memory the client still holds
  * keeps its accounting alive until freed.
+ *
+ * @ops->revoke is called in process context without core locks held, never
+ * after the registration has ended; it must not end the registration
+ * itself (iomem_dma_client_unregister() waits for it).
  *
  * Context: process context; may sleep.
  * Return: 0; -EINVAL if @dev, @ops or @ops->revoke is %NULL; -EBUSY if @dev
@@ -807,6 +858,7 @@ int iomem_dma_client_register(struct device *dev,
 	}
 	kref_init(&client->ref);
 	spin_lock_init(&client->lock);
+	mutex_init(&client->cb_lock);
 	client->dev = dev;
 	client->ops = ops;
 	client->priv = priv;
@@ -829,7 +881,10 @@ EXPORT_SYMBOL_GPL(iomem_dma_client_register);
  * @dev: the client device.
  *
  * Memory still held stays allocated and accounted to the client until it
- * is freed; new allocations and maps for @dev fail with -ENODEV.
+ * is freed; new allocations and maps for @dev fail with -ENODEV. A revoke
+ * callback in progress is waited for; none is made afterwards, so memory
+ * still held is freed only when the driver frees it. Must not be called
+ * from the client's own revoke callback.
  *
  * Context: process context; may sleep.
  * Return: 0, -EINVAL if @dev is %NULL, -ENOENT if @dev is not registered.

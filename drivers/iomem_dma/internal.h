@@ -105,6 +105,10 @@ struct iomem_dma_provider {
  *	diagnostics after the device is gone.
  * @list: entry in iomem_dma_clients, under iomem_dma_lock.
  * @verdicts: cached &struct iomem_dma_cached_verdict by provider id.
+ * @cb_lock: held around every call of @ops->revoke and while the
+ *	registration ends, so that no callback runs, or starts, once
+ *	iomem_dma_client_unregister() has returned.
+ * @gone: the registration has ended, under @cb_lock; no more callbacks.
  */
 struct iomem_dma_client {
 	struct kref ref;
@@ -118,6 +122,8 @@ struct iomem_dma_client {
 	char name[IOMEM_DMA_NODE_NAME_LEN];
 	struct list_head list;
 	struct xarray verdicts;
+	struct mutex cb_lock; /* see @cb_lock above */
+	bool gone;
 };
 
 /**
@@ -139,6 +145,8 @@ struct iomem_dma_cached_verdict {
  * @nr_chunks: allocations held, under @prov->lock; the hold is freed when
  *	it drops to zero.
  * @revoke_sent: unregister has called the client's revoke callback.
+ * @policy_pass: the last pass of iomem_dma_policy_revoke_denied() that
+ *	looked at this hold, under @prov->lock.
  */
 struct iomem_dma_hold {
 	struct iomem_dma_provider *prov;
@@ -147,6 +155,7 @@ struct iomem_dma_hold {
 	u64 bytes;
 	unsigned long nr_chunks;
 	bool revoke_sent;
+	u64 policy_pass;
 };
 
 /*
@@ -242,6 +251,10 @@ void iomem_dma_policy_clear(void);
 unsigned int iomem_dma_policy_count(void);
 void iomem_dma_policy_init(void);
 int iomem_dma_policy_revoke_denied(void);
+void iomem_dma_policy_revoke_later(void);
+void iomem_dma_policy_revoke_flush(void);
+bool iomem_dma_client_revoke(struct iomem_dma_client *client,
+			     struct iomem_dma_provider *prov);
 extern atomic_t iomem_dma_denial_logs;
 
 /* pci.c */

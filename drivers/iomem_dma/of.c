@@ -211,7 +211,10 @@ static void of_fabric_forget(struct device_node *np)
 	mutex_unlock(&of_fabric_lock);
 }
 
-/* Overlays may add, change or remove statements: verdicts go stale. */
+/*
+ * Overlays may add, change or remove statements: verdicts go stale, and
+ * pairs a change denies are revoked (from a work item: of_mutex is held).
+ */
 static int of_fabric_reconfig(struct notifier_block *nb, unsigned long action,
 			      void *arg)
 {
@@ -254,6 +257,7 @@ static int of_fabric_reconfig(struct notifier_block *nb, unsigned long action,
 		mutex_lock(&iomem_dma_lock);
 		iomem_dma_generation_bump();
 		mutex_unlock(&iomem_dma_lock);
+		iomem_dma_policy_revoke_later();
 	}
 	return NOTIFY_OK;
 }

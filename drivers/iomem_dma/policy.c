@@ -39,6 +39,7 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "internal.h"
 
@@ -516,30 +517,21 @@ void __init iomem_dma_policy_init(void)
 	kfree(copy);
 }
 
-struct revoke_pair {
-	struct iomem_dma_provider *prov;
-	struct iomem_dma_client *client;
-};
+/* Serialises revoke passes; taken without core locks, see below. */
+static DEFINE_MUTEX(iomem_dma_revoke_lock);
+static u64 iomem_dma_revoke_pass;	/* under iomem_dma_revoke_lock */
 
-/**
- * iomem_dma_policy_revoke_denied() - revoke pairs a policy change denied
- *
- * Every client holding memory from a provider, whose cached verdict for
- * that provider allowed it, is asked again; if the pair is now denied the
- * client gets its revoke callback. Called after a rule change, without
- * locks held.
- *
- * Return: the number of revoke callbacks made.
+/*
+ * Find a hold this pass has not looked at yet whose cached verdict allowed
+ * it, mark it and return its pair referenced; false when none is left.
  */
-int iomem_dma_policy_revoke_denied(void)
+static bool revoke_next_pair(u64 pass, struct iomem_dma_provider **provp,
+			     struct iomem_dma_client **clientp)
 {
 	struct iomem_dma_cached_verdict *cv;
 	struct iomem_dma_provider *prov;
 	struct iomem_dma_hold *hold;
-	struct revoke_pair *pairs = NULL, *tmp;
-	struct iomem_dma_verdict v;
-	unsigned int n = 0, cap = 0, i;
-	int revoked = 0;
+	bool found = false;
 
 	mutex_lock(&iomem_dma_lock);
 	list_for_each_entry(prov, &iomem_dma_providers, list) {
@@ -547,44 +539,86 @@ int iomem_dma_policy_revoke_denied(void)
 		list_for_each_entry(hold, &prov->holders, prov_node) {
 			bool was_allowed;
 
+			if (hold->policy_pass == pass)
+				continue;
+			hold->policy_pass = pass;
 			rcu_read_lock();
 			cv = xa_load(&hold->client->verdicts, prov->id);
 			was_allowed = cv && cv->v.path != IOMEM_DMA_PATH_DENIED;
 			rcu_read_unlock();
 			if (!was_allowed)
 				continue;
-			if (n == cap) {
-				cap = cap ? 2 * cap : 8;
-				tmp = krealloc_array(pairs, cap, sizeof(*pairs),
-						     GFP_ATOMIC);
-				if (!tmp) {
-					pr_warn_ratelimited("out of memory: some pairs this policy change denies keep their memory until they map again\n");
-					break;
-				}
-				pairs = tmp;
-			}
 			kref_get(&prov->ref);
 			kref_get(&hold->client->ref);
-			pairs[n].prov = prov;
-			pairs[n].client = hold->client;
-			n++;
+			*provp = prov;
+			*clientp = hold->client;
+			found = true;
+			break;
 		}
 		spin_unlock(&prov->lock);
+		if (found)
+			break;
 	}
 	mutex_unlock(&iomem_dma_lock);
+	return found;
+}
 
-	for (i = 0; i < n; i++) {
-		struct iomem_dma_client *client = pairs[i].client;
+/**
+ * iomem_dma_policy_revoke_denied() - revoke pairs a policy change denied
+ *
+ * Every client holding memory from a provider, whose cached verdict for
+ * that provider allowed it, is asked again; if the pair is now denied the
+ * client gets its revoke callback. Called after a rule or topology change,
+ * without locks held. Needs no memory: each hold is marked with the pass
+ * that looked at it, and the search starts over after every callback
+ * (holds come and go while no lock is held), so a pass over n holds costs
+ * O(n^2) list steps. Passes are serialised, so when this returns every
+ * pair the change denied has been revoked, whoever made the change.
+ *
+ * Context: process context; sleeps. Must not be called from a revoke
+ * callback.
+ * Return: the number of revoke callbacks made.
+ */
+int iomem_dma_policy_revoke_denied(void)
+{
+	struct iomem_dma_provider *prov;
+	struct iomem_dma_client *client;
+	struct iomem_dma_verdict v;
+	int revoked = 0;
+	u64 pass;
 
-		iomem_dma_client_verdict(pairs[i].prov, client, &v);
-		if (v.path == IOMEM_DMA_PATH_DENIED) {
-			client->ops->revoke(client->dev, pairs[i].prov,
-					    client->priv);
+	mutex_lock(&iomem_dma_revoke_lock);
+	pass = ++iomem_dma_revoke_pass;
+	while (revoke_next_pair(pass, &prov, &client)) {
+		iomem_dma_client_verdict(prov, client, &v);
+		if (v.path == IOMEM_DMA_PATH_DENIED &&
+		    iomem_dma_client_revoke(client, prov))
 			revoked++;
-		}
 		iomem_dma_client_put(client);
-		kref_put(&pairs[i].prov->ref, iomem_dma_provider_release);
+		kref_put(&prov->ref, iomem_dma_provider_release);
 	}
-	kfree(pairs);
+	mutex_unlock(&iomem_dma_revoke_lock);
 	return revoked;
+}
+
+static void revoke_work_fn(struct work_struct *work)
+{
+	iomem_dma_policy_revoke_denied();
+}
+
+static DECLARE_WORK(iomem_dma_revoke_work, revoke_work_fn);
+
+/*
+ * A topology or firmware change, whose caller may hold locks of its own
+ * (the devicetree's, a bus's): revoke from a work item.
+ */
+void iomem_dma_policy_revoke_later(void)
+{
+	queue_work(system_unbound_wq, &iomem_dma_revoke_work);
+}
+
+/* Wait for a revoke queued by iomem_dma_policy_revoke_later(). */
+void iomem_dma_policy_revoke_flush(void)
+{
+	flush_work(&iomem_dma_revoke_work);
 }

@@ -97,7 +97,9 @@ EXPORT_SYMBOL_GPL(iomem_dma_node_put);
  * @set: flags to set.
  * @clear: flags to clear.
  *
- * Verdicts computed before the change are stale afterwards.
+ * Verdicts computed before the change are stale afterwards; clients
+ * holding memory of a pair the change denies get their revoke callback
+ * soon after, from a work item.
  *
  * Context: process context; may sleep.
  * Return: 0, or -EINVAL for a %NULL node or unknown flags.
@@ -111,6 +113,7 @@ int iomem_dma_node_update(struct iomem_dma_node *node, unsigned long set,
 	WRITE_ONCE(node->flags, (node->flags & ~clear) | set);
 	iomem_dma_generation_bump();
 	mutex_unlock(&iomem_dma_lock);
+	iomem_dma_policy_revoke_later();
 	return 0;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_node_update);

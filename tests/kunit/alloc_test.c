@@ -72,7 +72,7 @@ static void alloc_rejects_bad_input(struct kunit *test)
 {
 	struct fake_prov *fp = fake_prov_create(test, "badin", POOL, NULL);
 	struct fake_client *fc = fake_client_create(test, "badinc", NULL);
-	struct device *stranger = kunit_device_register(test, "stranger");
+	struct device *stranger = iomem_dma_test_device(test, "stranger");
 	struct scatterlist sg;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, stranger);

@@ -65,7 +65,7 @@ static struct iomem_dma_provider *big_provider(struct kunit *test,
 	struct iomem_dma_provider *prov;
 	struct device *dev;
 
-	dev = kunit_device_register(test, name);
+	dev = iomem_dma_test_device(test, name);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -439,7 +439,7 @@ static void bench_scale(struct kunit *test)
 
 		KUNIT_ASSERT_NOT_NULL(test, rg);
 		snprintf(name, sizeof(name), "sp%u", i);
-		dev = kunit_device_register(test, name);
+		dev = iomem_dma_test_device(test, name);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 		rg->phys = BENCH_PHYS + (unsigned long)i * PAGE_SIZE;
 		rg->size = PAGE_SIZE;
@@ -457,7 +457,7 @@ static void bench_scale(struct kunit *test)
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, provs[i]);
 
 		snprintf(name, sizeof(name), "sc%u", i);
-		dev = kunit_device_register(test, name);
+		dev = iomem_dma_test_device(test, name);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 		KUNIT_ASSERT_EQ(test, 0,
 				iomem_dma_client_register(dev, &fake_client_ops,

@@ -201,7 +201,7 @@ static void core_find_needs_every_client(struct kunit *test)
 static void core_client_register_bad(struct kunit *test)
 {
 	static const struct iomem_dma_client_ops no_revoke = { };
-	struct device *dev = kunit_device_register(test, "cbad");
+	struct device *dev = iomem_dma_test_device(test, "cbad");
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 	KUNIT_EXPECT_EQ(test, iomem_dma_client_register(NULL, &fake_client_ops,

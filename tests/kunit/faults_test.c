@@ -344,7 +344,7 @@ static void faults_walk(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, iomem_dma_provider_publish(c->fp->prov, true), 0);
 	c->fc = fake_client_create(test, "fault-client", c->node);
 	c->probe = fake_prov_create_flags(test, "fault-probe", SZ, NULL, false);
-	c->dev = kunit_device_register(test, "fault-dev");
+	c->dev = iomem_dma_test_device(test, "fault-dev");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c->dev);
 
 	/* Page 1 taken, so that a 15-page table needs three pieces. */

@@ -16,6 +16,27 @@
 #include "internal.h"
 
 /*
+ * A KUnit device with a driver of its own under a name used once: with
+ * DEBUG_KOBJECT_RELEASE a driver's sysfs entry outlives its unregistration
+ * by up to four seconds, so kunit_device_register(), which names the driver
+ * after the device, fails with -EEXIST when a later test reuses the name.
+ */
+static inline struct device *iomem_dma_test_device(struct kunit *test,
+						   const char *name)
+{
+	static atomic_t seq = ATOMIC_INIT(0);
+	struct device_driver *drv;
+	char drv_name[48];
+
+	snprintf(drv_name, sizeof(drv_name), "%s.%d", KBUILD_MODNAME,
+		 atomic_inc_return(&seq));
+	drv = kunit_driver_create(test, drv_name);
+	if (IS_ERR(drv))
+		return ERR_CAST(drv);
+	return kunit_device_register_with_driver(test, name, drv);
+}
+
+/*
  * Physical addresses handed to fake providers. They are never accessed
  * through: the CPU side uses the RAM buffer, and bus addresses are only
  * compared. Chosen outside RAM on the QEMU boards and UML used for tests.
@@ -201,7 +222,7 @@ fake_prov_create_flags(struct kunit *test, const char *name, size_t size,
 	fp = kunit_kzalloc(test, sizeof(*fp), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fp);
 	fp->test = test;
-	fp->dev = kunit_device_register(test, name);
+	fp->dev = iomem_dma_test_device(test, name);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp->dev);
 	fp->mem = kunit_kzalloc(test, size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fp->mem);
@@ -328,8 +349,9 @@ struct fake_client {
 };
 
 /*
- * Free whatever @dev still holds of @prov and is not mapped, so that a test
- * that failed half-way still lets its provider unregister.
+ * Free whatever @dev still holds of @prov (of every provider if %NULL) and
+ * is not mapped, so that a test that failed half-way still lets its
+ * provider unregister.
  */
 static inline void fake_client_sweep(struct device *dev,
 				     struct iomem_dma_provider *prov)
@@ -339,7 +361,7 @@ static inline void fake_client_sweep(struct device *dev,
 	unsigned long id;
 
 	xa_for_each(&iomem_dma_chunks, id, chunk) {
-		if (chunk->client->dev != dev || chunk->prov != prov)
+		if (chunk->client->dev != dev || (prov && chunk->prov != prov))
 			continue;
 		sg_init_table(&sg, 1);
 		iomem_dma_sg_set_chunk(&sg, chunk, chunk->size);
@@ -371,6 +393,23 @@ static const struct iomem_dma_client_ops fake_client_ops = {
 	.revoke = fake_client_revoke,
 };
 
+/*
+ * At the end of a test, before its device goes: no revoke reaches a
+ * client whose registration ended, so give back what it still holds.
+ */
+static inline void fake_client_teardown(void *data)
+{
+	struct fake_client *fc = data;
+
+	if (fc->free_on_revoke) {
+		iomem_dma_unmap_sgtable(fc->dev, fc->free_on_revoke,
+					DMA_BIDIRECTIONAL, 0);
+		iomem_dma_free_sgt(fc->dev, fc->free_on_revoke);
+		fc->free_on_revoke = NULL;
+	}
+	fake_client_sweep(fc->dev, NULL);
+}
+
 /* A registered client device, placed at @node (may be NULL). */
 static inline struct fake_client *fake_client_create(struct kunit *test,
 						     const char *name,
@@ -380,7 +419,7 @@ static inline struct fake_client *fake_client_create(struct kunit *test,
 
 	fc = kunit_kzalloc(test, sizeof(*fc), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fc);
-	fc->dev = kunit_device_register(test, name);
+	fc->dev = iomem_dma_test_device(test, name);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fc->dev);
 	fc->dev->dma_mask = &fc->dev->coherent_dma_mask;
 	if (IS_ENABLED(CONFIG_HAS_DMA))
@@ -391,6 +430,9 @@ static inline struct fake_client *fake_client_create(struct kunit *test,
 		fake_fabric_place(test, fc->dev, node);
 	KUNIT_ASSERT_EQ(test, 0,
 			iomem_dma_client_register(fc->dev, &fake_client_ops,
+						  fc));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, fake_client_teardown,
 						  fc));
 	return fc;
 }

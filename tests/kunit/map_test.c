@@ -170,7 +170,7 @@ static void map_rejects_bad_input(struct kunit *test)
 {
 	struct fake_prov *fp = fake_prov_create(test, "badmap", POOL, NULL);
 	struct fake_client *fc = fake_client_create(test, "badmapc", NULL);
-	struct device *stranger = kunit_device_register(test, "nomapc");
+	struct device *stranger = iomem_dma_test_device(test, "nomapc");
 	struct sg_table sgt, empty = { };
 	struct scatterlist stale;
 

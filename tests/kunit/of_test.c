@@ -4,11 +4,14 @@
  * "peer-dma-region" nodes, consumer lookups, translation through ranges
  * and dma-ranges, the peer-dma-routing/allow/deny statements, and every
  * malformed node or consumer failing cleanly. The devicetree comes from
- * the overlays of_good.dtso and of_bad.dtso, applied per test.
+ * the overlays of_good.dtso, of_bad.dtso and of_ram.dtso, applied for the
+ * suite.
  */
 #include <kunit/device.h>
 #include <kunit/of.h>
 #include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/delay.h>
 #include <linux/iomem_dma.h>
 #include <linux/iomem_dma_provider.h>
 #include <linux/ioport.h>
@@ -28,17 +31,60 @@ static const phys_addr_t good_regions[] = {
 	0xea000000, 0xea100000, 0xea300000, 0xea600000,
 };
 
+#define OF_TEST_MAX_DEVS 16
+
+struct of_test_dev_node {
+	struct device_node *np;
+	unsigned int refs;
+};
+
+/* Every node below @np that has a platform device, referenced. */
+static void of_test_collect(struct device_node *np,
+			    struct of_test_dev_node *out, unsigned int *n)
+{
+	struct platform_device *pdev;
+	struct device_node *child;
+
+	for_each_child_of_node(np, child) {
+		pdev = of_find_device_by_node(child);
+		if (pdev) {
+			put_device(&pdev->dev);
+			if (*n < OF_TEST_MAX_DEVS) {
+				out[*n].np = of_node_get(child);
+				out[*n].refs = kref_read(&child->kobj.kref);
+				(*n)++;
+			}
+		}
+		of_test_collect(child, out, n);
+	}
+}
+
 static void of_test_depopulate(void *data)
 {
+	struct of_test_dev_node nodes[OF_TEST_MAX_DEVS];
 	struct device_node *bus = data, *child;
+	unsigned long deadline = jiffies + 10 * HZ;
 	struct platform_device *pdev;
+	unsigned int i, n = 0;
 
+	of_test_collect(bus, nodes, &n);
 	for_each_child_of_node(bus, child) {
 		pdev = of_find_device_by_node(child);
 		if (pdev) {
 			of_platform_device_destroy(&pdev->dev, NULL);
 			put_device(&pdev->dev);
 		}
+	}
+	/*
+	 * A platform device drops its node at release, which
+	 * DEBUG_KOBJECT_RELEASE delays by up to 4 s; the overlay must not be
+	 * removed while its nodes are still held.
+	 */
+	for (i = 0; i < n; i++) {
+		while (kref_read(&nodes[i].np->kobj.kref) >= nodes[i].refs &&
+		       time_before(jiffies, deadline))
+			msleep(20);
+		of_node_put(nodes[i].np);
 	}
 	of_node_clear_flag(bus, OF_POPULATED_BUS);
 	of_node_put(bus);
@@ -74,7 +120,6 @@ static void of_test_back(struct kunit *test)
 static void of_test_good(struct kunit *test)
 {
 	of_test_back(test);
-	KUNIT_ASSERT_EQ(test, 0, of_overlay_apply_kunit(test, of_good));
 	of_test_populate(test, "/iomem-dma-kunit-bus");
 	of_test_populate(test, "/iomem-dma-kunit-other");
 }
@@ -195,7 +240,7 @@ static void of_devm_lookup(struct kunit *test)
 	of_test_good(test);
 	p = of_test_prov(test, of_test_dev(test, R0), "");
 	/* A consumer device of our own, with master2's node, to unbind. */
-	consumer = kunit_device_register(test, "iomem_dma_of_consumer");
+	consumer = iomem_dma_test_device(test, "iomem_dma_of_consumer");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, consumer);
 	consumer->of_node = dev_of_node(of_test_dev(test, MASTER2));
 	before = kref_read(&p->ref);
@@ -318,6 +363,57 @@ static void of_statement_change(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_HOST_NOT_ALLOWED);
 }
 
+/*
+ * A statement withdrawn at run time revokes the memory a client holds on
+ * its strength, once the work item queued by the change has run.
+ */
+static void of_statement_withdrawn_revokes(struct kunit *test)
+{
+	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	struct fake_client *fc = kunit_kzalloc(test, sizeof(*fc), GFP_KERNEL);
+	struct iomem_dma_provider *p0;
+	struct of_changeset *cs;
+	struct device_node *np;
+
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	KUNIT_ASSERT_NOT_NULL(test, fc);
+	of_test_good(test);
+	iomem_dma_policy_clear();
+	fc->dev = of_test_dev(test, MASTER2);
+	p0 = of_test_prov(test, of_test_dev(test, R0), "");
+	KUNIT_ASSERT_EQ(test, 0, iomem_dma_client_register(fc->dev,
+							   &fake_client_ops,
+							   fc));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   fake_client_teardown,
+							   fc));
+
+	np = of_find_node_by_path(OTHER);
+	KUNIT_ASSERT_NOT_NULL(test, np);
+	cs = kunit_kzalloc(test, sizeof(*cs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cs);
+	of_changeset_init(cs);
+	KUNIT_ASSERT_EQ(test, 0,
+			of_changeset_add_prop_u32(cs, np, "peer-dma-allow",
+						  dev_of_node(p0->dev)->phandle));
+	of_node_put(np);
+	KUNIT_ASSERT_EQ(test, 0, of_changeset_apply(cs));
+	KUNIT_ASSERT_EQ(test, 0, iomem_dma_alloc_sgt(fc->dev, p0, sgt, 512,
+						     GFP_KERNEL));
+	KUNIT_ASSERT_EQ(test, 0, iomem_dma_map_sgtable(fc->dev, sgt,
+						       DMA_BIDIRECTIONAL, 0));
+	fc->free_on_revoke = sgt;
+	iomem_dma_policy_revoke_flush();
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 0);
+
+	KUNIT_ASSERT_EQ(test, 0, of_changeset_revert(cs));
+	of_changeset_destroy(cs);
+	iomem_dma_policy_revoke_flush();
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 1);
+	KUNIT_EXPECT_NULL(test, fc->free_on_revoke);
+	KUNIT_EXPECT_EQ(test, 0, iomem_dma_client_unregister(fc->dev));
+}
+
 /* The bus address comes from the client's dma-ranges, not the identity. */
 static void of_bus_address(struct kunit *test)
 {
@@ -357,7 +453,6 @@ static void of_bad_regions(struct kunit *test)
 	unsigned int i;
 
 	of_test_back(test);
-	KUNIT_ASSERT_EQ(test, 0, of_overlay_apply_kunit(test, of_bad));
 	of_test_populate(test, BAD);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct device *dev;
@@ -384,7 +479,6 @@ static void of_bad_ram(struct kunit *test)
 	if (region_intersects(0x40000000, 0x10000, IORESOURCE_SYSTEM_RAM,
 			      IORES_DESC_NONE) != REGION_INTERSECTS)
 		kunit_skip(test, "0x40000000 is not System RAM here");
-	KUNIT_ASSERT_EQ(test, 0, of_overlay_apply_kunit(test, of_ram));
 	of_test_populate(test, "/iomem-dma-kunit-ram");
 	dev = of_test_dev(test, "/iomem-dma-kunit-ram/region@40000000");
 	KUNIT_EXPECT_EQ(test, iomem_dma_of_check_region(dev_of_node(dev)),
@@ -412,7 +506,6 @@ static void of_bad_lookups(struct kunit *test)
 	char path[96];
 
 	of_test_back(test);
-	KUNIT_ASSERT_EQ(test, 0, of_overlay_apply_kunit(test, of_bad));
 	of_test_populate(test, BAD);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct iomem_dma_provider *p;
@@ -426,12 +519,79 @@ static void of_bad_lookups(struct kunit *test)
 	}
 }
 
+/*
+ * The fixtures are applied once for the suite and each test populates and
+ * depopulates the buses it uses. Removing an overlay while anything still
+ * holds one of its nodes fails ("memory leak ... unbalanced"), and with
+ * DEBUG_KOBJECT_RELEASE devices drop their nodes 1 to 4 s after they are
+ * destroyed, longer through a chain of such releases: one wait at the end
+ * of the suite instead of one per test.
+ */
+#define OF_TEST_APPLY(name, id)						\
+({									\
+	extern u8 __dtbo_##name##_begin[], __dtbo_##name##_end[];	\
+	of_overlay_fdt_apply(__dtbo_##name##_begin,			\
+			     __dtbo_##name##_end - __dtbo_##name##_begin,	\
+			     (id), NULL);				\
+})
+
+static int of_test_ovcs[3];
+
+static const char *const of_test_tops[] = {
+	"/iomem-dma-kunit-bus", "/iomem-dma-kunit-other",
+	"/iomem-dma-kunit-bad", "/iomem-dma-kunit-ram",
+};
+
+static void of_suite_exit(struct kunit_suite *suite)
+{
+	struct platform_device *pdev;
+	struct device_node *np;
+	int i;
+
+	/* Devices the platform code created for the top-level buses. */
+	for (i = 0; i < ARRAY_SIZE(of_test_tops); i++) {
+		np = of_find_node_by_path(of_test_tops[i]);
+		if (!np)
+			continue;
+		pdev = of_find_device_by_node(np);
+		if (pdev) {
+			of_platform_device_destroy(&pdev->dev, NULL);
+			put_device(&pdev->dev);
+		}
+		of_node_put(np);
+	}
+	if (IS_ENABLED(CONFIG_DEBUG_KOBJECT_RELEASE))
+		msleep(10000);
+	for (i = ARRAY_SIZE(of_test_ovcs) - 1; i >= 0; i--)
+		if (of_test_ovcs[i] && of_overlay_remove(&of_test_ovcs[i]))
+			pr_err("iomem_dma_of test: overlay %d not removed\n",
+			       of_test_ovcs[i]);
+}
+
+static int of_suite_init(struct kunit_suite *suite)
+{
+	int ret;
+
+	memset(of_test_ovcs, 0, sizeof(of_test_ovcs));
+	ret = OF_TEST_APPLY(of_good, &of_test_ovcs[0]);
+	if (!ret)
+		ret = OF_TEST_APPLY(of_bad, &of_test_ovcs[1]);
+	if (!ret)
+		ret = OF_TEST_APPLY(of_ram, &of_test_ovcs[2]);
+	if (ret) {
+		pr_err("iomem_dma_of test: fixtures not applied (%d)\n", ret);
+		of_suite_exit(suite);
+	}
+	return ret;
+}
+
 static struct kunit_case iomem_dma_of_cases[] = {
 	KUNIT_CASE(of_providers_bound),
 	KUNIT_CASE(of_lookup_by_name),
 	KUNIT_CASE(of_devm_lookup),
 	KUNIT_CASE(of_verdicts),
 	KUNIT_CASE(of_statement_change),
+	KUNIT_CASE(of_statement_withdrawn_revokes),
 	KUNIT_CASE(of_bus_address),
 	KUNIT_CASE(of_bad_regions),
 	KUNIT_CASE(of_bad_ram),
@@ -441,6 +601,8 @@ static struct kunit_case iomem_dma_of_cases[] = {
 
 static struct kunit_suite iomem_dma_of_suite = {
 	.name = "iomem_dma_of",
+	.suite_init = of_suite_init,
+	.suite_exit = of_suite_exit,
 	.test_cases = iomem_dma_of_cases,
 };
 

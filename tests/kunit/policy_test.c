@@ -8,8 +8,11 @@
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/cred.h>
+#include <linux/ctype.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
+#include <linux/limits.h>
+#include <linux/moduleparam.h>
 #include <linux/completion.h>
 #include <linux/iomem_dma_provider.h>
 #include <linux/panic.h>
@@ -168,7 +171,7 @@ static void policy_precedence(struct kunit *test)
 	fake_fabric_init(test);
 	policy_fabric(test, c, nodes);
 	fp = fake_prov_create(test, "polp", POOL, policy_node(nodes, c->prov_at));
-	client = kunit_device_register(test, "polc");
+	client = iomem_dma_test_device(test, "polc");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
 	cnode = policy_node(nodes, c->client_at);
 	if (cnode)
@@ -195,7 +198,7 @@ static void policy_force_taints_once(struct kunit *test)
 	sw = fake_node(test, NULL, "tsw", RP);
 	dp0 = fake_node(test, sw, "tdp0", RP | ACS);
 	fp = fake_prov_create(test, "taintp", POOL, dp0);
-	client = kunit_device_register(test, "taintc");
+	client = iomem_dma_test_device(test, "taintc");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
 	fake_fabric_place(test, client, fake_node(test, sw, "tdp1", RP));
 
@@ -221,7 +224,7 @@ static void policy_rule_for_absent_device(struct kunit *test)
 	id = add_rule(test, rule);
 	fp = fake_prov_create(test, "latep", POOL,
 			      fake_node(test, NULL, "lonely", RP));
-	client = kunit_device_register(test, "latec");
+	client = iomem_dma_test_device(test, "latec");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
 	KUNIT_EXPECT_EQ(test, iomem_dma_check(fp->prov, client, &v), 0);
 	KUNIT_EXPECT_EQ(test, v.rule, id);
@@ -574,6 +577,199 @@ static void policy_deny_revokes_mapped_pair(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, sgt), 0);
 }
 
+#define HOLDERS 32
+
+/*
+ * Removing the rule that let many clients in revokes every one of them,
+ * and only for that provider. The pass needs no memory of its own, so no
+ * pair can be missed for want of it.
+ */
+static void policy_unallow_revokes_every_holder(struct kunit *test)
+{
+	struct file *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct sg_table *sgt = kunit_kcalloc(test, 2 * HOLDERS, sizeof(*sgt),
+					     GFP_KERNEL);
+	struct fake_client *fc[HOLDERS];
+	struct fake_prov *fp, *keep;
+	char name[16], id[16];
+	unsigned int i, rule;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	f->f_cred = current_cred();
+	policy_init_clean(test);
+	fp = fake_prov_create(test, "allp", HOLDERS * PAGE_SIZE, NULL);
+	keep = fake_prov_create(test, "allk", HOLDERS * PAGE_SIZE, NULL);
+	rule = add_rule(test, "allow provider=allp");
+	add_rule(test, "allow provider=allk");
+
+	for (i = 0; i < HOLDERS; i++) {
+		snprintf(name, sizeof(name), "allc%u", i);
+		fc[i] = fake_client_create(test, name, NULL);
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc[i]->dev, fp->prov,
+							  &sgt[i], 256,
+							  GFP_KERNEL), 0);
+		KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc[i]->dev, &sgt[i],
+							    DMA_BIDIRECTIONAL,
+							    0), 0);
+		fc[i]->free_on_revoke = &sgt[i];
+		KUNIT_ASSERT_EQ(test,
+				iomem_dma_alloc_sgt(fc[i]->dev, keep->prov,
+						    &sgt[HOLDERS + i], 256,
+						    GFP_KERNEL), 0);
+		KUNIT_ASSERT_EQ(test,
+				iomem_dma_map_sgtable(fc[i]->dev,
+						      &sgt[HOLDERS + i],
+						      DMA_TO_DEVICE, 0), 0);
+	}
+	KUNIT_ASSERT_EQ(test, fp->prov->nr_chunks, (unsigned long)HOLDERS);
+
+	snprintf(id, sizeof(id), "%u", rule);
+	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_remove(f, id, strlen(id)),
+			(ssize_t)strlen(id));
+	for (i = 0; i < HOLDERS; i++)
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&fc[i]->revokes), 1,
+				    "client %u", i);
+	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
+	KUNIT_EXPECT_EQ(test, keep->prov->nr_chunks, (unsigned long)HOLDERS);
+
+	/* A second pass finds nothing left to revoke. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
+	for (i = 0; i < HOLDERS; i++) {
+		KUNIT_EXPECT_EQ(test, atomic_read(&fc[i]->revokes), 1);
+		iomem_dma_unmap_sgtable(fc[i]->dev, &sgt[HOLDERS + i],
+					DMA_TO_DEVICE, 0);
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc[i]->dev,
+							 &sgt[HOLDERS + i]), 0);
+	}
+}
+
+/*
+ * A client whose registration ended still holds its memory, but its
+ * device may be gone: no revoke callback reaches it, neither from a
+ * policy change nor from the provider going away.
+ */
+static void policy_no_revoke_after_unregister(struct kunit *test)
+{
+	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	const char *rule = "deny provider=gonep";
+	struct fake_client *fc;
+	struct fake_prov *fp;
+
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	policy_init_clean(test);
+	fp = fake_prov_create(test, "gonep", POOL, NULL);
+	add_rule(test, "allow provider=gonep");
+	fc = fake_client_create(test, "gonec", NULL);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, sgt,
+						  PAGE_SIZE, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->dev, sgt,
+						    DMA_TO_DEVICE, 0), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_client_unregister(fc->dev), 0);
+
+	add_rule(test, rule);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 0);
+	/* The memory is still the driver's to free. */
+	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 1UL);
+	iomem_dma_unmap_sgtable(fc->dev, sgt, DMA_TO_DEVICE, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(fp->prov), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 0);
+}
+
+struct slow_revoke {
+	struct completion entered;
+	struct completion release;
+	struct completion unregistered;
+	struct device *dev;
+	atomic_t calls;
+};
+
+static void slow_revoke_cb(struct device *dev, struct iomem_dma_provider *prov,
+			   void *priv)
+{
+	struct slow_revoke *sr = priv;
+
+	atomic_inc(&sr->calls);
+	complete(&sr->entered);
+	wait_for_completion(&sr->release);
+}
+
+static const struct iomem_dma_client_ops slow_revoke_ops = {
+	.revoke = slow_revoke_cb,
+};
+
+static int slow_revoker_fn(void *data)
+{
+	iomem_dma_policy_revoke_denied();
+	return 0;
+}
+
+static int slow_unregister_fn(void *data)
+{
+	struct slow_revoke *sr = data;
+
+	iomem_dma_client_unregister(sr->dev);
+	complete(&sr->unregistered);
+	return 0;
+}
+
+/*
+ * Ending a registration waits for a revoke callback in progress, so a
+ * driver's callback never runs on a device that has gone.
+ */
+static void policy_unregister_waits_for_revoke(struct kunit *test)
+{
+	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	struct slow_revoke *sr = kunit_kzalloc(test, sizeof(*sr), GFP_KERNEL);
+	struct task_struct *t;
+	struct fake_prov *fp;
+	unsigned int rule;
+	char id[16];
+
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	KUNIT_ASSERT_NOT_NULL(test, sr);
+	init_completion(&sr->entered);
+	init_completion(&sr->release);
+	init_completion(&sr->unregistered);
+	policy_init_clean(test);
+	fp = fake_prov_create(test, "slowp", POOL, NULL);
+	rule = add_rule(test, "allow provider=slowp");
+	sr->dev = iomem_dma_test_device(test, "slowc");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sr->dev);
+	KUNIT_ASSERT_EQ(test, iomem_dma_client_register(sr->dev,
+							&slow_revoke_ops, sr),
+			0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(sr->dev, fp->prov, sgt,
+						  PAGE_SIZE, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(sr->dev, sgt,
+						    DMA_TO_DEVICE, 0), 0);
+	snprintf(id, sizeof(id), "%u", rule);
+	KUNIT_ASSERT_EQ(test, iomem_dma_policy_remove(id, strlen(id)), 0);
+
+	t = kthread_run(slow_revoker_fn, NULL, "iomem_dma_revoker");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&sr->entered, 10 * HZ),
+			0UL);
+	t = kthread_run(slow_unregister_fn, sr, "iomem_dma_unreg");
+	if (IS_ERR(t))
+		complete(&sr->release);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	/* Still in the callback: the unregister must not have returned. */
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&sr->unregistered,
+							  HZ / 5), 0UL);
+	complete(&sr->release);
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&sr->unregistered,
+							  10 * HZ), 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sr->calls), 1);
+	/* Gone: the provider going away does not call it again. */
+	iomem_dma_unmap_sgtable(sr->dev, sgt, DMA_TO_DEVICE, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(sr->dev, sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(fp->prov), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sr->calls), 1);
+}
+
 static void policy_verdict_line(struct kunit *test)
 {
 	struct iomem_dma_verdict v = {
@@ -707,6 +903,194 @@ static bool pref_input(struct rnd_state *rnd, char *buf, size_t *len, int *v)
 	return true;
 }
 
+/* ---- module parameters (/sys/module/iomem_dma/parameters/) ---- */
+
+/**
+ * struct param_model - what a writable parameter of ours must accept
+ * @name: the parameter, as the kernel names it ("iomem_dma.<name>").
+ * @min: smallest accepted value.
+ * @max: largest accepted value.
+ * @align: accepted values are multiples of this.
+ * @kp: the kernel's parameter, found by name.
+ * @value: the value the model expects the parameter to have.
+ * @saved: the value before the test, put back at its end.
+ */
+struct param_model {
+	const char *name;
+	unsigned long long min, max, align;
+	const struct kernel_param *kp;
+	unsigned long long value;
+	char saved[32];
+};
+
+static struct param_model param_models[] = {
+	{ "iomem_dma.stall_report_ms", 1, 3600000, 1 },
+	{ "iomem_dma.pci_bars", 0, 63, 1 },
+	{ "iomem_dma.pci_max_size", 0, ULONG_MAX, PAGE_SIZE },
+};
+
+/*
+ * The model's own reading of a number, as the ABI describes it: an
+ * optional '+', decimal, octal with a leading 0 or hex with 0x, one
+ * optional newline at the end, nothing else, no overflow.
+ */
+static bool model_number(const char *s, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	unsigned int base = 10, d;
+	bool digits = false;
+
+	if (*s == '+')
+		s++;
+	if (s[0] == '0' && tolower(s[1]) == 'x' && isxdigit(s[2])) {
+		base = 16;
+		s += 2;
+	} else if (s[0] == '0') {
+		base = 8;
+	}
+	for (; *s; s++) {
+		if (isdigit(*s))
+			d = *s - '0';
+		else if (isxdigit(*s))
+			d = tolower(*s) - 'a' + 10;
+		else
+			break;
+		if (d >= base)
+			break;
+		if (v > (ULLONG_MAX - d) / base)
+			return false;
+		v = v * base + d;
+		digits = true;
+	}
+	if (*s == '\n')
+		s++;
+	if (!digits || *s)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool model_param_accepts(const struct param_model *pm, const char *s,
+				unsigned long long *v)
+{
+	return model_number(s, v) && *v >= pm->min && *v <= pm->max &&
+	       !(*v % pm->align);
+}
+
+static const char *const param_tokens[] = {
+	"0", "1", "7", "8", "9", "10", "63", "64", "077", "08", "0x", "0X3f",
+	"0x40", "4095", "4096", "0x1000", "8192", "3600000", "3600001",
+	"4294967295", "4294967296", "18446744073709551615",
+	"18446744073709551616", "0xfffffffffffff000", "+", "-", "\n", " ",
+	"x", "k",
+};
+
+/* One to three tokens, then up to two random byte edits. */
+static size_t param_input(struct rnd_state *rnd, char *buf, size_t size)
+{
+	unsigned int t = 1 + prandom_u32_state(rnd) % 3, edits, pos;
+	size_t n = 0;
+
+	while (t--) {
+		const char *tok = param_tokens[prandom_u32_state(rnd) %
+					       ARRAY_SIZE(param_tokens)];
+
+		ssize_t ret = strscpy(buf + n, tok, size - n);
+
+		if (ret > 0)
+			n += ret;
+	}
+	for (edits = prandom_u32_state(rnd) % 3; edits; edits--) {
+		pos = prandom_u32_state(rnd) % (n + 1);
+		if (pos < n)
+			buf[pos] = prandom_u32_state(rnd) % 2 ?
+				   fuzz_bytes[prandom_u32_state(rnd) %
+					      (sizeof(fuzz_bytes) - 1)] :
+				   '0' + prandom_u32_state(rnd) % 10;
+	}
+	buf[n] = '\0';
+	/* A write stops at a NUL, as it does through sysfs. */
+	return strlen(buf);
+}
+
+static void param_restore(void *data)
+{
+	struct param_model *pm = data;
+
+	kernel_param_lock(NULL);
+	pm->kp->ops->set(pm->saved, pm->kp);
+	kernel_param_unlock(NULL);
+}
+
+/*
+ * Find our parameters; every writable parameter of iomem_dma must be one
+ * the model knows, so that a new one cannot escape the fuzz.
+ */
+static unsigned int params_find(struct kunit *test)
+{
+	const struct kernel_param *kp;
+	unsigned int i, n = 0;
+
+	for (kp = __start___param; kp < __stop___param; kp++) {
+		if (!str_has_prefix(kp->name, "iomem_dma."))
+			continue;
+		for (i = 0; i < ARRAY_SIZE(param_models); i++)
+			if (!strcmp(kp->name, param_models[i].name))
+				break;
+		if (!(kp->perm & 0222))
+			continue;
+		KUNIT_ASSERT_LT_MSG(test, i, ARRAY_SIZE(param_models),
+				    "writable %s has no model", kp->name);
+		param_models[i].kp = kp;
+		n++;
+	}
+	for (i = 0; i < ARRAY_SIZE(param_models); i++) {
+		struct param_model *pm = &param_models[i];
+
+		if (!pm->kp)
+			continue;
+		KUNIT_ASSERT_GT(test, pm->kp->ops->get(pm->saved, pm->kp), 0);
+		KUNIT_ASSERT_EQ(test, kstrtoull(pm->saved, 10, &pm->value), 0);
+		KUNIT_ASSERT_EQ(test, 0,
+				kunit_add_action_or_reset(test, param_restore,
+							  pm));
+	}
+	return n;
+}
+
+/* A write to a random parameter; its value must follow the model. */
+static void param_write(struct kunit *test, struct rnd_state *rnd,
+			char *input, u64 seed, unsigned int op,
+			unsigned int *accepted)
+{
+	struct param_model *pm;
+	unsigned long long v;
+	char have[32], want[32];
+	bool valid;
+	int ret;
+
+	do {
+		pm = &param_models[prandom_u32_state(rnd) %
+				   ARRAY_SIZE(param_models)];
+	} while (!pm->kp);
+	param_input(rnd, input, 64);
+	valid = model_param_accepts(pm, input, &v);
+	kernel_param_lock(NULL);
+	ret = pm->kp->ops->set(input, pm->kp);
+	kernel_param_unlock(NULL);
+	KUNIT_ASSERT_EQ_MSG(test, ret, valid ? 0 : -EINVAL,
+			    "seed %llu op %u: %s <- \"%s\"", seed, op, pm->name,
+			    input);
+	if (valid) {
+		pm->value = v;
+		(*accepted)++;
+	}
+	KUNIT_ASSERT_GT(test, pm->kp->ops->get(have, pm->kp), 0);
+	snprintf(want, sizeof(want), "%llu\n", pm->value);
+	KUNIT_ASSERT_STREQ_MSG(test, have, want, "seed %llu op %u: %s <- \"%s\"",
+			       seed, op, pm->name, input);
+}
+
 /* The id on the last line of a rules listing. */
 static unsigned int last_rule_id(char *listing)
 {
@@ -727,7 +1111,7 @@ static void policy_sysfs_fuzz_model(struct kunit *test)
 				    GFP_KERNEL);
 	struct file *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	unsigned int i, adds = 0, added = 0, removes = 0, prefs = 0;
-	unsigned int next_id = 0;
+	unsigned int next_id = 0, params = 0, params_ok = 0, nparams;
 	u64 seed = get_random_u64();
 	struct fake_prov *fp;
 	struct rnd_state rnd;
@@ -743,9 +1127,12 @@ static void policy_sysfs_fuzz_model(struct kunit *test)
 	prandom_seed_state(&rnd, seed);
 	policy_init_clean(test);
 	fp = fake_prov_create(test, "fuzzp", POOL, NULL);
+	nparams = params_find(test);
+	KUNIT_ASSERT_EQ(test, nparams,
+			IS_ENABLED(CONFIG_IOMEM_DMA_PCI) ? 3U : 1U);
 
 	for (i = 0; i < 100000; i++) {
-		unsigned int op = prandom_u32_state(&rnd) % 8, k;
+		unsigned int op = prandom_u32_state(&rnd) % 10, k;
 		size_t n;
 		ssize_t ret;
 
@@ -803,6 +1190,9 @@ static void policy_sysfs_fuzz_model(struct kunit *test)
 				KUNIT_ASSERT_EQ_MSG(test, ret, (ssize_t)-EINVAL,
 						    "seed %llu op %u", seed, i);
 			}
+		} else if (op >= 8) {
+			params++;
+			param_write(test, &rnd, input, seed, i, &params_ok);
 		} else {
 			bool valid = pref_input(&rnd, input, &n, &v);
 
@@ -820,10 +1210,12 @@ static void policy_sysfs_fuzz_model(struct kunit *test)
 		KUNIT_ASSERT_EQ_MSG(test, READ_ONCE(fp->prov->preference), pref,
 				    "seed %llu op %u", seed, i);
 	}
-	kunit_info(test, "%u adds (%u accepted), %u removes, %u preference writes\n",
-		   adds, added, removes, prefs);
+	kunit_info(test, "%u adds (%u accepted), %u removes, %u preference writes, %u writes to %u parameters (%u accepted)\n",
+		   adds, added, removes, prefs, params, nparams, params_ok);
 	KUNIT_EXPECT_GT(test, added, 0U);
 	KUNIT_EXPECT_LT(test, added, adds);
+	KUNIT_EXPECT_GT(test, params_ok, 0U);
+	KUNIT_EXPECT_LT(test, params_ok, params);
 }
 
 /* ---- administrator preference ---- */
@@ -878,6 +1270,9 @@ static struct kunit_case iomem_dma_policy_cases[] = {
 	KUNIT_CASE_SLOW(policy_sysfs_fuzz_model),
 	KUNIT_CASE(policy_cache_invalidated_by_change),
 	KUNIT_CASE(policy_deny_revokes_mapped_pair),
+	KUNIT_CASE(policy_unallow_revokes_every_holder),
+	KUNIT_CASE(policy_no_revoke_after_unregister),
+	KUNIT_CASE(policy_unregister_waits_for_revoke),
 	KUNIT_CASE(policy_verdict_line),
 	KUNIT_CASE(policy_concurrent_writers),
 	KUNIT_CASE(policy_preference_breaks_ties),

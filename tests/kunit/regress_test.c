@@ -648,7 +648,7 @@ static void regress_teardown_revokes_then_drains(struct kunit *test)
 	fake_fabric_init(test);
 	sw = fake_node(test, NULL, "tdsw", RP);
 	desc.fabric = sw;
-	in->fc.dev = kunit_device_register(test, "tdc");
+	in->fc.dev = iomem_dma_test_device(test, "tdc");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, in->fc.dev);
 	fake_fabric_place(test, in->fc.dev, sw);
 	KUNIT_ASSERT_EQ(test, iomem_dma_client_register(in->fc.dev,

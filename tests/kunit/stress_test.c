@@ -255,7 +255,7 @@ static void stress_alloc_map_vs_policy_and_unplug(struct kunit *test)
 		snprintf(name, sizeof(name), "stress-w%u", i);
 		s->w[i].s = s;
 		s->w[i].id = i;
-		s->w[i].dev = kunit_device_register(test, name);
+		s->w[i].dev = iomem_dma_test_device(test, name);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s->w[i].dev);
 		fake_fabric_place(test, s->w[i].dev, sw);
 		KUNIT_ASSERT_EQ(test, 0,

@@ -123,7 +123,7 @@ static void topology_verdicts(struct kunit *test)
 	build_fabric(test, c, nodes);
 	fp = fake_prov_create(test, "topop", POOL,
 			      c->prov_at == N_NONE ? NULL : nodes[c->prov_at]);
-	client = kunit_device_register(test, "topoc");
+	client = iomem_dma_test_device(test, "topoc");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
 	if (c->client_at != N_NONE)
 		fake_fabric_place(test, client, nodes[c->client_at]);
@@ -150,7 +150,7 @@ static void topology_update_changes_verdict(struct kunit *test)
 	fake_fabric_init(test);
 	build_fabric(test, &topo_cases[0], nodes);
 	fp = fake_prov_create(test, "updp", POOL, nodes[N_DP0]);
-	client = kunit_device_register(test, "updc");
+	client = iomem_dma_test_device(test, "updc");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
 	fake_fabric_place(test, client, nodes[N_DP1]);
 
