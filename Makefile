@@ -6,6 +6,7 @@
 #                arm64 and zynq boards, tools, lint, patch export
 #   make kunit-um|kunit-arm64|kunit-arm|board|board-zynq|
 #        dtschema|lint|bench|patch|patch-check|clean|distclean   one part
+#   make reliability-long   the long reliability runs (reliability.rst)
 #
 # Variables: IOMEM_DMA_CACHE (default ~/.cache/iomem_dma), KSRC (another
 # Linux 6.12 tree instead of Debian's linux-source-6.12), FILTER (KUnit
@@ -16,12 +17,13 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: all demo check deps overlay kunit-um kunit-arm64 kunit-arm kunit \
-	board board-zynq dtschema lint patch patch-check bench clean distclean help
+	board board-zynq dtschema lint patch patch-check bench clean distclean help \
+	reliability-long
 
 all: help
 
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@bash $(S)/deps.sh
@@ -39,6 +41,13 @@ kunit-um kunit-arm64 kunit-arm: kunit-%: overlay
 	@bash $(S)/kunit.sh $* $(FILTER)
 
 kunit: kunit-um kunit-arm64 kunit-arm
+
+# A million stress operations on UML (debug options) and on arm64 (four
+# CPUs, KCSAN), then each libFuzzer target for ten minutes.
+reliability-long: overlay
+	@KUNIT_ARGS=iomem_dma_stress.ops=1000000 bash $(S)/kunit.sh um 'iomem_dma_stress*'
+	@KUNIT_ARGS=iomem_dma_stress.ops=1000000 bash $(S)/kunit.sh arm64 'iomem_dma_stress*'
+	@$(MAKE) -C tools fuzz FUZZ_TIME=600
 
 board: overlay
 	@bash $(S)/board.sh
