@@ -13,6 +13,7 @@
 #include <linux/kthread.h>
 #include <linux/limits.h>
 #include <linux/moduleparam.h>
+#include <linux/overflow.h>
 #include <linux/completion.h>
 #include <linux/iomem_dma_provider.h>
 #include <linux/panic.h>
@@ -910,7 +911,7 @@ static bool pref_input(struct rnd_state *rnd, char *buf, size_t *len, int *v)
  * @name: the parameter, as the kernel names it ("iomem_dma.<name>").
  * @min: smallest accepted value.
  * @max: largest accepted value.
- * @align: accepted values are multiples of this.
+ * @align: accepted values are multiples of this, a power of two.
  * @kp: the kernel's parameter, found by name.
  * @value: the value the model expects the parameter to have.
  * @saved: the value before the test, put back at its end.
@@ -957,9 +958,9 @@ static bool model_number(const char *s, unsigned long long *out)
 			break;
 		if (d >= base)
 			break;
-		if (v > (ULLONG_MAX - d) / base)
+		if (check_mul_overflow(v, (unsigned long long)base, &v) ||
+		    check_add_overflow(v, (unsigned long long)d, &v))
 			return false;
-		v = v * base + d;
 		digits = true;
 	}
 	if (*s == '\n')
@@ -973,8 +974,9 @@ static bool model_number(const char *s, unsigned long long *out)
 static bool model_param_accepts(const struct param_model *pm, const char *s,
 				unsigned long long *v)
 {
+	/* The alignments are powers of two. */
 	return model_number(s, v) && *v >= pm->min && *v <= pm->max &&
-	       !(*v % pm->align);
+	       !(*v & (pm->align - 1));
 }
 
 static const char *const param_tokens[] = {
