@@ -325,12 +325,35 @@ static void of_verdicts(struct kunit *test)
 		       IOMEM_DMA_REASON_FW_ALLOW, MASTER2);
 }
 
+/* Apply a changeset adding "peer-dma-allow = <@p>" to the node at @path. */
+static struct of_changeset *of_test_allow(struct kunit *test, const char *path,
+					  struct iomem_dma_provider *p)
+{
+	struct of_changeset *cs;
+	struct device_node *np;
+
+	np = of_find_node_by_path(path);
+	KUNIT_ASSERT_NOT_NULL(test, np);
+	cs = kunit_kzalloc(test, sizeof(*cs), GFP_KERNEL);
+	if (!cs)
+		of_node_put(np);
+	KUNIT_ASSERT_NOT_NULL(test, cs);
+	of_changeset_init(cs);
+	if (of_changeset_add_prop_u32(cs, np, "peer-dma-allow",
+				      dev_of_node(p->dev)->phandle)) {
+		of_node_put(np);
+		KUNIT_FAIL_AND_ABORT(test, "changeset not built");
+	}
+	of_node_put(np);
+	KUNIT_ASSERT_EQ(test, 0, of_changeset_apply(cs));
+	return cs;
+}
+
 /* A statement changed at run time makes cached verdicts stale. */
 static void of_statement_change(struct kunit *test)
 {
 	struct iomem_dma_provider *p0;
 	struct of_changeset *cs;
-	struct device_node *np;
 	struct iomem_dma_verdict v;
 	struct device *m2;
 	u64 gen;
@@ -342,16 +365,7 @@ static void of_statement_change(struct kunit *test)
 		       IOMEM_DMA_REASON_HOST_NOT_ALLOWED, "/");
 	gen = iomem_dma_generation();
 
-	np = of_find_node_by_path(OTHER);
-	KUNIT_ASSERT_NOT_NULL(test, np);
-	cs = kunit_kzalloc(test, sizeof(*cs), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, cs);
-	of_changeset_init(cs);
-	KUNIT_ASSERT_EQ(test, 0,
-			of_changeset_add_prop_u32(cs, np, "peer-dma-allow",
-						  dev_of_node(p0->dev)->phandle));
-	of_node_put(np);
-	KUNIT_ASSERT_EQ(test, 0, of_changeset_apply(cs));
+	cs = of_test_allow(test, OTHER, p0);
 	KUNIT_EXPECT_GT(test, iomem_dma_generation(), gen);
 	expect_verdict(test, p0, m2, IOMEM_DMA_PATH_HOST,
 		       IOMEM_DMA_REASON_FW_ALLOW, OTHER);
@@ -373,7 +387,6 @@ static void of_statement_withdrawn_revokes(struct kunit *test)
 	struct fake_client *fc = kunit_kzalloc(test, sizeof(*fc), GFP_KERNEL);
 	struct iomem_dma_provider *p0;
 	struct of_changeset *cs;
-	struct device_node *np;
 
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
 	KUNIT_ASSERT_NOT_NULL(test, fc);
@@ -388,16 +401,7 @@ static void of_statement_withdrawn_revokes(struct kunit *test)
 							   fake_client_teardown,
 							   fc));
 
-	np = of_find_node_by_path(OTHER);
-	KUNIT_ASSERT_NOT_NULL(test, np);
-	cs = kunit_kzalloc(test, sizeof(*cs), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, cs);
-	of_changeset_init(cs);
-	KUNIT_ASSERT_EQ(test, 0,
-			of_changeset_add_prop_u32(cs, np, "peer-dma-allow",
-						  dev_of_node(p0->dev)->phandle));
-	of_node_put(np);
-	KUNIT_ASSERT_EQ(test, 0, of_changeset_apply(cs));
+	cs = of_test_allow(test, OTHER, p0);
 	KUNIT_ASSERT_EQ(test, 0, iomem_dma_alloc_sgt(fc->dev, p0, sgt, 512,
 						     GFP_KERNEL));
 	KUNIT_ASSERT_EQ(test, 0, iomem_dma_map_sgtable(fc->dev, sgt,
