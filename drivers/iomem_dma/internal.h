@@ -221,6 +221,17 @@ static inline bool iomem_dma_should_fail(void)
 {
 	return false;
 }
+
+static inline void iomem_dma_fault_arm(unsigned int nth)
+{
+}
+
+static inline unsigned int iomem_dma_fault_disarm(bool *fired)
+{
+	if (fired)
+		*fired = false;
+	return 0;
+}
 #endif
 
 /* topology.c */

@@ -433,7 +433,8 @@ static int iomem_dma_of_probe(struct platform_device *pdev)
 	unsigned int i;
 	int ret;
 
-	p = devm_kzalloc(dev, sizeof(*p), GFP_KERNEL);
+	p = iomem_dma_should_fail() ? NULL :
+	    devm_kzalloc(dev, sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
 	ret = of_region_parse(dev, dev->of_node, &p->region);
@@ -443,7 +444,8 @@ static int iomem_dma_of_probe(struct platform_device *pdev)
 	for (i = 0; i < p->region.nr; i++) {
 		struct resource *res = &p->region.res[i];
 
-		if (!devm_request_mem_region(dev, res->start,
+		if (iomem_dma_should_fail() ||
+		    !devm_request_mem_region(dev, res->start,
 					     resource_size(res),
 					     dev_name(dev))) {
 			dev_err(dev, "%pR is in use by another driver\n", res);
@@ -451,7 +453,8 @@ static int iomem_dma_of_probe(struct platform_device *pdev)
 		}
 		p->ranges[i].phys = res->start;
 		p->ranges[i].size = resource_size(res);
-		p->ranges[i].vaddr = p->region.prefetchable ?
+		p->ranges[i].vaddr = iomem_dma_should_fail() ? NULL :
+			p->region.prefetchable ?
 			devm_ioremap_wc(dev, res->start, resource_size(res)) :
 			devm_ioremap(dev, res->start, resource_size(res));
 		if (!p->ranges[i].vaddr) {

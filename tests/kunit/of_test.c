@@ -418,6 +418,94 @@ static void of_statement_withdrawn_revokes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, iomem_dma_client_unregister(fc->dev));
 }
 
+static unsigned int list_count_providers(void)
+{
+	struct iomem_dma_provider *prov;
+	unsigned int n = 0;
+
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(prov, &iomem_dma_providers, list)
+		n++;
+	mutex_unlock(&iomem_dma_lock);
+	return n;
+}
+
+static const char *const of_walk_regions[] = { R0, R1, R2 };
+
+/* How many of the regions of of_good.dtso have a bound driver. */
+static unsigned int of_walk_bound(struct kunit *test, struct device **unbound)
+{
+	unsigned int i, bound = 0;
+
+	*unbound = NULL;
+	for (i = 0; i < ARRAY_SIZE(of_walk_regions); i++) {
+		struct device *dev = of_test_dev(test, of_walk_regions[i]);
+
+		if (dev->driver)
+			bound++;
+		else
+			*unbound = dev;
+	}
+	return bound;
+}
+
+/*
+ * Fault walk of the devicetree backend: populate the bus of of_good.dtso
+ * with its 1st, 2nd, ... step failed (the probe's allocation, the region
+ * request and mapping, and every step of the core's provider registration
+ * under it). Each failure leaves exactly one region without a driver, or
+ * none where the core absorbs it (a provider without its sysfs entry); a
+ * region whose probe failed binds when probed again without faults, so the
+ * failure left no region requested or mapped; and depopulating leaves the
+ * providers as they were.
+ */
+static void of_probe_fault_walk(struct kunit *test)
+{
+	struct device_node *bus;
+	struct device *unbound;
+	unsigned int steps, nth, providers, failed = 0;
+	bool fired;
+
+	if (!IS_ENABLED(CONFIG_IOMEM_DMA_FAULT_INJECTION))
+		kunit_skip(test, "needs CONFIG_IOMEM_DMA_FAULT_INJECTION");
+	of_test_back(test);
+	providers = list_count_providers();
+	for (nth = 0;; nth++) {
+		bus = of_find_node_by_path(BUS);
+		KUNIT_ASSERT_NOT_NULL(test, bus);
+		iomem_dma_fault_arm(nth);
+		KUNIT_EXPECT_EQ(test, 0,
+				of_platform_populate(bus,
+						     of_default_bus_match_table,
+						     NULL, NULL));
+		steps = iomem_dma_fault_disarm(&fired);
+		if (nth && !fired) {
+			of_test_depopulate(bus);
+			break;
+		}
+		if (of_walk_bound(test, &unbound) < ARRAY_SIZE(of_walk_regions)) {
+			KUNIT_EXPECT_EQ_MSG(test, of_walk_bound(test, &unbound),
+					    (unsigned int)ARRAY_SIZE(of_walk_regions) - 1,
+					    "step %u", nth);
+			KUNIT_EXPECT_EQ_MSG(test, device_attach(unbound), 1,
+					    "step %u: %s", nth,
+					    dev_name(unbound));
+			failed++;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, of_walk_bound(test, &unbound),
+				    (unsigned int)ARRAY_SIZE(of_walk_regions),
+				    "step %u", nth);
+		of_test_depopulate(bus);
+		KUNIT_ASSERT_EQ_MSG(test, list_count_providers(), providers,
+				    "step %u", nth);
+		if (!nth)
+			kunit_info(test, "N=%u\n", steps);
+	}
+	kunit_info(test, "%u steps failed a probe, %u were absorbed\n",
+		   failed, nth - 1 - failed);
+	KUNIT_EXPECT_GT(test, failed, 0U);
+}
+
 /* The bus address comes from the client's dma-ranges, not the identity. */
 static void of_bus_address(struct kunit *test)
 {
@@ -596,6 +684,7 @@ static struct kunit_case iomem_dma_of_cases[] = {
 	KUNIT_CASE(of_verdicts),
 	KUNIT_CASE(of_statement_change),
 	KUNIT_CASE(of_statement_withdrawn_revokes),
+	KUNIT_CASE(of_probe_fault_walk),
 	KUNIT_CASE(of_bus_address),
 	KUNIT_CASE(of_bad_regions),
 	KUNIT_CASE(of_bad_ram),
