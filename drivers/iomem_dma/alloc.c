@@ -126,19 +126,28 @@ static struct iomem_dma_hold *chunk_reserve(struct iomem_dma_provider *prov,
 					    struct iomem_dma_client *client,
 					    size_t size, gfp_t gfp)
 {
-	struct iomem_dma_hold *hold, *spare;
+	struct iomem_dma_hold *hold, *spare = NULL;
 
-	spare = iomem_dma_should_fail() ? NULL : kzalloc(sizeof(*spare), gfp);
-	if (!spare)
-		return ERR_PTR(-ENOMEM);
-
-	spin_lock(&prov->lock);
-	if (prov->dead) {
+	/*
+	 * A client usually holds memory of this provider already: allocate
+	 * a new hold only when it has none, then look again under the lock.
+	 */
+	for (;;) {
+		spin_lock(&prov->lock);
+		if (prov->dead) {
+			spin_unlock(&prov->lock);
+			kfree(spare);
+			return ERR_PTR(-ENODEV);
+		}
+		hold = hold_find_locked(prov, client);
+		if (hold || spare)
+			break;
 		spin_unlock(&prov->lock);
-		kfree(spare);
-		return ERR_PTR(-ENODEV);
+		spare = iomem_dma_should_fail() ? NULL :
+			kzalloc(sizeof(*spare), gfp);
+		if (!spare)
+			return ERR_PTR(-ENOMEM);
 	}
-	hold = hold_find_locked(prov, client);
 	if (!hold) {
 		hold = spare;
 		spare = NULL;
