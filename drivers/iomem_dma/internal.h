@@ -252,9 +252,9 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 			       struct iomem_dma_node *cnode,
 			       const char *cname,
 			       struct iomem_dma_verdict *v);
-void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
-			      struct iomem_dma_client *client,
-			      struct iomem_dma_verdict *v);
+int iomem_dma_client_verdict(struct iomem_dma_provider *prov,
+			     struct iomem_dma_client *client,
+			     struct iomem_dma_verdict *v);
 int iomem_dma_policy_add(const char *buf, size_t len, unsigned int *id);
 int iomem_dma_policy_remove(const char *buf, size_t len);
 int iomem_dma_policy_show(char *buf, size_t size);

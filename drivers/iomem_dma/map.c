@@ -19,6 +19,9 @@
 
 #include "internal.h"
 
+/* Attempts of a map that a concurrent policy change keeps invalidating. */
+#define IOMEM_DMA_MAP_TRIES	16
+
 /* Pin the allocation behind @sg against being freed while it is mapped. */
 static struct iomem_dma_chunk *chunk_pin(struct scatterlist *sg)
 {
@@ -83,7 +86,10 @@ static int map_iomem_entry(struct device *dev, struct iomem_dma_client *client,
 
 	/* Consecutive entries usually share a provider: reuse the verdict. */
 	if (prov != *last || v->generation != iomem_dma_generation()) {
-		iomem_dma_client_verdict(prov, client, v);
+		*last = NULL;
+		ret = iomem_dma_client_verdict(prov, client, v);
+		if (ret)
+			goto unpin;
 		*last = prov;
 	}
 
@@ -141,19 +147,23 @@ unpin:
  * Return: 0; -EINVAL for a %NULL argument, an empty table or an iomem entry
  * whose allocation is gone; -ENODEV if @dev is not a registered client;
  * -EREMOTEIO if a verdict denies an entry (iomem_dma_last_refusal() tells
- * why); -EIO if the DMA API could not map an entry; or the backend's error
- * for a bus address it could not produce.
+ * why); -EIO if the DMA API could not map an entry; -ENOMEM if a verdict
+ * could not be cached; -EAGAIN if the policy or topology changed during
+ * each of IOMEM_DMA_MAP_TRIES attempts; or the backend's error for a bus
+ * address it could not produce.
  */
 int iomem_dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 			  enum dma_data_direction dir, unsigned long attrs)
 {
-	struct iomem_dma_provider *last = NULL;
+	struct iomem_dma_provider *last;
 	struct iomem_dma_client *client;
-	struct iomem_dma_verdict v = { };
+	struct iomem_dma_verdict v;
 	struct scatterlist *sg;
-	unsigned int i, done;
+	unsigned int i, done, tries = 0;
+	bool iomem;
 	dma_addr_t addr;
-	int ret = 0;
+	u64 gen;
+	int ret;
 
 	if (!dev || !sgt || !sgt->sgl || !sgt->orig_nents ||
 	    !valid_dma_direction(dir))
@@ -162,12 +172,19 @@ int iomem_dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 	if (!client)
 		return -ENODEV;
 
+retry:
+	gen = iomem_dma_generation();
+	memset(&v, 0, sizeof(v));
+	last = NULL;
+	iomem = false;
+	ret = 0;
 	for_each_sgtable_sg(sgt, sg, i) {
 		if (iomem_dma_sg_is_iomem(sg)) {
 			ret = map_iomem_entry(dev, client, sg, dir, attrs, &v,
 					      &last);
 			if (ret)
 				break;
+			iomem = true;
 			continue;
 		}
 		if (!sg_page(sg)) {
@@ -185,6 +202,17 @@ int iomem_dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 		sg_dma_unmark_bus_address(sg);
 	}
 
+	/*
+	 * A policy or topology change made while we mapped may have run its
+	 * revoke pass before our verdicts were cached: if the generation
+	 * moved, map again under the new one. Pairs with smp_mb() in
+	 * iomem_dma_policy_revoke_denied().
+	 */
+	if (!ret && iomem) {
+		smp_mb();
+		if (gen != iomem_dma_generation())
+			ret = -EAGAIN;
+	}
 	if (ret) {
 		done = i;
 		for_each_sgtable_sg(sgt, sg, i) {
@@ -192,6 +220,8 @@ int iomem_dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 				break;
 			unmap_entry(dev, sg, dir, attrs);
 		}
+		if (ret == -EAGAIN && ++tries < IOMEM_DMA_MAP_TRIES)
+			goto retry;
 	} else {
 		sgt->nents = sgt->orig_nents;
 	}

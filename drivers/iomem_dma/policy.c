@@ -30,6 +30,7 @@
 
 #define pr_fmt(fmt) "iomem_dma: " fmt
 
+#include <kunit/static_stub.h>
 #include <linux/ctype.h>
 #include <linux/device.h>
 #include <linux/kernel.h>
@@ -456,36 +457,45 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 	rcu_read_unlock();
 }
 
-/* Cached verdict for a registered client; recomputed when stale. */
-void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
-			      struct iomem_dma_client *client,
-			      struct iomem_dma_verdict *v)
+/*
+ * Cached verdict for a registered client; recomputed when stale.
+ * Returns 0 when the verdict is in the cache, -ENOMEM when it could not be
+ * cached (*@v is right all the same): a map must not go ahead on such a
+ * verdict, since a later revoke pass looks for cached ones.
+ */
+int iomem_dma_client_verdict(struct iomem_dma_provider *prov,
+			     struct iomem_dma_client *client,
+			     struct iomem_dma_verdict *v)
 {
 	struct iomem_dma_cached_verdict *cv, *old;
 	u64 gen = iomem_dma_generation();
+
+	KUNIT_STATIC_STUB_REDIRECT(iomem_dma_client_verdict, prov, client, v);
 
 	rcu_read_lock();
 	cv = xa_load(&client->verdicts, prov->id);
 	if (cv && cv->v.generation == gen) {
 		*v = cv->v;
 		rcu_read_unlock();
-		return;
+		return 0;
 	}
 	rcu_read_unlock();
 
 	iomem_dma_verdict_compute(prov, client->dev, client->node,
 				  client->name, v);
-	/* Without memory the verdict is still right, only not cached. */
 	cv = iomem_dma_should_fail() ? NULL : kmalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)
-		return;
+		return -ENOMEM;
 	cv->v = *v;
 	old = iomem_dma_should_fail() ? XA_ERROR(-ENOMEM) :
 	      xa_store(&client->verdicts, prov->id, cv, GFP_KERNEL);
-	if (xa_is_err(old))
+	if (xa_is_err(old)) {
 		kfree(cv);
-	else if (old)
+		return -ENOMEM;
+	}
+	if (old)
 		kfree_rcu(old, rcu);
+	return 0;
 }
 
 static int __init iomem_dma_boot_rules(char *list)
@@ -588,6 +598,13 @@ int iomem_dma_policy_revoke_denied(void)
 	u64 pass;
 
 	mutex_lock(&iomem_dma_revoke_lock);
+	/*
+	 * Orders the change that brought us here (a generation bump) before
+	 * reading the cached verdicts. Pairs with smp_mb() in
+	 * iomem_dma_map_sgtable(): a map either cached its verdict before we
+	 * look, or sees the new generation and checks again.
+	 */
+	smp_mb();
 	pass = ++iomem_dma_revoke_pass;
 	while (revoke_next_pair(pass, &prov, &client)) {
 		iomem_dma_client_verdict(prov, client, &v);

@@ -256,23 +256,6 @@ static void undo_map(struct kunit *test, struct walk_ctx *c)
 	iomem_dma_unmap_sgtable(c->fc->dev, &c->sgt, DMA_TO_DEVICE, 0);
 }
 
-/* The verdict could not be cached: the map is right all the same. */
-static bool absorbed_map(struct kunit *test, struct walk_ctx *c)
-{
-	struct iomem_dma_client *client = iomem_dma_client_find(c->fc->dev);
-	struct iomem_dma_cached_verdict *cv;
-	bool stale;
-
-	if (!client)
-		return false;
-	rcu_read_lock();
-	cv = xa_load(&client->verdicts, c->fp->prov->id);
-	stale = !cv || cv->v.generation != iomem_dma_generation();
-	rcu_read_unlock();
-	iomem_dma_client_put(client);
-	return stale && c->sgt.nents == c->sgt.orig_nents;
-}
-
 static int op_rule_add(struct kunit *test, struct walk_ctx *c)
 {
 	static const char rule[] = "allow provider=fault-data client=x\n";
@@ -307,7 +290,7 @@ static const struct walk walks[] = {
 	  undo_provider_register, absorbed_provider_register },
 	{ "client registration", op_client_register, undo_client_register },
 	{ "table allocation", op_alloc_sgt, undo_alloc_sgt },
-	{ "mapping", op_map, undo_map, absorbed_map },
+	{ "mapping", op_map, undo_map },
 	{ "rule addition", op_rule_add, undo_rule_add },
 	{ "provider lookup", op_find, undo_find },
 };

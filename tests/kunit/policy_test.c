@@ -679,6 +679,64 @@ static void policy_no_revoke_after_unregister(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 0);
 }
 
+/*
+ * Stands in for the verdict cache once: computes the verdict (allowed) and
+ * then, before the map uses it, a writer denies the pair and runs its
+ * revoke pass, which cannot see the verdict since it is not cached yet.
+ */
+static int verdict_then_deny(struct iomem_dma_provider *prov,
+			     struct iomem_dma_client *client,
+			     struct iomem_dma_verdict *v)
+{
+	struct kunit *test = kunit_get_current_test();
+	const char *rule = "deny provider=racep";
+
+	kunit_deactivate_static_stub(test, iomem_dma_client_verdict);
+	iomem_dma_verdict_compute(prov, client->dev, client->node,
+				  client->name, v);
+	KUNIT_EXPECT_EQ(test, v->path, IOMEM_DMA_PATH_HOST);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
+			0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
+	return 0;
+}
+
+/*
+ * A rule added while a map is between its verdict and its mapping: the
+ * map sees the generation move, maps again under the new policy and is
+ * refused, instead of mapping a pair no revoke pass will find.
+ */
+static void policy_change_during_map(struct kunit *test)
+{
+	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	struct iomem_dma_verdict v;
+	struct fake_client *fc;
+	struct scatterlist *sg;
+	struct fake_prov *fp;
+	unsigned int i;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	policy_init_clean(test);
+	fp = fake_prov_create(test, "racep", POOL, NULL);
+	add_rule(test, "allow provider=racep");
+	fc = fake_client_create(test, "racec", NULL);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, sgt,
+						  2 * PAGE_SIZE, GFP_KERNEL), 0);
+
+	kunit_activate_static_stub(test, iomem_dma_client_verdict,
+				   verdict_then_deny);
+	ret = iomem_dma_map_sgtable(fc->dev, sgt, DMA_BIDIRECTIONAL, 0);
+	KUNIT_EXPECT_EQ(test, ret, -EREMOTEIO);
+	if (!ret)
+		iomem_dma_unmap_sgtable(fc->dev, sgt, DMA_BIDIRECTIONAL, 0);
+	for_each_sgtable_sg(sgt, sg, i)
+		KUNIT_EXPECT_EQ(test, sg_dma_len(sg), 0U);
+	KUNIT_ASSERT_EQ(test, iomem_dma_last_refusal(fc->dev, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_RULE_DENY);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, sgt), 0);
+}
+
 struct slow_revoke {
 	struct completion entered;
 	struct completion release;
@@ -1275,6 +1333,7 @@ static struct kunit_case iomem_dma_policy_cases[] = {
 	KUNIT_CASE(policy_unallow_revokes_every_holder),
 	KUNIT_CASE(policy_no_revoke_after_unregister),
 	KUNIT_CASE(policy_unregister_waits_for_revoke),
+	KUNIT_CASE(policy_change_during_map),
 	KUNIT_CASE(policy_verdict_line),
 	KUNIT_CASE(policy_concurrent_writers),
 	KUNIT_CASE(policy_preference_breaks_ties),
