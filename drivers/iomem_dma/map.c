@@ -202,13 +202,14 @@ retry:
 		sg_dma_unmark_bus_address(sg);
 	}
 
-	/*
-	 * A policy or topology change made while we mapped may have run its
-	 * revoke pass before our verdicts were cached: if the generation
-	 * moved, map again under the new one. Pairs with smp_mb() in
-	 * iomem_dma_policy_revoke_denied().
-	 */
 	if (!ret && iomem) {
+		/*
+		 * A policy or topology change made while we mapped may have
+		 * run its revoke pass before our verdicts were cached: if the
+		 * generation moved, map again under the new one. Orders the
+		 * caching of our verdicts before reading the generation;
+		 * pairs with smp_mb() in iomem_dma_policy_revoke_denied().
+		 */
 		smp_mb();
 		if (gen != iomem_dma_generation())
 			ret = -EAGAIN;
