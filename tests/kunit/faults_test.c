@@ -27,6 +27,7 @@
  * @probe: an unregistered fake provider, for the registration walk.
  * @dev: an unregistered device, for the client walk.
  * @sgt: the table of the allocation and map walks.
+ * @one: the entry of the first-allocation walk.
  * @prov: the provider the registration walk made.
  * @file: an opener with the test's credentials, for the sysfs handlers.
  * @node: the switch the provider and client sit under.
@@ -37,6 +38,7 @@ struct walk_ctx {
 	struct fake_prov *probe;
 	struct device *dev;
 	struct sg_table sgt;
+	struct scatterlist one;
 	struct iomem_dma_provider *prov;
 	struct file *file;
 	struct iomem_dma_node *node;
@@ -237,6 +239,18 @@ static void undo_alloc_sgt(struct kunit *test, struct walk_ctx *c)
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(c->fc->dev, &c->sgt), 0);
 }
 
+/* A client's first allocation from a provider also creates its accounting. */
+static int op_alloc_first(struct kunit *test, struct walk_ctx *c)
+{
+	sg_init_table(&c->one, 1);
+	return iomem_dma_alloc_sg(c->fc->dev, c->prov, &c->one, PAGE_SIZE, 0);
+}
+
+static void undo_alloc_first(struct kunit *test, struct walk_ctx *c)
+{
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(c->fc->dev, &c->one), 0);
+}
+
 static int op_map(struct kunit *test, struct walk_ctx *c)
 {
 	/* A policy change before each run: the verdict must be computed. */
@@ -290,6 +304,8 @@ static const struct walk walks[] = {
 	  undo_provider_register, absorbed_provider_register },
 	{ "client registration", op_client_register, undo_client_register },
 	{ "table allocation", op_alloc_sgt, undo_alloc_sgt },
+	{ "first allocation from a provider", op_alloc_first,
+	  undo_alloc_first },
 	{ "mapping", op_map, undo_map },
 	{ "rule addition", op_rule_add, undo_rule_add },
 	{ "provider lookup", op_find, undo_find },
@@ -340,8 +356,13 @@ static void faults_walk(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(c->fc->dev, &tmp), 0);
 	if (w->op == op_map)
 		KUNIT_ASSERT_EQ(test, op_alloc_sgt(test, c), 0);
+	if (w->op == op_alloc_first)
+		KUNIT_ASSERT_EQ(test, op_provider_register(test, c), 0);
 
 	walk_run(test, w, c);
+
+	if (w->op == op_alloc_first)
+		undo_provider_register(test, c);
 
 	if (w->op == op_map)
 		KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(c->fc->dev, &c->sgt),
