@@ -115,6 +115,8 @@ static unsigned int iomem_dma_fault_nth;
 static unsigned int iomem_dma_fault_steps;
 static bool iomem_dma_fault_fired;
 
+void (*iomem_dma_test_verdict_hook)(void);
+
 /* Should the step being taken now fail? See internal.h. */
 bool iomem_dma_should_fail(void)
 {
@@ -952,6 +954,13 @@ static int __init iomem_dma_init(void)
 {
 	int ret;
 
+	/*
+	 * Id 1 stays reserved, so the xarray keeps the node of the first ids:
+	 * otherwise a lone allocation and its free would each allocate and
+	 * RCU-free that node. Without it, everything works, only slower.
+	 */
+	if (xa_reserve(&iomem_dma_chunks, 1, GFP_KERNEL))
+		pr_warn("chunk id 1 not reserved; lone allocations are slower\n");
 	iomem_dma_debugfs_init();
 	ret = iomem_dma_sysfs_init();
 	if (ret)

@@ -216,7 +216,29 @@ extern atomic_t iomem_dma_stall_reports;
 bool iomem_dma_should_fail(void);
 void iomem_dma_fault_arm(unsigned int nth);
 unsigned int iomem_dma_fault_disarm(bool *fired);
+
+/*
+ * Test-only: called once by the next verdict computed for the verdict
+ * cache, between the computation and the caching (a race window).
+ */
+extern void (*iomem_dma_test_verdict_hook)(void);
+
+static inline void iomem_dma_test_verdict_computed(void)
+{
+	void (*hook)(void);
+
+	if (likely(!READ_ONCE(iomem_dma_test_verdict_hook)))
+		return;
+	hook = xchg(&iomem_dma_test_verdict_hook, NULL);
+	if (hook)
+		hook();
+}
 #else
+static inline void iomem_dma_test_verdict_computed(void)
+{
+}
+
+
 static inline bool iomem_dma_should_fail(void)
 {
 	return false;

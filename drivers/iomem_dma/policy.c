@@ -30,7 +30,6 @@
 
 #define pr_fmt(fmt) "iomem_dma: " fmt
 
-#include <kunit/static_stub.h>
 #include <linux/ctype.h>
 #include <linux/device.h>
 #include <linux/kernel.h>
@@ -470,8 +469,6 @@ int iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 	struct iomem_dma_cached_verdict *cv, *old;
 	u64 gen = iomem_dma_generation();
 
-	KUNIT_STATIC_STUB_REDIRECT(iomem_dma_client_verdict, prov, client, v);
-
 	rcu_read_lock();
 	cv = xa_load(&client->verdicts, prov->id);
 	if (cv && cv->v.generation == gen) {
@@ -483,6 +480,7 @@ int iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 
 	iomem_dma_verdict_compute(prov, client->dev, client->node,
 				  client->name, v);
+	iomem_dma_test_verdict_computed();
 	cv = iomem_dma_should_fail() ? NULL : kmalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)
 		return -ENOMEM;
