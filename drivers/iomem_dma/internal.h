@@ -238,7 +238,6 @@ static inline void iomem_dma_test_verdict_computed(void)
 {
 }
 
-
 static inline bool iomem_dma_should_fail(void)
 {
 	return false;
