@@ -86,7 +86,6 @@ static int map_iomem_entry(struct device *dev, struct iomem_dma_client *client,
 
 	/* Consecutive entries usually share a provider: reuse the verdict. */
 	if (prov != *last || v->generation != iomem_dma_generation()) {
-		*last = NULL;
 		ret = iomem_dma_client_verdict(prov, client, v);
 		if (ret)
 			goto unpin;

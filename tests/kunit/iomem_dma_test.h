@@ -256,6 +256,19 @@ static inline struct fake_prov *fake_prov_create(struct kunit *test,
 	return fake_prov_create_flags(test, name, size, node, true);
 }
 
+/* Registered providers, counted under iomem_dma_lock. */
+static inline unsigned int providers_count(void)
+{
+	struct iomem_dma_provider *prov;
+	unsigned int n = 0;
+
+	mutex_lock(&iomem_dma_lock);
+	list_for_each_entry(prov, &iomem_dma_providers, list)
+		n++;
+	mutex_unlock(&iomem_dma_lock);
+	return n;
+}
+
 /* ---- injectable fabric ---- */
 
 #define FAKE_FABRIC_MAX 16
@@ -369,6 +382,17 @@ static inline void fake_client_sweep(struct device *dev,
 	}
 }
 
+/* Unmap and free @fc->free_on_revoke, if set. */
+static inline void fake_client_free_table(struct fake_client *fc)
+{
+	if (!fc->free_on_revoke)
+		return;
+	iomem_dma_unmap_sgtable(fc->dev, fc->free_on_revoke,
+				DMA_BIDIRECTIONAL, 0);
+	iomem_dma_free_sgt(fc->dev, fc->free_on_revoke);
+	fc->free_on_revoke = NULL;
+}
+
 static inline void fake_client_revoke(struct device *dev,
 				      struct iomem_dma_provider *prov,
 				      void *priv)
@@ -379,12 +403,7 @@ static inline void fake_client_revoke(struct device *dev,
 		atomic_inc(&fc->revokes);
 		if (fc->ignore_revoke)
 			return;
-		if (fc->free_on_revoke) {
-			iomem_dma_unmap_sgtable(dev, fc->free_on_revoke,
-						DMA_BIDIRECTIONAL, 0);
-			iomem_dma_free_sgt(dev, fc->free_on_revoke);
-			fc->free_on_revoke = NULL;
-		}
+		fake_client_free_table(fc);
 	}
 	fake_client_sweep(dev, prov);
 }
@@ -401,12 +420,7 @@ static inline void fake_client_teardown(void *data)
 {
 	struct fake_client *fc = data;
 
-	if (fc->free_on_revoke) {
-		iomem_dma_unmap_sgtable(fc->dev, fc->free_on_revoke,
-					DMA_BIDIRECTIONAL, 0);
-		iomem_dma_free_sgt(fc->dev, fc->free_on_revoke);
-		fc->free_on_revoke = NULL;
-	}
+	fake_client_free_table(fc);
 	fake_client_sweep(fc->dev, NULL);
 }
 

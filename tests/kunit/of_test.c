@@ -418,18 +418,6 @@ static void of_statement_withdrawn_revokes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, iomem_dma_client_unregister(fc->dev));
 }
 
-static unsigned int list_count_providers(void)
-{
-	struct iomem_dma_provider *prov;
-	unsigned int n = 0;
-
-	mutex_lock(&iomem_dma_lock);
-	list_for_each_entry(prov, &iomem_dma_providers, list)
-		n++;
-	mutex_unlock(&iomem_dma_lock);
-	return n;
-}
-
 static const char *const of_walk_regions[] = { R0, R1, R2 };
 
 /* How many of the regions of of_good.dtso have a bound driver. */
@@ -469,7 +457,7 @@ static void of_probe_fault_walk(struct kunit *test)
 	if (!IS_ENABLED(CONFIG_IOMEM_DMA_FAULT_INJECTION))
 		kunit_skip(test, "needs CONFIG_IOMEM_DMA_FAULT_INJECTION");
 	of_test_back(test);
-	providers = list_count_providers();
+	providers = providers_count();
 	for (nth = 0;; nth++) {
 		bus = of_find_node_by_path(BUS);
 		KUNIT_ASSERT_NOT_NULL(test, bus);
@@ -496,7 +484,7 @@ static void of_probe_fault_walk(struct kunit *test)
 				    (unsigned int)ARRAY_SIZE(of_walk_regions),
 				    "step %u", nth);
 		of_test_depopulate(bus);
-		KUNIT_ASSERT_EQ_MSG(test, list_count_providers(), providers,
+		KUNIT_ASSERT_EQ_MSG(test, providers_count(), providers,
 				    "step %u", nth);
 		if (!nth)
 			kunit_info(test, "N=%u\n", steps);

@@ -26,18 +26,6 @@
 
 /* ---- helpers ---- */
 
-static unsigned int providers_count(void)
-{
-	struct iomem_dma_provider *prov;
-	unsigned int n = 0;
-
-	mutex_lock(&iomem_dma_lock);
-	list_for_each_entry(prov, &iomem_dma_providers, list)
-		n++;
-	mutex_unlock(&iomem_dma_lock);
-	return n;
-}
-
 static unsigned int chunks_count(void)
 {
 	struct iomem_dma_chunk *chunk;
