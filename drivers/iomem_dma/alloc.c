@@ -77,12 +77,64 @@ void iomem_dma_pool_destroy(struct iomem_dma_provider *prov)
 	prov->pool = NULL;
 }
 
-/* Caller holds rcu_read_lock(); the result is only valid inside it. */
+/*
+ * Allocation ids. An id is the pair (index in iomem_dma_chunks, epoch):
+ * indexes are handed out cyclically, each once per epoch, and the epoch
+ * moves on whenever the index allocator wraps, under the xarray's lock. A
+ * pair therefore comes back only after 2^48 allocations, and a stale copy
+ * of a freed entry names nothing until then: its lookup fails. Index 1
+ * stays reserved (see iomem_dma_init()).
+ */
+static u32 iomem_dma_chunk_next;	/* under the xa_lock of iomem_dma_chunks */
+static u16 iomem_dma_chunk_epoch;	/* under the xa_lock of iomem_dma_chunks */
+
+static int chunk_id_alloc(struct iomem_dma_chunk *chunk, gfp_t gfp)
+{
+	u32 id;
+	int ret;
+
+	if (iomem_dma_should_fail())
+		return -ENOMEM;
+	xa_lock(&iomem_dma_chunks);
+	/* Reserve first: the entry appears only once its epoch is set. */
+	ret = __xa_alloc_cyclic(&iomem_dma_chunks, &id, NULL,
+				XA_LIMIT(2, U32_MAX), &iomem_dma_chunk_next,
+				gfp);
+	if (ret >= 0) {
+		if (ret == 1)
+			iomem_dma_chunk_epoch++;
+		chunk->id = id;
+		chunk->epoch = iomem_dma_chunk_epoch;
+		/* Fills the reserved slot: needs no memory. */
+		__xa_store(&iomem_dma_chunks, id, chunk, 0);
+		ret = 0;
+	}
+	xa_unlock(&iomem_dma_chunks);
+	return ret;
+}
+
+/*
+ * The allocation an iomem entry names, or NULL: also for a stale copy whose
+ * index was handed out again. Caller holds rcu_read_lock(); the result is
+ * only valid inside it.
+ */
 struct iomem_dma_chunk *iomem_dma_chunk_lookup(const struct scatterlist *sg)
 {
+	struct iomem_dma_chunk *chunk;
+
 	if (!iomem_dma_sg_is_iomem(sg))
 		return NULL;
-	return xa_load(&iomem_dma_chunks, sg->offset);
+	chunk = xa_load(&iomem_dma_chunks, sg->offset);
+	if (chunk && chunk->epoch != sg->dma_flags >> IOMEM_DMA_SG_EPOCH_SHIFT)
+		return NULL;
+	return chunk;
+}
+
+/* Does @sg, an entry naming @chunk, stay inside the allocation? */
+bool iomem_dma_chunk_covers(const struct iomem_dma_chunk *chunk,
+			    const struct scatterlist *sg)
+{
+	return sg->length && sg->length <= chunk->size;
 }
 
 static struct iomem_dma_hold *
@@ -172,7 +224,6 @@ static struct iomem_dma_chunk *chunk_alloc(struct iomem_dma_provider *prov,
 	struct iomem_dma_hold *hold;
 	unsigned long addr;
 	unsigned int i;
-	u32 id;
 	int ret;
 
 	chunk = iomem_dma_should_fail() ? NULL : kzalloc(sizeof(*chunk), gfp);
@@ -210,12 +261,9 @@ static struct iomem_dma_chunk *chunk_alloc(struct iomem_dma_provider *prov,
 	kref_get(&prov->ref);
 	kref_get(&client->ref);
 
-	ret = iomem_dma_should_fail() ? -ENOMEM :
-	      xa_alloc(&iomem_dma_chunks, &id, chunk, XA_LIMIT(1, INT_MAX),
-		       gfp);
+	ret = chunk_id_alloc(chunk, gfp);
 	if (ret)
 		goto put_refs;
-	chunk->id = id;
 	return chunk;
 
 put_refs:
@@ -314,9 +362,11 @@ EXPORT_SYMBOL_GPL(iomem_dma_alloc_sg);
  * @sg: an iomem entry from iomem_dma_alloc_sg() or iomem_dma_alloc_sgt().
  *
  * The entry is cleared (no page, length 0). The device must no longer
- * access the memory; the entry must not be mapped.
+ * access the memory; the entry must not be mapped. A stale copy of an entry
+ * freed already names nothing: -ENOENT, whatever was allocated since.
  *
- * Context: any context that may call kfree(); does not sleep.
+ * Context: process context; may sleep (the provider's and the client's
+ * last references may go here).
  * Return: 0; -EINVAL if an argument is %NULL or @sg is not an iomem entry
  * (also after it was freed); -ENOENT if its allocation no longer exists;
  * -EPERM if another client allocated it; -EBUSY if it is still mapped.
@@ -326,6 +376,7 @@ int iomem_dma_free_sg(struct device *dev, struct scatterlist *sg)
 	struct iomem_dma_chunk *chunk;
 	int old;
 
+	might_sleep();
 	if (!dev || !sg || !iomem_dma_sg_is_iomem(sg))
 		return -EINVAL;
 
@@ -505,12 +556,20 @@ EXPORT_SYMBOL_GPL(iomem_dma_free_sgt);
  *
  * Return: bytes not allocated; 0 once the provider is unregistered.
  */
-size_t iomem_dma_provider_avail(const struct iomem_dma_provider *prov)
+static size_t provider_avail_locked(struct iomem_dma_provider *prov)
 {
-	size_t avail = 0;
+	lockdep_assert_held(&prov->lock);
+	return !prov->unregistered && prov->pool ? gen_pool_avail(prov->pool) : 0;
+}
 
-	if (!READ_ONCE(prov->unregistered) && prov->pool)
-		avail = gen_pool_avail(prov->pool);
+size_t iomem_dma_provider_avail(struct iomem_dma_provider *prov)
+{
+	size_t avail;
+
+	/* Unregister sets @unregistered under the lock before the pool goes. */
+	spin_lock(&prov->lock);
+	avail = provider_avail_locked(prov);
+	spin_unlock(&prov->lock);
 	return avail;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_provider_avail);
@@ -525,7 +584,7 @@ static int accounting_show(struct seq_file *m, void *unused)
 		spin_lock(&prov->lock);
 		seq_printf(m, "provider %s size %llu avail %zu allocations %lu%s\n",
 			   prov->name, prov->size,
-			   iomem_dma_provider_avail(prov), prov->nr_chunks,
+			   provider_avail_locked(prov), prov->nr_chunks,
 			   prov->published ? " published" : "");
 		list_for_each_entry(hold, &prov->holders, prov_node)
 			seq_printf(m, "  client %s bytes %llu allocations %lu\n",

@@ -217,6 +217,7 @@ void iomem_dma_provider_release(struct kref *ref)
 	put_device(prov->dev);
 	kfree(prov->bases);
 	kfree(prov->ranges);
+	kfree(prov->sname);
 	kfree(prov->name);
 	kfree(prov);
 }
@@ -304,13 +305,14 @@ iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc)
 	if (!iomem_dma_should_fail())
 		prov->name = kstrdup(desc->name ?: dev_name(desc->dev),
 				     GFP_KERNEL);
+	prov->sname = iomem_dma_stable_name(desc->dev, GFP_KERNEL);
 	if (!iomem_dma_should_fail())
 		prov->ranges = kmemdup_array(desc->ranges, desc->nr_ranges,
 					     sizeof(*desc->ranges), GFP_KERNEL);
 	if (!iomem_dma_should_fail())
 		prov->bases = kcalloc(desc->nr_ranges, sizeof(*prov->bases),
 				      GFP_KERNEL);
-	if (!prov->name || !prov->ranges || !prov->bases) {
+	if (!prov->name || !prov->sname || !prov->ranges || !prov->bases) {
 		ret = -ENOMEM;
 		goto put_prov;
 	}
@@ -406,7 +408,7 @@ static void provider_revoke_all(struct iomem_dma_provider *prov)
 		spin_unlock(&prov->lock);
 		if (!client)
 			return;
-		iomem_dma_client_revoke(client, prov);
+		iomem_dma_client_revoke(client, prov, false);
 		iomem_dma_client_put(client);
 	}
 }
@@ -465,18 +467,27 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 				   stall_report_jiffies()))
 		provider_report_holders(prov);
 
-	iomem_dma_pool_destroy(prov);
+	/* Readers of the pool (iomem_dma_provider_avail()) hold the lock. */
 	spin_lock(&prov->lock);
 	prov->unregistered = true;
 	spin_unlock(&prov->lock);
+	iomem_dma_pool_destroy(prov);
 	kref_put(&prov->ref, iomem_dma_provider_release);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_provider_unregister);
 
+/*
+ * The devres action holds a reference of its own, so the pointer it
+ * compares with the registered providers cannot have been freed and reused
+ * by another provider when the owner unregistered it early.
+ */
 static void devm_provider_unregister(void *data)
 {
-	iomem_dma_provider_unregister(data);
+	struct iomem_dma_provider *prov = data;
+
+	iomem_dma_provider_unregister(prov);
+	kref_put(&prov->ref, iomem_dma_provider_release);
 }
 
 /**
@@ -499,6 +510,7 @@ devm_iomem_dma_provider_register(struct device *dev,
 	prov = iomem_dma_provider_register(desc);
 	if (IS_ERR(prov))
 		return prov;
+	kref_get(&prov->ref);
 	ret = devm_add_action_or_reset(dev, devm_provider_unregister, prov);
 	if (ret)
 		return ERR_PTR(ret);
@@ -628,20 +640,25 @@ EXPORT_SYMBOL_GPL(iomem_dma_provider_dev);
  *
  * Context: process context; may sleep.
  * Return: 0 if @verdict allows peer-to-peer DMA (bus or host path),
- * -EREMOTEIO if it denies it, -EINVAL if an argument is %NULL.
+ * -EREMOTEIO if it denies it, -EINVAL if an argument is %NULL, -ENOMEM if
+ * out of memory (@verdict is not filled).
  */
 int iomem_dma_check(struct iomem_dma_provider *prov, struct device *client,
 		    struct iomem_dma_verdict *verdict)
 {
-	char cname[IOMEM_DMA_NODE_NAME_LEN];
 	struct iomem_dma_node *node;
+	char *cname;
 
 	if (!prov || !client || !verdict)
 		return -EINVAL;
+	might_sleep();
+	cname = iomem_dma_stable_name(client, GFP_KERNEL);
+	if (!cname)
+		return -ENOMEM;
 	node = iomem_dma_node_for_device(client);
-	iomem_dma_stable_name(client, cname, sizeof(cname));
 	iomem_dma_verdict_compute(prov, client, node, cname, verdict);
 	iomem_dma_node_put(node);
+	kfree(cname);
 	return verdict->path == IOMEM_DMA_PATH_DENIED ? -EREMOTEIO : 0;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_check);
@@ -680,7 +697,7 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 	struct iomem_dma_node **nodes;
 	struct iomem_dma_verdict v;
 	long best_dist = LONG_MAX;
-	char *names;
+	char **names;
 	unsigned int i;
 
 	if (!clients || !num_clients)
@@ -692,17 +709,19 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 	nodes = iomem_dma_should_fail() ? NULL :
 		kcalloc(num_clients, sizeof(*nodes), GFP_KERNEL);
 	names = iomem_dma_should_fail() ? NULL :
-		kcalloc(num_clients, IOMEM_DMA_NODE_NAME_LEN, GFP_KERNEL);
+		kcalloc(num_clients, sizeof(*names), GFP_KERNEL);
 	if (!nodes || !names) {
 		kfree(nodes);
 		kfree(names);
 		return ERR_PTR(-ENOMEM);
 	}
 	for (i = 0; i < num_clients; i++) {
+		names[i] = iomem_dma_stable_name(clients[i], GFP_KERNEL);
+		if (!names[i]) {
+			best = ERR_PTR(-ENOMEM);
+			goto out;
+		}
 		nodes[i] = iomem_dma_node_for_device(clients[i]);
-		iomem_dma_stable_name(clients[i],
-				      names + i * IOMEM_DMA_NODE_NAME_LEN,
-				      IOMEM_DMA_NODE_NAME_LEN);
 	}
 
 	mutex_lock(&iomem_dma_lock);
@@ -713,8 +732,7 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 			continue;
 		for (i = 0; i < num_clients; i++) {
 			iomem_dma_verdict_compute(prov, clients[i], nodes[i],
-						  names + i * IOMEM_DMA_NODE_NAME_LEN,
-						  &v);
+						  names[i], &v);
 			if (v.path == IOMEM_DMA_PATH_DENIED)
 				break;
 			dist += v.distance;
@@ -731,8 +749,11 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 		kref_get(&best->ref);
 	mutex_unlock(&iomem_dma_lock);
 
-	for (i = 0; i < num_clients; i++)
+out:
+	for (i = 0; i < num_clients; i++) {
 		iomem_dma_node_put(nodes[i]);
+		kfree(names[i]);
+	}
 	kfree(nodes);
 	kfree(names);
 	return best ? best : ERR_PTR(-ENODEV);
@@ -752,6 +773,7 @@ static void iomem_dma_client_release(struct kref *ref)
 		kfree_rcu(cv, rcu);
 	xa_destroy(&client->verdicts);
 	iomem_dma_node_put(client->node);
+	kfree(client->name);
 	kfree(client);
 }
 
@@ -761,22 +783,49 @@ void iomem_dma_client_put(struct iomem_dma_client *client)
 }
 
 /*
- * Call @client's revoke callback for @prov, unless its registration has
- * ended: the device may be gone even though its memory is still held.
- * Called without core locks. Returns whether the callback ran.
+ * The one caller of a client's revoke callback. Calls it for @prov unless
+ * the registration has ended (the device may be gone even though its memory
+ * is still held); with @if_denied, only if the pair's verdict, computed now
+ * from scratch, denies it. The verdict is computed under @client->cb_lock
+ * with the registration alive, so @client->dev is still there. Called
+ * without core locks. Returns whether the callback ran.
  */
 bool iomem_dma_client_revoke(struct iomem_dma_client *client,
-			     struct iomem_dma_provider *prov)
+			     struct iomem_dma_provider *prov, bool if_denied)
 {
+	struct iomem_dma_verdict v;
 	bool called = false;
 
 	mutex_lock(&client->cb_lock);
-	if (!client->gone) {
+	if (!client->gone && if_denied)
+		iomem_dma_verdict_compute(prov, client->dev, client->node,
+					  client->name, &v);
+	if (!client->gone && (!if_denied || v.path == IOMEM_DMA_PATH_DENIED)) {
 		client->ops->revoke(client->dev, prov, client->priv);
 		called = true;
 	}
 	mutex_unlock(&client->cb_lock);
 	return called;
+}
+
+/*
+ * The verdict for @client and @prov computed now, neither read from nor
+ * written to the cache; false (and *@v untouched) once the registration
+ * has ended, since @client->dev may be gone then.
+ */
+bool iomem_dma_client_verdict_now(struct iomem_dma_provider *prov,
+				  struct iomem_dma_client *client,
+				  struct iomem_dma_verdict *v)
+{
+	bool live;
+
+	mutex_lock(&client->cb_lock);
+	live = !client->gone;
+	if (live)
+		iomem_dma_verdict_compute(prov, client->dev, client->node,
+					  client->name, v);
+	mutex_unlock(&client->cb_lock);
+	return live;
 }
 
 static void client_devres_release(struct device *dev, void *res)
@@ -839,14 +888,13 @@ int iomem_dma_client_register(struct device *dev,
 			      void *priv)
 {
 	struct iomem_dma_client **slot, *client;
+	bool busy;
 
 	if (!dev || !ops || !ops->revoke)
 		return -EINVAL;
-	client = iomem_dma_client_find(dev);
-	if (client) {
-		iomem_dma_client_put(client);
+	might_sleep();
+	if (iomem_dma_is_client(dev))
 		return -EBUSY;
-	}
 
 	slot = iomem_dma_should_fail() ? NULL :
 	       devres_alloc(client_devres_release, sizeof(*slot), GFP_KERNEL);
@@ -866,10 +914,25 @@ int iomem_dma_client_register(struct device *dev,
 	client->priv = priv;
 	INIT_LIST_HEAD(&client->list);
 	xa_init(&client->verdicts);
+	client->name = iomem_dma_stable_name(dev, GFP_KERNEL);
+	if (!client->name) {
+		kfree(client);
+		devres_free(slot);
+		return -ENOMEM;
+	}
 	client->node = iomem_dma_node_for_device(dev);
-	iomem_dma_stable_name(dev, client->name, sizeof(client->name));
 	*slot = client;
-	devres_add(dev, slot);
+	/* Look and add in one step: two registrations of @dev race here. */
+	spin_lock(&iomem_dma_client_lock);
+	busy = devres_find(dev, client_devres_release, NULL, NULL);
+	if (!busy)
+		devres_add(dev, slot);
+	spin_unlock(&iomem_dma_client_lock);
+	if (busy) {
+		devres_free(slot);
+		iomem_dma_client_put(client);
+		return -EBUSY;
+	}
 	mutex_lock(&iomem_dma_lock);
 	list_add_tail(&client->list, &iomem_dma_clients);
 	iomem_dma_generation_bump();

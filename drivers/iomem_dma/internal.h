@@ -17,20 +17,29 @@
 struct dentry;
 struct gen_pool;
 
+/*
+ * Longest name (with its NUL) a rule can match: provider names, stable
+ * device names and fabric node names are kept whole up to this length and
+ * refused, never cut, beyond it, so that two names with a common prefix
+ * can never match the same rule.
+ */
+#define IOMEM_DMA_NAME_MAX	256
+
 /**
  * struct iomem_dma_node - a node of the fabric (bridge, switch, bus)
  * @ref: lifetime.
  * @parent: upstream node, referenced; %NULL for a root.
  * @depth: number of ancestors.
  * @flags: IOMEM_DMA_NODE_*; written under iomem_dma_lock, read locklessly.
- * @name: name shown in verdicts, copied at creation.
+ * @name: name matched by rules and shown in verdicts, copied whole at
+ *	creation.
  */
 struct iomem_dma_node {
 	struct kref ref;
 	struct iomem_dma_node *parent;
 	unsigned int depth;
 	unsigned long flags;
-	char name[IOMEM_DMA_NODE_NAME_LEN];
+	char name[IOMEM_DMA_NAME_MAX];
 };
 
 /**
@@ -40,6 +49,7 @@ struct iomem_dma_node {
  * @list: entry in iomem_dma_providers, protected by iomem_dma_lock.
  * @dev: owning device, referenced.
  * @name: unique name.
+ * @sname: stable name of @dev (devicetree path or dev_name()), whole.
  * @ops: backend callbacks.
  * @priv: backend data.
  * @ranges: copy of the ranges.
@@ -55,9 +65,11 @@ struct iomem_dma_node {
  * @cdev: the device in class iomem_dma, or %NULL.
  * @preference: administrator's tie-break for iomem_dma_find(), -100..100;
  *	written from sysfs, read locklessly.
- * @lock: protects @dead, @published, @nr_chunks and @holders.
+ * @lock: protects @dead, @unregistered, @published, @nr_chunks and
+ *	@holders.
  * @dead: unregister has started: no new allocations.
- * @unregistered: unregister has finished.
+ * @unregistered: the pool is destroyed or about to be; set under @lock
+ *	before it is, so that a reader holding @lock never sees it go.
  * @published: visible to iomem_dma_find().
  * @nr_chunks: outstanding allocations.
  * @holders: &struct iomem_dma_hold entries, one per client holding memory.
@@ -68,6 +80,7 @@ struct iomem_dma_provider {
 	struct list_head list;
 	struct device *dev;
 	const char *name;
+	const char *sname;
 	const struct iomem_dma_provider_ops *ops;
 	void *priv;
 	struct iomem_dma_range *ranges;
@@ -94,14 +107,16 @@ struct iomem_dma_provider {
 /**
  * struct iomem_dma_client - per-device client state, kept as a devres
  * @ref: lifetime; the devres entry and every chunk hold one.
- * @dev: the client device (not referenced: the devres entry dies first).
+ * @dev: the client device, not referenced: use it only while the
+ *	registration lives (under @cb_lock with @gone false), since the devres
+ *	entry that ends it is released before the device can go.
  * @ops: client callbacks.
  * @priv: passed back to @ops.
  * @node: attachment node found at registration, or %NULL; referenced.
  * @lock: protects @last_refusal and @has_refusal.
  * @last_refusal: the verdict of the last refused map.
  * @has_refusal: @last_refusal is valid.
- * @name: stable name (devicetree path or dev_name()), also for
+ * @name: stable name (devicetree path or dev_name()), whole; also for
  *	diagnostics after the device is gone.
  * @list: entry in iomem_dma_clients, under iomem_dma_lock.
  * @verdicts: cached &struct iomem_dma_cached_verdict by provider id.
@@ -119,7 +134,7 @@ struct iomem_dma_client {
 	spinlock_t lock; /* see @lock above */
 	struct iomem_dma_verdict last_refusal;
 	bool has_refusal;
-	char name[IOMEM_DMA_NODE_NAME_LEN];
+	const char *name;
 	struct list_head list;
 	struct xarray verdicts;
 	struct mutex cb_lock; /* see @cb_lock above */
@@ -147,6 +162,12 @@ struct iomem_dma_cached_verdict {
  * @revoke_sent: unregister has called the client's revoke callback.
  * @policy_pass: the last pass of iomem_dma_policy_revoke_denied() that
  *	looked at this hold, under @prov->lock.
+ * @mapped: live mappings of this hold's allocations for @client. Every
+ *	one was made under a verdict that allowed the pair, so a revoke pass
+ *	that finds it non-zero while the pair is denied revokes the client:
+ *	the decision rests on what is mapped, never on a cached verdict that
+ *	a reader may have recomputed. Raised by a map before it rechecks the
+ *	generation, see iomem_dma_map_sgtable().
  */
 struct iomem_dma_hold {
 	struct iomem_dma_provider *prov;
@@ -156,6 +177,7 @@ struct iomem_dma_hold {
 	unsigned long nr_chunks;
 	bool revoke_sent;
 	u64 policy_pass;
+	atomic_long_t mapped;
 };
 
 /*
@@ -166,7 +188,11 @@ struct iomem_dma_hold {
 
 /**
  * struct iomem_dma_chunk - one allocation, backing one iomem sg entry
- * @id: index in iomem_dma_chunks; stored in the sg entry.
+ * @id: index in iomem_dma_chunks; stored in the sg entry's offset.
+ * @epoch: the id allocator's epoch when @id was handed out; stored in the
+ *	sg entry's dma_flags and checked by every lookup, so that an id
+ *	handed out again after the allocator wrapped names nothing a stale
+ *	copy could reach.
  * @prov: provider, referenced.
  * @client: owner, referenced.
  * @hold: owner's accounting entry.
@@ -179,6 +205,7 @@ struct iomem_dma_hold {
  */
 struct iomem_dma_chunk {
 	u32 id;
+	u16 epoch;
 	struct iomem_dma_provider *prov;
 	struct iomem_dma_client *client;
 	struct iomem_dma_hold *hold;
@@ -267,15 +294,15 @@ void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
 /* policy.c */
 #define IOMEM_DMA_RULE_MAX_LEN	256
 #define IOMEM_DMA_MAX_RULES	1024
-void iomem_dma_stable_name(struct device *dev, char *buf, size_t len);
+char *iomem_dma_stable_name(struct device *dev, gfp_t gfp);
 void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 			       struct device *client,
 			       struct iomem_dma_node *cnode,
 			       const char *cname,
 			       struct iomem_dma_verdict *v);
-int iomem_dma_client_verdict(struct iomem_dma_provider *prov,
-			     struct iomem_dma_client *client,
-			     struct iomem_dma_verdict *v);
+void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
+			      struct iomem_dma_client *client,
+			      struct iomem_dma_verdict *v);
 int iomem_dma_policy_add(const char *buf, size_t len, unsigned int *id);
 int iomem_dma_policy_remove(const char *buf, size_t len);
 int iomem_dma_policy_show(char *buf, size_t size);
@@ -286,7 +313,10 @@ int iomem_dma_policy_revoke_denied(void);
 void iomem_dma_policy_revoke_later(void);
 void iomem_dma_policy_revoke_flush(void);
 bool iomem_dma_client_revoke(struct iomem_dma_client *client,
-			     struct iomem_dma_provider *prov);
+			     struct iomem_dma_provider *prov, bool if_denied);
+bool iomem_dma_client_verdict_now(struct iomem_dma_provider *prov,
+				  struct iomem_dma_client *client,
+				  struct iomem_dma_verdict *v);
 extern atomic_t iomem_dma_denial_logs;
 
 /* pci.c */
@@ -328,6 +358,8 @@ ssize_t iomem_dma_sysfs_remove(struct file *filp, const char *buf,
 int iomem_dma_pool_create(struct iomem_dma_provider *prov);
 void iomem_dma_pool_destroy(struct iomem_dma_provider *prov);
 struct iomem_dma_chunk *iomem_dma_chunk_lookup(const struct scatterlist *sg);
+bool iomem_dma_chunk_covers(const struct iomem_dma_chunk *chunk,
+			    const struct scatterlist *sg);
 void iomem_dma_debugfs_init(void);
 
 /* sg.c */
@@ -336,6 +368,11 @@ void iomem_dma_sg_set_chunk(struct scatterlist *sg,
 void iomem_dma_sg_clear(struct scatterlist *sg);
 void iomem_dma_report_misuse(const char *what, const struct scatterlist *sg);
 
+/*
+ * dma_flags of an iomem entry: bit 15 marks it, bits 16 to 31 hold the
+ * epoch of its allocation's id (the DMA API uses the low bits only).
+ */
 #define IOMEM_DMA_SG_IOMEM	BIT(15)
+#define IOMEM_DMA_SG_EPOCH_SHIFT	16
 
 #endif /* _IOMEM_DMA_INTERNAL_H */

@@ -41,6 +41,16 @@ static void chunk_unpin(struct iomem_dma_chunk *chunk)
 	atomic_dec(&chunk->mapcount);
 }
 
+/* Can @dev put every byte of [@addr, @addr + @len) on its bus? */
+static bool bus_range_ok(struct device *dev, dma_addr_t addr, size_t len)
+{
+	u64 limit = dma_get_mask(dev);
+
+	if (dev->bus_dma_limit)
+		limit = min_t(u64, limit, dev->bus_dma_limit);
+	return len && addr <= limit && len - 1 <= limit - addr;
+}
+
 static void unmap_entry(struct device *dev, struct scatterlist *sg,
 			enum dma_data_direction dir, unsigned long attrs)
 {
@@ -61,8 +71,10 @@ static void unmap_entry(struct device *dev, struct scatterlist *sg,
 				   attrs);
 	rcu_read_lock();
 	chunk = iomem_dma_chunk_lookup(sg);
-	if (!WARN_ON_ONCE(!chunk))
+	if (!WARN_ON_ONCE(!chunk)) {
+		atomic_long_dec(&chunk->hold->mapped);
 		chunk_unpin(chunk);
+	}
 	rcu_read_unlock();
 clear:
 	sg->dma_address = 0;
@@ -83,23 +95,37 @@ static int map_iomem_entry(struct device *dev, struct iomem_dma_client *client,
 	if (!chunk)
 		return -EINVAL;
 	prov = chunk->prov;
+	/* A copied entry: another client's memory, or more than was allocated. */
+	if (chunk->client != client) {
+		ret = -EPERM;
+		goto unpin;
+	}
+	if (!iomem_dma_chunk_covers(chunk, sg)) {
+		ret = -EINVAL;
+		goto unpin;
+	}
 
 	/* Consecutive entries usually share a provider: reuse the verdict. */
 	if (prov != *last || v->generation != iomem_dma_generation()) {
-		ret = iomem_dma_client_verdict(prov, client, v);
-		if (ret)
-			goto unpin;
+		iomem_dma_client_verdict(prov, client, v);
 		*last = prov;
 	}
 
 	switch (v->path) {
 	case IOMEM_DMA_PATH_BUS:
-		ret = prov->ops->bus_addr(prov, dev, chunk->phys, &addr);
+		ret = prov->ops->bus_addr(prov, dev, chunk->phys, sg->length,
+					  &addr);
 		if (ret)
 			goto unpin;
+		/* Beyond what the client can address: refuse, never truncate. */
+		if (!bus_range_ok(dev, addr, sg->length)) {
+			ret = -EIO;
+			goto unpin;
+		}
 		sg->dma_address = addr;
 		sg_dma_len(sg) = sg->length;
 		sg_dma_mark_bus_address(sg);
+		atomic_long_inc(&chunk->hold->mapped);
 		return 0;
 	case IOMEM_DMA_PATH_HOST:
 		addr = dma_map_resource(dev, chunk->phys, sg->length, dir, attrs);
@@ -110,6 +136,7 @@ static int map_iomem_entry(struct device *dev, struct iomem_dma_client *client,
 		sg->dma_address = addr;
 		sg_dma_len(sg) = sg->length;
 		sg_dma_unmark_bus_address(sg);
+		atomic_long_inc(&chunk->hold->mapped);
 		return 0;
 	case IOMEM_DMA_PATH_DENIED:
 		break;
@@ -143,13 +170,18 @@ unpin:
  * An iomem entry cannot be freed while mapped.
  *
  * Context: process context; may sleep.
- * Return: 0; -EINVAL for a %NULL argument, an empty table or an iomem entry
- * whose allocation is gone; -ENODEV if @dev is not a registered client;
- * -EREMOTEIO if a verdict denies an entry (iomem_dma_last_refusal() tells
- * why); -EIO if the DMA API could not map an entry; -ENOMEM if a verdict
- * could not be cached; -EAGAIN if the policy or topology changed during
- * each of IOMEM_DMA_MAP_TRIES attempts; or the backend's error for a bus
- * address it could not produce.
+ * Every iomem entry must be one @dev allocated and not longer than its
+ * allocation: a stale copy of a freed entry, or a copy of another client's,
+ * is refused before anything is mapped.
+ *
+ * Return: 0; -EINVAL for a %NULL argument, an empty table, an iomem entry
+ * whose allocation is gone or whose length exceeds it; -EPERM for an iomem
+ * entry another client allocated; -ENODEV if @dev is not a registered
+ * client; -EREMOTEIO if a verdict denies an entry (iomem_dma_last_refusal()
+ * tells why); -EIO if the DMA API could not map an entry, or a bus address
+ * lies beyond @dev's DMA mask; -EAGAIN if the policy or topology changed
+ * during each of IOMEM_DMA_MAP_TRIES attempts; or the backend's error for
+ * a bus address it could not produce.
  */
 int iomem_dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 			  enum dma_data_direction dir, unsigned long attrs)
@@ -164,6 +196,7 @@ int iomem_dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 	u64 gen;
 	int ret;
 
+	might_sleep();
 	if (!dev || !sgt || !sgt->sgl || !sgt->orig_nents ||
 	    !valid_dma_direction(dir))
 		return -EINVAL;
@@ -204,9 +237,9 @@ retry:
 	if (!ret && iomem) {
 		/*
 		 * A policy or topology change made while we mapped may have
-		 * run its revoke pass before our verdicts were cached: if the
-		 * generation moved, map again under the new one. Orders the
-		 * caching of our verdicts before reading the generation;
+		 * run its revoke pass before our mappings were counted in
+		 * their holds: if the generation moved, map again under the
+		 * new one. Orders the counting before reading the generation;
 		 * pairs with smp_mb() in iomem_dma_policy_revoke_denied().
 		 */
 		smp_mb();

@@ -51,12 +51,12 @@ static LIST_HEAD(of_fabric_nodes);
 static DEFINE_MUTEX(of_fabric_lock);
 
 /* The full path of @np; "%pOF" prints the root as "". */
-static void of_path(const struct device_node *np, char *buf, size_t len)
+/* The full path of @np into @buf; returns its whole length, as snprintf(). */
+static int of_path(const struct device_node *np, char *buf, size_t len)
 {
 	if (np->parent)
-		snprintf(buf, len, "%pOF", np);
-	else
-		strscpy(buf, "/", len);
+		return snprintf(buf, len, "%pOF", np);
+	return snprintf(buf, len, "/");
 }
 
 static unsigned long of_node_flags(struct device_node *np)
@@ -76,16 +76,18 @@ static struct iomem_dma_node *of_fabric_node_get(struct device_node *np,
 {
 	struct of_fabric_node *e;
 	struct iomem_dma_node *node;
-	char name[IOMEM_DMA_NODE_NAME_LEN];
+	char name[IOMEM_DMA_NAME_MAX];
 
 	list_for_each_entry(e, &of_fabric_nodes, list)
 		if (e->np == np)
 			return iomem_dma_node_get(e->node);
 
+	/* A path that does not fit would match the rules of another. */
+	if (of_path(np, name, sizeof(name)) >= sizeof(name))
+		return NULL;
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return NULL;
-	of_path(np, name, sizeof(name));
 	node = iomem_dma_node_create(parent, name, of_node_flags(np));
 	if (IS_ERR(node)) {
 		kfree(e);
@@ -254,10 +256,7 @@ static int of_fabric_reconfig(struct notifier_block *nb, unsigned long action,
 				      ~flags & IOMEM_DMA_NODE_FLAGS_MASK);
 		iomem_dma_node_put(node);
 	} else {
-		mutex_lock(&iomem_dma_lock);
-		iomem_dma_generation_bump();
-		mutex_unlock(&iomem_dma_lock);
-		iomem_dma_policy_revoke_later();
+		iomem_dma_topology_changed();
 	}
 	return NOTIFY_OK;
 }
@@ -386,25 +385,29 @@ struct iomem_dma_of_provider {
 };
 
 /*
- * The address @client puts on its bus for @phys: through the client's
- * dma-ranges (its dma_range_map), identity when it has none.
+ * The address @client puts on its bus for the @len bytes at @phys: through
+ * the client's dma-ranges (its dma_range_map), identity when it has none.
+ * The whole range must lie in one window.
  */
 static int of_bus_addr(struct iomem_dma_provider *prov, struct device *client,
-		       phys_addr_t phys, dma_addr_t *bus)
+		       phys_addr_t phys, size_t len, dma_addr_t *bus)
 {
 	const struct bus_dma_region *m = client->dma_range_map;
 	dma_addr_t addr = (dma_addr_t)phys;
 
+	if (!len)
+		return -EINVAL;
 	if (m) {
 		for (; m->size; m++)
 			if (phys >= m->cpu_start &&
 			    phys - m->cpu_start < m->size)
 				break;
-		if (!m->size)
+		if (!m->size || len > m->size - (phys - m->cpu_start))
 			return -ERANGE;
 		addr = m->dma_start + (phys - m->cpu_start);
 	}
-	if (client->dma_mask && addr > *client->dma_mask)
+	if (client->dma_mask && (addr > *client->dma_mask ||
+				 len - 1 > *client->dma_mask - addr))
 		return -ERANGE;
 	*bus = addr;
 	return 0;
@@ -589,12 +592,19 @@ struct iomem_dma_provider *iomem_dma_of_get(struct device *dev,
 	of_provider_name(&pdev->dev, args.args_count,
 			 args.args_count ? args.args[0] : 0, pname,
 			 sizeof(pname));
-	put_device(&pdev->dev);
 	prov = iomem_dma_provider_get_by_name(pname);
 	if (!prov)
 		prov = ERR_PTR(dev_err_probe(dev, -EPROBE_DEFER,
 					     "provider %s is not registered yet\n",
 					     pname));
+	/* The name is only a key: the provider must be the region's own. */
+	if (!IS_ERR(prov) && iomem_dma_provider_dev(prov) != &pdev->dev) {
+		dev_err(dev, "provider %s belongs to %s, not to %pOF\n",
+			pname, dev_name(iomem_dma_provider_dev(prov)), args.np);
+		iomem_dma_provider_put(prov);
+		prov = ERR_PTR(-ENODEV);
+	}
+	put_device(&pdev->dev);
 put_np:
 	of_node_put(args.np);
 	return prov;

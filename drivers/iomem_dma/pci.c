@@ -180,7 +180,7 @@ static int pci_fabric_notify(struct notifier_block *nb, unsigned long action,
 	}
 	mutex_unlock(&pci_fabric_lock);
 	if (changed)
-		iomem_dma_generation_bump();
+		iomem_dma_topology_changed();
 	return NOTIFY_OK;
 }
 
@@ -201,11 +201,14 @@ struct iomem_dma_pci_bar {
 };
 
 static int pci_bar_bus_addr(struct iomem_dma_provider *prov,
-			    struct device *client, phys_addr_t phys,
+			    struct device *client, phys_addr_t phys, size_t len,
 			    dma_addr_t *bus)
 {
 	struct iomem_dma_pci_bar *b = iomem_dma_provider_priv(prov);
 
+	if (!len || phys < b->range.phys ||
+	    len > b->range.size || phys - b->range.phys > b->range.size - len)
+		return -ERANGE;
 	/* The PCI core's view of the BAR on the bus, not the CPU's. */
 	*bus = pci_bus_address(b->pdev, b->bar) +
 	       (phys - pci_resource_start(b->pdev, b->bar));
@@ -224,7 +227,9 @@ static const struct iomem_dma_provider_ops pci_bar_ops = {
  *	the BAR after @offset (rounded down to PAGE_SIZE).
  * @offset: offset into the BAR, a multiple of PAGE_SIZE.
  *
- * The range is mapped write-combining. The provider is named
+ * The range is mapped write-combining when the BAR is prefetchable,
+ * uncached otherwise (a register BAR: writes must not be merged or
+ * reordered). The provider is named
  * "<pci_name>-bar<N>", starts private, and is unregistered (revoking its
  * clients) when the driver unbinds or the device is removed.
  *
@@ -242,6 +247,7 @@ struct iomem_dma_provider *iomem_dma_pci_register_bar(struct pci_dev *pdev,
 	struct iomem_dma_pci_bar *b;
 	resource_size_t len;
 	char name[IOMEM_DMA_NODE_NAME_LEN];
+	bool wc;
 
 	if (!pdev || bar < 0 || bar >= PCI_STD_NUM_BARS ||
 	    !(pci_resource_flags(pdev, bar) & IORESOURCE_MEM))
@@ -261,7 +267,9 @@ struct iomem_dma_provider *iomem_dma_pci_register_bar(struct pci_dev *pdev,
 	b->bar = bar;
 	b->range.phys = pci_resource_start(pdev, bar) + offset;
 	b->range.size = size;
-	b->range.vaddr = devm_ioremap_wc(&pdev->dev, b->range.phys, size);
+	wc = pci_resource_flags(pdev, bar) & IORESOURCE_PREFETCH;
+	b->range.vaddr = wc ? devm_ioremap_wc(&pdev->dev, b->range.phys, size) :
+			      devm_ioremap(&pdev->dev, b->range.phys, size);
 	if (!b->range.vaddr)
 		return ERR_PTR(-ENOMEM);
 
@@ -270,7 +278,7 @@ struct iomem_dma_provider *iomem_dma_pci_register_bar(struct pci_dev *pdev,
 	desc.name = name;
 	desc.ranges = &b->range;
 	desc.nr_ranges = 1;
-	desc.cpu_map = IOMEM_DMA_CPU_WC;
+	desc.cpu_map = wc ? IOMEM_DMA_CPU_WC : IOMEM_DMA_CPU_UNCACHED;
 	desc.ops = &pci_bar_ops;
 	desc.fabric = pci_node_for_device(&pdev->dev);
 	desc.priv = b;
@@ -282,7 +290,8 @@ EXPORT_SYMBOL_GPL(iomem_dma_pci_register_bar);
 
 /* ---- the generic provider driver ---- */
 
-static unsigned int iomem_dma_pci_bars;	/* bitmask, 0 = every memory BAR */
+/* Bitmask; 0 = every prefetchable memory BAR (no register BAR). */
+static unsigned int iomem_dma_pci_bars;
 static unsigned long iomem_dma_pci_max_size;	/* 0 = whole BAR */
 
 static int bars_set(const char *val, const struct kernel_param *kp)
@@ -301,7 +310,7 @@ static const struct kernel_param_ops bars_ops = {
 };
 module_param_cb(pci_bars, &bars_ops, &iomem_dma_pci_bars, 0644);
 MODULE_PARM_DESC(pci_bars,
-		 "Bitmask of the BARs the generic PCI provider driver registers (0x01 = BAR0 ... 0x20 = BAR5; 0 = every memory BAR)");
+		 "Bitmask of the BARs the generic PCI provider driver registers (0x01 = BAR0 ... 0x20 = BAR5; 0 = every prefetchable memory BAR)");
 
 static int max_size_set(const char *val, const struct kernel_param *kp)
 {
@@ -338,6 +347,9 @@ static int iomem_dma_pci_probe(struct pci_dev *pdev,
 
 		if (mask && !(mask & BIT(bar)))
 			continue;
+		/* A register BAR only when the administrator names it. */
+		if (!mask && !(pci_resource_flags(pdev, bar) & IORESOURCE_PREFETCH))
+			continue;
 		if (!(pci_resource_flags(pdev, bar) & IORESOURCE_MEM) ||
 		    len < PAGE_SIZE)
 			continue;
@@ -356,8 +368,8 @@ static int iomem_dma_pci_probe(struct pci_dev *pdev,
 		n++;
 	}
 	if (!n) {
-		dev_err(&pdev->dev, "iomem_dma: no memory BAR of at least %lu bytes selected (pci_bars=%#x)\n",
-			PAGE_SIZE, mask);
+		dev_err(&pdev->dev, "iomem_dma: no %smemory BAR of at least %lu bytes selected (pci_bars=%#x)\n",
+			mask ? "" : "prefetchable ", PAGE_SIZE, mask);
 		return -ENODEV;
 	}
 	return 0;

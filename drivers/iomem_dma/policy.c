@@ -63,8 +63,8 @@ struct iomem_dma_rule {
 	bool allow;
 	bool force;
 	enum rule_target target;
-	char a[IOMEM_DMA_NODE_NAME_LEN];
-	char b[IOMEM_DMA_NODE_NAME_LEN];
+	char a[IOMEM_DMA_NAME_MAX];
+	char b[IOMEM_DMA_NAME_MAX];
 	atomic_t logged;
 	struct rcu_head rcu;
 };
@@ -79,21 +79,18 @@ module_param_named(policy, iomem_dma_boot_policy, charp, 0400);
 MODULE_PARM_DESC(policy,
 		 "Rules applied at boot, separated by ';', e.g. \"allow node=pci0000:00;deny client=0000:00:03.0\"");
 
-/**
- * iomem_dma_stable_name() - the name rules use for a device
- * @dev: the device.
- * @buf: output.
- * @len: size of @buf.
- *
- * The devicetree full path when the device has a node, otherwise
- * dev_name() (for PCI that is domain:bus:dev.fn).
+/*
+ * The name rules use for a device, whole: the devicetree full path when it
+ * has a node, otherwise dev_name() (for PCI domain:bus:dev.fn). Allocated;
+ * the caller frees it. NULL when out of memory.
  */
-void iomem_dma_stable_name(struct device *dev, char *buf, size_t len)
+char *iomem_dma_stable_name(struct device *dev, gfp_t gfp)
 {
+	if (iomem_dma_should_fail())
+		return NULL;
 	if (dev_of_node(dev))
-		snprintf(buf, len, "%pOF", dev_of_node(dev));
-	else
-		strscpy(buf, dev_name(dev), len);
+		return kasprintf(gfp, "%pOF", dev_of_node(dev));
+	return kstrdup(dev_name(dev), gfp);
 }
 
 /* Names are plain ASCII: letters, digits and a few separators. */
@@ -114,7 +111,7 @@ static int parse_kv(const char **p, const char *end, const char *key,
 		return -EINVAL;
 	s += klen + 1;
 	while (s < end && *s != ' ') {
-		if (!name_char_ok(*s) || n >= IOMEM_DMA_NODE_NAME_LEN - 1)
+		if (!name_char_ok(*s) || n >= IOMEM_DMA_NAME_MAX - 1)
 			return -EINVAL;
 		out[n++] = *s++;
 	}
@@ -162,7 +159,8 @@ static int rule_parse(const char *buf, size_t len, struct iomem_dma_rule *r)
 
 	if (!parse_kv(&p, end, "provider", r->a)) {
 		r->target = RULE_PROVIDER;
-		if (p < end && p + 1 < end && !strncmp(p + 1, "client=", 7)) {
+		/* Never look past @end: the text need not be terminated. */
+		if (end - p > 8 && !memcmp(p, " client=", 8)) {
 			p++;
 			if (parse_kv(&p, end, "client", r->b))
 				return -EINVAL;
@@ -321,7 +319,7 @@ static int rule_format(const struct iomem_dma_rule *r, char *buf, size_t size)
 int iomem_dma_policy_show(char *buf, size_t size)
 {
 	struct iomem_dma_rule *r;
-	char line[2 * IOMEM_DMA_NODE_NAME_LEN + 48];
+	char line[2 * IOMEM_DMA_NAME_MAX + 48];
 	int n = 0, l;
 
 	mutex_lock(&iomem_dma_lock);
@@ -341,12 +339,7 @@ int iomem_dma_policy_show(char *buf, size_t size)
 static bool name_matches_provider(const char *name,
 				  struct iomem_dma_provider *prov)
 {
-	char sname[IOMEM_DMA_NODE_NAME_LEN];
-
-	if (!strcmp(name, prov->name))
-		return true;
-	iomem_dma_stable_name(prov->dev, sname, sizeof(sname));
-	return !strcmp(name, sname);
+	return !strcmp(name, prov->name) || !strcmp(name, prov->sname);
 }
 
 static bool node_on_path(const char *name, const struct iomem_dma_node *from,
@@ -457,14 +450,14 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 }
 
 /*
- * Cached verdict for a registered client; recomputed when stale.
- * Returns 0 when the verdict is in the cache, -ENOMEM when it could not be
- * cached (*@v is right all the same): a map must not go ahead on such a
- * verdict, since a later revoke pass looks for cached ones.
+ * Cached verdict for a registered client; recomputed when stale. The cache
+ * only saves work: when it cannot be filled for want of memory *@v is right
+ * all the same, and nothing decides from it (revoke passes look at what is
+ * mapped, see &iomem_dma_hold.mapped).
  */
-int iomem_dma_client_verdict(struct iomem_dma_provider *prov,
-			     struct iomem_dma_client *client,
-			     struct iomem_dma_verdict *v)
+void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
+			      struct iomem_dma_client *client,
+			      struct iomem_dma_verdict *v)
 {
 	struct iomem_dma_cached_verdict *cv, *old;
 	u64 gen = iomem_dma_generation();
@@ -474,7 +467,7 @@ int iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 	if (cv && cv->v.generation == gen) {
 		*v = cv->v;
 		rcu_read_unlock();
-		return 0;
+		return;
 	}
 	rcu_read_unlock();
 
@@ -483,17 +476,16 @@ int iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 	iomem_dma_test_verdict_computed();
 	cv = iomem_dma_should_fail() ? NULL : kmalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)
-		return -ENOMEM;
+		return;
 	cv->v = *v;
 	old = iomem_dma_should_fail() ? XA_ERROR(-ENOMEM) :
 	      xa_store(&client->verdicts, prov->id, cv, GFP_KERNEL);
 	if (xa_is_err(old)) {
 		kfree(cv);
-		return -ENOMEM;
+		return;
 	}
 	if (old)
 		kfree_rcu(old, rcu);
-	return 0;
 }
 
 static int __init iomem_dma_boot_rules(char *list)
@@ -530,13 +522,13 @@ static DEFINE_MUTEX(iomem_dma_revoke_lock);
 static u64 iomem_dma_revoke_pass;	/* under iomem_dma_revoke_lock */
 
 /*
- * Find a hold this pass has not looked at yet whose cached verdict allowed
- * it, mark it and return its pair referenced; false when none is left.
+ * Find a hold this pass has not looked at yet that has live mappings (each
+ * made under a verdict that allowed the pair), mark it and return its pair
+ * referenced; false when none is left.
  */
 static bool revoke_next_pair(u64 pass, struct iomem_dma_provider **provp,
 			     struct iomem_dma_client **clientp)
 {
-	struct iomem_dma_cached_verdict *cv;
 	struct iomem_dma_provider *prov;
 	struct iomem_dma_hold *hold;
 	bool found = false;
@@ -545,16 +537,10 @@ static bool revoke_next_pair(u64 pass, struct iomem_dma_provider **provp,
 	list_for_each_entry(prov, &iomem_dma_providers, list) {
 		spin_lock(&prov->lock);
 		list_for_each_entry(hold, &prov->holders, prov_node) {
-			bool was_allowed;
-
 			if (hold->policy_pass == pass)
 				continue;
 			hold->policy_pass = pass;
-			rcu_read_lock();
-			cv = xa_load(&hold->client->verdicts, prov->id);
-			was_allowed = cv && cv->v.path != IOMEM_DMA_PATH_DENIED;
-			rcu_read_unlock();
-			if (!was_allowed)
+			if (!atomic_long_read(&hold->mapped))
 				continue;
 			kref_get(&prov->ref);
 			kref_get(&hold->client->ref);
@@ -574,9 +560,12 @@ static bool revoke_next_pair(u64 pass, struct iomem_dma_provider **provp,
 /**
  * iomem_dma_policy_revoke_denied() - revoke pairs a policy change denied
  *
- * Every client holding memory from a provider, whose cached verdict for
- * that provider allowed it, is asked again; if the pair is now denied the
- * client gets its revoke callback. Called after a rule or topology change,
+ * Every client with live mappings of a provider's memory (each made under
+ * a verdict that allowed the pair) is asked again, from scratch; if the
+ * pair is now denied the client gets its revoke callback. What decides is
+ * what is mapped, not the verdict cache, which readers of the verdicts
+ * file and the client's own later maps rewrite. Called after a rule or
+ * topology change,
  * without locks held. Needs no memory: each hold is marked with the pass
  * that looked at it, and the search starts over after every callback
  * (holds come and go while no lock is held), so a pass over n holds costs
@@ -591,23 +580,21 @@ int iomem_dma_policy_revoke_denied(void)
 {
 	struct iomem_dma_provider *prov;
 	struct iomem_dma_client *client;
-	struct iomem_dma_verdict v;
 	int revoked = 0;
 	u64 pass;
 
+	might_sleep();
 	mutex_lock(&iomem_dma_revoke_lock);
 	/*
 	 * Orders the change that brought us here (a generation bump) before
-	 * reading the cached verdicts. Pairs with smp_mb() in
-	 * iomem_dma_map_sgtable(): a map either cached its verdict before we
-	 * look, or sees the new generation and checks again.
+	 * reading the holds' mapping counts. Pairs with smp_mb() in
+	 * iomem_dma_map_sgtable(): a map either raised its count before we
+	 * look, or sees the new generation and maps again under it.
 	 */
 	smp_mb();
 	pass = ++iomem_dma_revoke_pass;
 	while (revoke_next_pair(pass, &prov, &client)) {
-		iomem_dma_client_verdict(prov, client, &v);
-		if (v.path == IOMEM_DMA_PATH_DENIED &&
-		    iomem_dma_client_revoke(client, prov))
+		if (iomem_dma_client_revoke(client, prov, true))
 			revoked++;
 		iomem_dma_client_put(client);
 		kref_put(&prov->ref, iomem_dma_provider_release);

@@ -30,7 +30,8 @@ void iomem_dma_sg_set_chunk(struct scatterlist *sg,
 	sg->length = len;
 	sg->dma_address = 0;
 	sg_dma_len(sg) = 0;
-	sg->dma_flags = IOMEM_DMA_SG_IOMEM;
+	sg->dma_flags = IOMEM_DMA_SG_IOMEM |
+			(unsigned int)chunk->epoch << IOMEM_DMA_SG_EPOCH_SHIFT;
 }
 
 void iomem_dma_sg_clear(struct scatterlist *sg)
@@ -128,7 +129,8 @@ EXPORT_SYMBOL_GPL(iomem_dma_sg_virt);
  * ...). It stays valid until the entry is freed.
  *
  * Return: the __iomem address of the entry's first byte, or %NULL if @sg is
- * not an iomem entry.
+ * not an iomem entry, its allocation is gone (a stale copy), or its length
+ * exceeds the allocation (a forged copy).
  */
 void __iomem *iomem_dma_sg_iomem(struct scatterlist *sg)
 {
@@ -137,7 +139,7 @@ void __iomem *iomem_dma_sg_iomem(struct scatterlist *sg)
 
 	rcu_read_lock();
 	chunk = iomem_dma_chunk_lookup(sg);
-	if (chunk)
+	if (chunk && iomem_dma_chunk_covers(chunk, sg))
 		vaddr = chunk->vaddr;
 	rcu_read_unlock();
 	return vaddr;
@@ -170,16 +172,27 @@ static void __iomem *sg_iomem_range(struct scatterlist *sg, size_t skip,
 {
 	void __iomem *base;
 
+	struct iomem_dma_chunk *chunk;
+
 	*err = -EINVAL;
 	if (!sg || !iomem_dma_sg_is_iomem(sg))
 		return NULL;
 	if (skip > sg->length || len > sg->length - skip)
 		return NULL;
-	base = iomem_dma_sg_iomem(sg);
-	if (!base) {
+	rcu_read_lock();
+	chunk = iomem_dma_chunk_lookup(sg);
+	if (!chunk) {
+		rcu_read_unlock();
 		*err = -ENOENT;
 		return NULL;
 	}
+	/* The entry's length is a claim: the allocation's size is the bound. */
+	if (!iomem_dma_chunk_covers(chunk, sg)) {
+		rcu_read_unlock();
+		return NULL;
+	}
+	base = chunk->vaddr;
+	rcu_read_unlock();
 	*err = 0;
 	return base + skip;
 }
@@ -194,7 +207,8 @@ static void __iomem *sg_iomem_range(struct scatterlist *sg, size_t skip,
  * Uses memcpy_toio().
  *
  * Return: 0; -EINVAL if @sg is not an iomem entry or the range does not fit
- * in it; -ENOENT if its allocation is gone.
+ * in it or in its allocation; -ENOENT if its allocation is gone (also for
+ * a stale copy of a freed entry).
  */
 int iomem_dma_sg_copy_to(struct scatterlist *sg, size_t skip,
 			 const void *buf, size_t len)
@@ -222,7 +236,8 @@ EXPORT_SYMBOL_GPL(iomem_dma_sg_copy_to);
  * Uses memcpy_fromio().
  *
  * Return: 0; -EINVAL if @sg is not an iomem entry or the range does not fit
- * in it; -ENOENT if its allocation is gone.
+ * in it or in its allocation; -ENOENT if its allocation is gone (also for
+ * a stale copy of a freed entry).
  */
 int iomem_dma_sg_copy_from(struct scatterlist *sg, size_t skip,
 			   void *buf, size_t len)

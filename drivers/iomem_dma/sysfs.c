@@ -185,15 +185,16 @@ static ssize_t verdicts_read(struct file *filp, struct kobject *kobj,
 	}
 	mutex_unlock(&iomem_dma_lock);
 
-	cap = (size_t)n * (2 * IOMEM_DMA_NODE_NAME_LEN + 96) + 1;
+	cap = 1;
+	for (i = 0; i < n; i++)
+		cap += strlen(clients[i]->name) + IOMEM_DMA_NODE_NAME_LEN + 128;
 	text = kvmalloc(cap, GFP_KERNEL);
 	for (i = 0; i < n; i++) {
-		if (text) {
-			iomem_dma_client_verdict(prov, clients[i], &v);
+		/* Computed, not cached: reading has no side effects. */
+		if (text && iomem_dma_client_verdict_now(prov, clients[i], &v))
 			size += iomem_dma_verdict_format(clients[i]->name, &v,
 							 text + size,
 							 cap - size);
-		}
 		iomem_dma_client_put(clients[i]);
 	}
 	kfree(clients);
@@ -314,7 +315,7 @@ static ssize_t rules_read(struct file *filp, struct kobject *kobj,
 			  size_t count)
 {
 	size_t cap = (size_t)IOMEM_DMA_MAX_RULES *
-		     (2 * IOMEM_DMA_NODE_NAME_LEN + 48) + 1;
+		     (2 * IOMEM_DMA_NAME_MAX + 48) + 1;
 	ssize_t ret;
 	char *text;
 	int n;

@@ -16,22 +16,31 @@
 #include <linux/iomem_dma_provider.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/string.h>
 
 #include "internal.h"
 
+/*
+ * The registered backends: written under iomem_dma_fabrics_lock, read under
+ * SRCU by iomem_dma_node_for_device() (whose callbacks may sleep, and are
+ * called without any iomem_dma lock) and under RCU by verdicts.
+ */
 static LIST_HEAD(iomem_dma_fabrics);
+static DEFINE_MUTEX(iomem_dma_fabrics_lock);
+DEFINE_STATIC_SRCU(iomem_dma_fabrics_srcu);
 
 /**
  * iomem_dma_node_create() - create a fabric node
  * @parent: upstream node, or %NULL for a root. A reference is taken.
- * @name: name used in verdicts; truncated to fit.
+ * @name: name matched by "node=" rules and shown in verdicts; copied
+ *	whole, never cut.
  * @flags: IOMEM_DMA_NODE_* flags.
  *
  * Context: process context; may sleep.
  * Return: the node with one reference (drop it with iomem_dma_node_put()),
  * or an ERR_PTR(): -EINVAL for a %NULL or empty @name or unknown flags,
- * -ENOMEM if out of memory.
+ * -ENAMETOOLONG for a name of 256 bytes or more, -ENOMEM if out of memory.
  */
 struct iomem_dma_node *iomem_dma_node_create(struct iomem_dma_node *parent,
 					     const char *name,
@@ -41,6 +50,8 @@ struct iomem_dma_node *iomem_dma_node_create(struct iomem_dma_node *parent,
 
 	if (!name || !name[0] || (flags & ~IOMEM_DMA_NODE_FLAGS_MASK))
 		return ERR_PTR(-EINVAL);
+	if (strlen(name) >= IOMEM_DMA_NAME_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
 	node = iomem_dma_should_fail() ? NULL :
 	       kzalloc(sizeof(*node), GFP_KERNEL);
 	if (!node)
@@ -119,6 +130,24 @@ int iomem_dma_node_update(struct iomem_dma_node *node, unsigned long set,
 EXPORT_SYMBOL_GPL(iomem_dma_node_update);
 
 /**
+ * iomem_dma_topology_changed() - tell the core the fabric changed
+ *
+ * For a backend whose view of the fabric changed in a way no node's flags
+ * describe (a node went away, a statement was added to a node that is not
+ * a fabric node yet): verdicts computed before are stale, and clients with
+ * mappings of a pair that is now denied get their revoke callback soon
+ * after, from a work item.
+ *
+ * Context: any context that may queue work; does not sleep.
+ */
+void iomem_dma_topology_changed(void)
+{
+	iomem_dma_generation_bump();
+	iomem_dma_policy_revoke_later();
+}
+EXPORT_SYMBOL_GPL(iomem_dma_topology_changed);
+
+/**
  * iomem_dma_node_name() - a node's name
  * @node: the node.
  *
@@ -157,7 +186,7 @@ int iomem_dma_fabric_register(struct iomem_dma_fabric *fabric)
 
 	if (!fabric || !fabric->name || !fabric->node_for_device)
 		return -EINVAL;
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_fabrics_lock);
 	list_for_each_entry(pos, &iomem_dma_fabrics, list) {
 		if (pos == fabric) {
 			ret = -EBUSY;
@@ -167,7 +196,7 @@ int iomem_dma_fabric_register(struct iomem_dma_fabric *fabric)
 	list_add_tail_rcu(&fabric->list, &iomem_dma_fabrics);
 	iomem_dma_generation_bump();
 unlock:
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_fabrics_lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_fabric_register);
@@ -185,7 +214,7 @@ void iomem_dma_fabric_unregister(struct iomem_dma_fabric *fabric)
 
 	if (!fabric)
 		return;
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_fabrics_lock);
 	list_for_each_entry(pos, &iomem_dma_fabrics, list) {
 		if (pos == fabric) {
 			list_del_rcu(&fabric->list);
@@ -193,27 +222,38 @@ void iomem_dma_fabric_unregister(struct iomem_dma_fabric *fabric)
 			break;
 		}
 	}
-	mutex_unlock(&iomem_dma_lock);
-	/* Verdicts being computed may still be in its firmware_verdict. */
+	mutex_unlock(&iomem_dma_fabrics_lock);
+	/*
+	 * Verdicts being computed may still be in its firmware_verdict, and
+	 * lookups in its node_for_device.
+	 */
 	synchronize_rcu();
+	synchronize_srcu(&iomem_dma_fabrics_srcu);
 }
 EXPORT_SYMBOL_GPL(iomem_dma_fabric_unregister);
 
-/* Ask each backend in turn where @dev sits. Returns a reference or NULL. */
+/*
+ * Ask each backend in turn where @dev sits. Returns a reference or NULL.
+ * Holds no iomem_dma lock while a backend answers (it may sleep and take
+ * its own locks), as &struct iomem_dma_fabric documents.
+ */
 struct iomem_dma_node *iomem_dma_node_for_device(struct device *dev)
 {
 	struct iomem_dma_fabric *fabric;
 	struct iomem_dma_node *node = NULL;
+	int idx;
 
-	mutex_lock(&iomem_dma_lock);
-	list_for_each_entry(fabric, &iomem_dma_fabrics, list) {
+	might_sleep();
+	idx = srcu_read_lock(&iomem_dma_fabrics_srcu);
+	list_for_each_entry_srcu(fabric, &iomem_dma_fabrics, list,
+				 srcu_read_lock_held(&iomem_dma_fabrics_srcu)) {
 		node = fabric->node_for_device(dev);
 		if (IS_ERR(node))
 			node = NULL;
 		if (node)
 			break;
 	}
-	mutex_unlock(&iomem_dma_lock);
+	srcu_read_unlock(&iomem_dma_fabrics_srcu, idx);
 	return node;
 }
 

@@ -132,7 +132,7 @@ struct iomem_dma_provider *iomem_dma_provider_get_by_name(const char *name);
 void iomem_dma_provider_put(struct iomem_dma_provider *prov);
 const char *iomem_dma_provider_name(const struct iomem_dma_provider *prov);
 size_t iomem_dma_provider_size(const struct iomem_dma_provider *prov);
-size_t iomem_dma_provider_avail(const struct iomem_dma_provider *prov);
+size_t iomem_dma_provider_avail(struct iomem_dma_provider *prov);
 
 int iomem_dma_check(struct iomem_dma_provider *prov, struct device *client,
 		    struct iomem_dma_verdict *verdict);

@@ -42,16 +42,20 @@ struct iomem_dma_range {
 
 /**
  * struct iomem_dma_provider_ops - callbacks of a provider
- * @bus_addr: mandatory. Translate @phys, an address inside one of the
- *	provider's ranges, to the address @client must put on its bus to reach
- *	it peer-to-peer (PCI: the BAR's bus address; devicetree: through the
- *	ranges of the path). Called with no iomem_dma lock held, possibly in
- *	atomic context: must not sleep. Return 0 and set @bus, or a negative
- *	errno if @client cannot address it (the map then fails with it).
+ * @bus_addr: mandatory. Translate the @len bytes at @phys, a range inside
+ *	one of the provider's ranges, to the address @client must put on its
+ *	bus to reach them peer-to-peer (PCI: the BAR's bus address;
+ *	devicetree: through the ranges of the path). Every byte of the range
+ *	must translate, contiguously, or the callback fails. Called with no
+ *	iomem_dma lock held, possibly in atomic context: must not sleep.
+ *	Return 0 and set @bus to the first byte's address, or a negative
+ *	errno if @client cannot address the range (the map then fails with
+ *	it). The core checks the result against @client's DMA mask and bus
+ *	limit as well.
  */
 struct iomem_dma_provider_ops {
 	int (*bus_addr)(struct iomem_dma_provider *prov, struct device *client,
-			phys_addr_t phys, dma_addr_t *bus);
+			phys_addr_t phys, size_t len, dma_addr_t *bus);
 };
 
 /**
@@ -112,6 +116,7 @@ struct iomem_dma_node *iomem_dma_node_get(struct iomem_dma_node *node);
 void iomem_dma_node_put(struct iomem_dma_node *node);
 int iomem_dma_node_update(struct iomem_dma_node *node, unsigned long set,
 			  unsigned long clear);
+void iomem_dma_topology_changed(void);
 const char *iomem_dma_node_name(const struct iomem_dma_node *node);
 unsigned long iomem_dma_node_flags(const struct iomem_dma_node *node);
 

@@ -71,7 +71,7 @@ struct fake_prov {
 
 static inline int fake_bus_addr(struct iomem_dma_provider *prov,
 				struct device *client, phys_addr_t phys,
-				dma_addr_t *bus)
+				size_t len, dma_addr_t *bus)
 {
 	struct fake_prov *fp = iomem_dma_provider_priv(prov);
 

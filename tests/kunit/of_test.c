@@ -510,10 +510,10 @@ static void of_bus_address(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, of_dma_configure(m3, dev_of_node(m3), true));
 	KUNIT_ASSERT_NOT_NULL(test, m3->dma_range_map);
 	KUNIT_EXPECT_EQ(test, p0->ops->bus_addr(p0, m3, 0xea000000 + 0x1234,
-						&bus), 0);
+						16, &bus), 0);
 	KUNIT_EXPECT_EQ(test, bus, (dma_addr_t)0x10001234);
 	/* Outside the dma-ranges window: the client cannot address it. */
-	KUNIT_EXPECT_EQ(test, p0->ops->bus_addr(p0, m3, 0xeb000000, &bus),
+	KUNIT_EXPECT_EQ(test, p0->ops->bus_addr(p0, m3, 0xeb000000, 16, &bus),
 			-ERANGE);
 	/* Allowed by the statement on the master. */
 	expect_verdict(test, p0, m3, IOMEM_DMA_PATH_HOST,

@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit regression cases for the safety contract: a deny always revokes
+ * what is mapped, an entry reaches only its own allocation, no lifetime
+ * dangles, names are never cut. Each case tries to break one promise the
+ * way a careless or hostile caller would; each failed on the code before
+ * the fix it names. See Documentation/driver-api/iomem_dma/reliability.rst.
+ */
+
+#include <kunit/test.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/iomem_dma_provider.h>
+#include <linux/mount.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#define FAKE_WINDOW 14
+#include "iomem_dma_test.h"
+
+#define POOL (16 * PAGE_SIZE)
+#define RP IOMEM_DMA_NODE_ROUTES_PEER
+
+static void clear_rules(void *unused)
+{
+	iomem_dma_policy_clear();
+}
+
+static void contract_init(struct kunit *test)
+{
+	iomem_dma_policy_clear();
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, clear_rules, NULL));
+}
+
+/*
+ * A provider and a client under one switch that routes peer traffic: the
+ * hardware allows the pair (bus path) until a rule denies it.
+ */
+struct pair {
+	struct fake_prov *fp;
+	struct fake_client *fc;
+	struct iomem_dma_node *sw;
+};
+
+static void pair_create(struct kunit *test, struct pair *p, const char *prov,
+			const char *client)
+{
+	contract_init(test);
+	fake_fabric_init(test);
+	p->sw = fake_node(test, NULL, "csw", RP);
+	p->fp = fake_prov_create(test, prov, POOL, p->sw);
+	p->fc = fake_client_create(test, client, p->sw);
+}
+
+static struct sg_table *mapped_table(struct kunit *test, struct pair *p,
+				     size_t size)
+{
+	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(p->fc->dev, p->fp->prov, sgt,
+						  size, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(p->fc->dev, sgt,
+						    DMA_BIDIRECTIONAL, 0), 0);
+	return sgt;
+}
+
+/* Read a sysfs file whole, as an unprivileged reader would. */
+static ssize_t read_sysfs(struct kunit *test, const char *path, char *buf,
+			  size_t len)
+{
+	struct file_system_type *fs;
+	struct vfsmount *mnt;
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	fs = get_fs_type("sysfs");
+	KUNIT_ASSERT_NOT_NULL(test, fs);
+	mnt = kern_mount(fs);
+	put_filesystem(fs);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mnt);
+	f = file_open_root_mnt(mnt, path, O_RDONLY, 0);
+	if (IS_ERR(f)) {
+		kern_unmount(mnt);
+		return PTR_ERR(f);
+	}
+	n = kernel_read(f, buf, len - 1, &pos);
+	if (n >= 0)
+		buf[n] = '\0';
+	fput(f);
+	kern_unmount(mnt);
+	return n;
+}
+
+/* ---- 1. a deny always revokes ---- */
+
+/*
+ * A rule denies a mapped pair; before the revoke pass runs, a reader of
+ * the (world-readable) verdicts file sees the pair. The pass must still
+ * revoke the mapping: before, the read recomputed the cached verdict as
+ * DENIED and the pass, which decided from that cache, skipped the client.
+ */
+static void contract_deny_revokes_after_verdicts_read(struct kunit *test)
+{
+	const char *rule = "deny provider=ct-rdp";
+	struct pair p;
+	char *buf;
+
+	buf = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	pair_create(test, &p, "ct-rdp", "rdc");
+	p.fc->free_on_revoke = mapped_table(test, &p, PAGE_SIZE);
+
+	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
+			0);
+	KUNIT_ASSERT_GT(test, read_sysfs(test,
+					 "class/iomem_dma/ct-rdp/verdicts",
+					 buf, 4096), 0);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " denied "));
+
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 1);
+	KUNIT_EXPECT_EQ(test, p.fp->prov->nr_chunks, 0UL);
+}
+
+/*
+ * The same with the client's own next map: it is refused (and caches the
+ * DENIED verdict), but the first table, mapped under the old allow, must
+ * still be revoked.
+ */
+static void contract_deny_revokes_after_own_map(struct kunit *test)
+{
+	const char *rule = "deny provider=ct-omp";
+	struct sg_table *second;
+	struct pair p;
+
+	pair_create(test, &p, "ct-omp", "omc");
+	p.fc->free_on_revoke = mapped_table(test, &p, PAGE_SIZE);
+	second = kunit_kzalloc(test, sizeof(*second), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, second);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(p.fc->dev, p.fp->prov, second,
+						  PAGE_SIZE, GFP_KERNEL), 0);
+
+	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
+			0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, second,
+						    DMA_TO_DEVICE, 0),
+			-EREMOTEIO);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 1);
+	/* The callback freed both tables' memory (it sweeps what is left). */
+	KUNIT_EXPECT_EQ(test, p.fp->prov->nr_chunks, 0UL);
+	sg_free_table(second);
+}
+
+/*
+ * A hold whose memory is allocated but not mapped gives the device no
+ * address: a deny has nothing to revoke there, and the pass leaves it
+ * alone. One that is mapped is revoked once per pass that finds it still
+ * mapped under a deny, so a client that ignores the callback is told again.
+ */
+static void contract_revoke_follows_mappings(struct kunit *test)
+{
+	const char *rule = "deny provider=ct-fmp";
+	struct sg_table *idle, *busy;
+	struct pair p;
+
+	pair_create(test, &p, "ct-fmp", "fmc");
+	idle = kunit_kzalloc(test, sizeof(*idle), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, idle);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(p.fc->dev, p.fp->prov, idle,
+						  PAGE_SIZE, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
+			0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 0);
+	iomem_dma_policy_clear();
+
+	busy = mapped_table(test, &p, PAGE_SIZE);
+	p.fc->ignore_revoke = true;
+	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
+			0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 1);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 2);
+	iomem_dma_unmap_sgtable(p.fc->dev, busy, DMA_BIDIRECTIONAL, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->dev, busy), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->dev, idle), 0);
+}
+
+/* ---- 2. an entry names only its own memory ---- */
+
+/*
+ * A stale copy of a freed entry, after another client allocated: every use
+ * of the copy fails with -ENOENT (or -EINVAL for the map) and the other
+ * client's memory is untouched. Before, ids came back at once and the copy
+ * named the new allocation: the copy helpers wrote into it and the map
+ * mapped it for the wrong client.
+ */
+static void contract_stale_copy_names_nothing(struct kunit *test)
+{
+	struct scatterlist mine, stale, theirs;
+	struct fake_client *other;
+	struct sg_table sgt;
+	u8 pattern[64], back[64];
+	struct pair p;
+
+	pair_create(test, &p, "ct-stp", "stc");
+	other = fake_client_create(test, "sto", p.sw);
+	memset(pattern, 0x5a, sizeof(pattern));
+
+	sg_init_table(&mine, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->dev, p.fp->prov, &mine,
+						 PAGE_SIZE, 0), 0);
+	stale = mine;
+	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(p.fc->dev, &mine), 0);
+
+	sg_init_table(&theirs, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(other->dev, p.fp->prov,
+						 &theirs, PAGE_SIZE, 0), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_sg_copy_to(&theirs, 0, pattern,
+						   sizeof(pattern)), 0);
+
+	KUNIT_EXPECT_EQ(test, iomem_dma_sg_copy_to(&stale, 0, back,
+						   sizeof(back)), -ENOENT);
+	KUNIT_EXPECT_EQ(test, iomem_dma_sg_copy_from(&stale, 0, back,
+						     sizeof(back)), -ENOENT);
+	KUNIT_EXPECT_NULL(test, (void __force *)iomem_dma_sg_iomem(&stale));
+	KUNIT_EXPECT_NULL(test, iomem_dma_sg_provider(&stale));
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->dev, &stale), -ENOENT);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(other->dev, &stale), -ENOENT);
+	sgt.sgl = &stale;
+	sgt.orig_nents = 1;
+	sgt.nents = 0;
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, &sgt,
+						    DMA_TO_DEVICE, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(other->dev, &sgt,
+						    DMA_TO_DEVICE, 0), -EINVAL);
+
+	KUNIT_ASSERT_EQ(test, iomem_dma_sg_copy_from(&theirs, 0, back,
+						     sizeof(back)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(back, pattern, sizeof(back)), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(other->dev, &theirs), 0);
+}
+
+/*
+ * Ids do not come back: many allocations and frees in a row never hand
+ * out an (index, epoch) pair twice, so no stale copy among them names a
+ * live allocation.
+ */
+static void contract_ids_never_repeat(struct kunit *test)
+{
+	const unsigned int rounds = 512;
+	struct scatterlist *old, sg;
+	unsigned int i, j;
+	struct pair p;
+
+	pair_create(test, &p, "ct-idp", "idc");
+	old = kunit_kcalloc(test, rounds, sizeof(*old), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	for (i = 0; i < rounds; i++) {
+		sg_init_table(&sg, 1);
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->dev, p.fp->prov,
+							 &sg, PAGE_SIZE, 0), 0);
+		for (j = 0; j < i; j++)
+			KUNIT_ASSERT_FALSE_MSG(test,
+					       old[j].offset == sg.offset &&
+					       old[j].dma_flags == sg.dma_flags,
+					       "id %u handed out again", sg.offset);
+		old[i] = sg;
+		KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(p.fc->dev, &sg), 0);
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->dev, &old[i]),
+				-ENOENT);
+	}
+}
+
+/*
+ * A copy of another client's live entry: its owner's memory must not be
+ * mapped for, nor freed by, the client holding the copy.
+ */
+static void contract_foreign_copy_refused(struct kunit *test)
+{
+	struct fake_client *thief;
+	struct scatterlist sg, copy;
+	struct sg_table sgt;
+	struct pair p;
+
+	pair_create(test, &p, "ct-fcp", "fco");
+	thief = fake_client_create(test, "fct", p.sw);
+	sg_init_table(&sg, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->dev, p.fp->prov, &sg,
+						 PAGE_SIZE, 0), 0);
+	copy = sg;
+	sgt.sgl = &copy;
+	sgt.orig_nents = 1;
+	sgt.nents = 0;
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(thief->dev, &sgt,
+						    DMA_TO_DEVICE, 0), -EPERM);
+	KUNIT_EXPECT_EQ(test, sg_dma_len(&copy), 0U);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(thief->dev, &copy), -EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->dev, &sg), 0);
+}
+
+/*
+ * An entry whose length was raised past its allocation (a copy edited, or
+ * a driver's bug): neither the CPU helpers nor the map reach past the
+ * allocation into its neighbour. Before, both trusted sg->length.
+ */
+static void contract_length_bounded_by_allocation(struct kunit *test)
+{
+	struct scatterlist a, b, forged;
+	u8 pattern[32], junk[32];
+	struct sg_table sgt;
+	struct pair p;
+
+	pair_create(test, &p, "ct-bdp", "bdc");
+	memset(pattern, 0xa5, sizeof(pattern));
+	memset(junk, 0xff, sizeof(junk));
+	sg_init_table(&a, 1);
+	sg_init_table(&b, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->dev, p.fp->prov, &a,
+						 PAGE_SIZE, 0), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->dev, p.fp->prov, &b,
+						 PAGE_SIZE, 0), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_sg_copy_to(&b, 0, pattern,
+						   sizeof(pattern)), 0);
+
+	forged = a;
+	forged.length = 2 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, iomem_dma_sg_copy_to(&forged, PAGE_SIZE, junk,
+						   sizeof(junk)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_sg_copy_to(&forged, 0, junk,
+						   sizeof(junk)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_sg_copy_from(&forged, PAGE_SIZE, junk,
+						     sizeof(junk)), -EINVAL);
+	KUNIT_EXPECT_NULL(test, (void __force *)iomem_dma_sg_iomem(&forged));
+	sgt.sgl = &forged;
+	sgt.orig_nents = 1;
+	sgt.nents = 0;
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, &sgt,
+						    DMA_TO_DEVICE, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sg_dma_len(&forged), 0U);
+
+	KUNIT_ASSERT_EQ(test, iomem_dma_sg_copy_from(&b, 0, junk,
+						     sizeof(junk)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(junk, pattern, sizeof(junk)), 0);
+	/* The honest entry still works. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_sg_copy_to(&a, PAGE_SIZE - 4, pattern,
+						   4), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->dev, &a), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->dev, &b), 0);
+}
+
+/* ---- 3. lifetimes ---- */
+
+static struct device *gone_dev;
+static atomic_t gone_dev_seen;
+
+static int watch_firmware_verdict(struct iomem_dma_provider *prov,
+				  struct device *client, char *where,
+				  size_t len)
+{
+	if (client == READ_ONCE(gone_dev))
+		atomic_inc(&gone_dev_seen);
+	return 0;
+}
+
+static void watch_fabric_exit(void *unused)
+{
+	WRITE_ONCE(gone_dev, NULL);
+	fake_fabric.fabric.firmware_verdict = NULL;
+}
+
+/*
+ * A client whose registration ended still holds a mapping when a rule
+ * denies the pair: the revoke pass must not compute a verdict for its
+ * device (the devicetree backend walks dev->parent, and the device may be
+ * gone). Before, the pass computed one, then skipped the callback.
+ */
+static void contract_no_verdict_for_ended_client(struct kunit *test)
+{
+	const char *rule = "deny provider=ct-gnp";
+	struct sg_table *sgt;
+	struct pair p;
+
+	fake_fabric.fabric.firmware_verdict = watch_firmware_verdict;
+	pair_create(test, &p, "ct-gnp", "gnc");
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   watch_fabric_exit,
+							   NULL));
+	sgt = mapped_table(test, &p, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, iomem_dma_client_unregister(p.fc->dev), 0);
+
+	atomic_set(&gone_dev_seen, 0);
+	WRITE_ONCE(gone_dev, p.fc->dev);
+	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
+			0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&gone_dev_seen), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 0);
+	WRITE_ONCE(gone_dev, NULL);
+	iomem_dma_unmap_sgtable(p.fc->dev, sgt, DMA_BIDIRECTIONAL, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->dev, sgt), 0);
+}
+
+/*
+ * A devm-registered provider unregistered early by its driver, then a new
+ * provider registered (which may get the old one's memory): the devres
+ * action at unbind must not unregister the new one. Before, the action
+ * compared a pointer that could have been freed and reused.
+ */
+static void contract_devm_action_after_early_unregister(struct kunit *test)
+{
+	struct iomem_dma_provider_desc desc = { };
+	struct iomem_dma_provider *first, *second;
+	struct fake_prov *fp;
+	struct device *owner;
+
+	contract_init(test);
+	fp = fake_prov_create_flags(test, "ct-dvp", POOL, NULL, false);
+	owner = iomem_dma_test_device(test, "dvo");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, owner);
+	desc.dev = fp->dev;
+	desc.name = "ct-dv1";
+	desc.ranges = &fp->range;
+	desc.nr_ranges = 1;
+	desc.ops = &fake_prov_ops;
+	desc.priv = fp;
+	first = devm_iomem_dma_provider_register(owner, &desc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, first);
+	KUNIT_ASSERT_EQ(test, iomem_dma_provider_unregister(first), 0);
+
+	desc.name = "ct-dv2";
+	second = iomem_dma_provider_register(&desc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, second);
+	kunit_info(test, "first %s second's memory\n",
+		   (void *)first == (void *)second ? "reused as" : "is not");
+
+	/* The owner's unbind runs the devres action. */
+	device_release_driver(owner);
+	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_provider_get_by_name("ct-dv2"),
+			    second);
+	iomem_dma_provider_put(second);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(second), 0);
+}
+
+/* ---- 4. bounds and identity ---- */
+
+/*
+ * A bus address beyond the client's DMA mask is refused, not handed to a
+ * device that would truncate it. Before, the map ignored the mask.
+ */
+static void contract_bus_address_within_dma_mask(struct kunit *test)
+{
+	struct sg_table *sgt;
+	struct pair p;
+
+	pair_create(test, &p, "ct-mkp", "mkc");
+	sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(p.fc->dev, p.fp->prov, sgt,
+						  PAGE_SIZE, GFP_KERNEL), 0);
+	/* The fake bus addresses lie at 0xe0100000 and above. */
+	*p.fc->dev->dma_mask = DMA_BIT_MASK(31);
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, sgt,
+						    DMA_TO_DEVICE, 0), -EIO);
+	KUNIT_EXPECT_EQ(test, sg_dma_len(sgt->sgl), 0U);
+	*p.fc->dev->dma_mask = DMA_BIT_MASK(32);
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, sgt,
+						    DMA_TO_DEVICE, 0), 0);
+	KUNIT_EXPECT_TRUE(test, sg_dma_is_bus_address(sgt->sgl));
+	iomem_dma_unmap_sgtable(p.fc->dev, sgt, DMA_TO_DEVICE, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->dev, sgt), 0);
+}
+
+/*
+ * The rule parser never reads past the text it was given, which need not
+ * be terminated: each input sits at the very end of an allocation of its
+ * own length, so KASAN reports a read one byte beyond. Before, a trailing
+ * " c" made the parser compare "client=" past the end.
+ */
+static void contract_rule_parser_stays_in_buffer(struct kunit *test)
+{
+	static const char *const inputs[] = {
+		"deny provider=x c", "deny provider=x cl",
+		"deny provider=x client", "allow provider=x clien",
+		"deny provider=x client=", "allow provider=x f",
+		"allow provider=x forc", "deny provider=x ",
+	};
+	unsigned int i;
+	char *buf;
+
+	contract_init(test);
+	for (i = 0; i < ARRAY_SIZE(inputs); i++) {
+		size_t len = strlen(inputs[i]);
+
+		buf = kmalloc(len, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, buf);
+		memcpy(buf, inputs[i], len);
+		KUNIT_EXPECT_EQ_MSG(test, iomem_dma_policy_add(buf, len, NULL),
+				    -EINVAL, "input \"%s\"", inputs[i]);
+		kfree(buf);
+	}
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 0U);
+}
+
+/*
+ * Two clients whose names share their first 66 bytes are told apart by
+ * the rules: a rule naming one whole does not match the other, and a rule
+ * naming the common prefix matches neither. Before, names were cut at 63
+ * bytes, so the whole name was refused and the prefix matched both.
+ */
+static void contract_long_names_not_cut(struct kunit *test)
+{
+	struct fake_client *one, *two;
+	struct iomem_dma_verdict v;
+	char *rule, prefix[80];
+	struct pair p;
+	size_t common;
+
+	pair_create(test, &p, "ct-lnp", "lnc");
+	one = fake_client_create(test,
+				 "a-client-name-long-enough-to-overflow-sixty-three-bytes-1",
+				 p.sw);
+	two = fake_client_create(test,
+				 "a-client-name-long-enough-to-overflow-sixty-three-bytes-2",
+				 p.sw);
+	common = strlen(dev_name(one->dev)) - 1;
+	KUNIT_ASSERT_GT(test, common, (size_t)IOMEM_DMA_NODE_NAME_LEN);
+
+	rule = kasprintf(GFP_KERNEL, "deny client=%s", dev_name(one->dev));
+	KUNIT_ASSERT_NOT_NULL(test, rule);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
+			0);
+	kfree(rule);
+	KUNIT_EXPECT_EQ(test, iomem_dma_check(p.fp->prov, one->dev, &v),
+			-EREMOTEIO);
+	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_RULE_DENY);
+	KUNIT_EXPECT_EQ(test, iomem_dma_check(p.fp->prov, two->dev, &v), 0);
+
+	iomem_dma_policy_clear();
+	/* The longest prefix a rule could name before. */
+	snprintf(prefix, sizeof(prefix), "deny client=%.62s",
+		 dev_name(one->dev));
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_add(prefix, strlen(prefix),
+						   NULL), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_check(p.fp->prov, one->dev, &v), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_check(p.fp->prov, two->dev, &v), 0);
+}
+
+/* A fabric node name that does not fit is refused, never cut. */
+static void contract_node_name_not_cut(struct kunit *test)
+{
+	struct iomem_dma_node *node;
+	char *name;
+
+	name = kunit_kzalloc(test, IOMEM_DMA_NAME_MAX + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, name);
+	memset(name, 'n', IOMEM_DMA_NAME_MAX);
+	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_node_create(NULL, name, 0),
+			    ERR_PTR(-ENAMETOOLONG));
+	name[IOMEM_DMA_NAME_MAX - 1] = '\0';
+	node = iomem_dma_node_create(NULL, name, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, node);
+	KUNIT_EXPECT_STREQ(test, iomem_dma_node_name(node), name);
+	iomem_dma_node_put(node);
+}
+
+static struct kunit_case iomem_dma_contract_cases[] = {
+	KUNIT_CASE(contract_deny_revokes_after_verdicts_read),
+	KUNIT_CASE(contract_deny_revokes_after_own_map),
+	KUNIT_CASE(contract_revoke_follows_mappings),
+	KUNIT_CASE(contract_stale_copy_names_nothing),
+	KUNIT_CASE(contract_ids_never_repeat),
+	KUNIT_CASE(contract_foreign_copy_refused),
+	KUNIT_CASE(contract_length_bounded_by_allocation),
+	KUNIT_CASE(contract_no_verdict_for_ended_client),
+	KUNIT_CASE(contract_devm_action_after_early_unregister),
+	KUNIT_CASE(contract_bus_address_within_dma_mask),
+	KUNIT_CASE(contract_rule_parser_stays_in_buffer),
+	KUNIT_CASE(contract_long_names_not_cut),
+	KUNIT_CASE(contract_node_name_not_cut),
+	{}
+};
+
+static struct kunit_suite iomem_dma_contract_suite = {
+	.name = "iomem_dma_contract",
+	.test_cases = iomem_dma_contract_cases,
+};
+
+kunit_test_suite(iomem_dma_contract_suite);
+
+MODULE_DESCRIPTION("KUnit regression cases for the iomem_dma safety contract");
+MODULE_LICENSE("GPL");
