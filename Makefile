@@ -44,10 +44,13 @@ kunit: kunit-um kunit-arm64 kunit-arm
 
 # A million stress operations on UML (debug options), 250,000 on arm64
 # (four CPUs, KCSAN: a million take longer there than KUnit's 300 s per
-# case), then each libFuzzer target for ten minutes.
+# case), the model test with 20,000 operations per client on both, then
+# each libFuzzer target for ten minutes.
 reliability-long: overlay
 	@KUNIT_ARGS=iomem_dma_stress.ops=1000000 bash $(S)/kunit.sh um 'iomem_dma_stress*'
 	@KUNIT_ARGS=iomem_dma_stress.ops=250000 bash $(S)/kunit.sh arm64 'iomem_dma_stress*'
+	@KUNIT_ARGS=iomem_dma_model.ops=20000 bash $(S)/kunit.sh um 'iomem_dma_model*'
+	@KUNIT_ARGS=iomem_dma_model.ops=20000 bash $(S)/kunit.sh arm64 'iomem_dma_model*'
 	@$(MAKE) -C tools fuzz FUZZ_TIME=600
 
 board: overlay

@@ -550,18 +550,18 @@ int iomem_dma_free_sgt(struct device *dev, struct sg_table *sgt)
 }
 EXPORT_SYMBOL_GPL(iomem_dma_free_sgt);
 
-/**
- * iomem_dma_provider_avail() - free bytes in a provider
- * @prov: the provider.
- *
- * Return: bytes not allocated; 0 once the provider is unregistered.
- */
 static size_t provider_avail_locked(struct iomem_dma_provider *prov)
 {
 	lockdep_assert_held(&prov->lock);
 	return !prov->unregistered && prov->pool ? gen_pool_avail(prov->pool) : 0;
 }
 
+/**
+ * iomem_dma_provider_avail() - free bytes in a provider
+ * @prov: the provider.
+ *
+ * Return: bytes not allocated; 0 once the provider is unregistered.
+ */
 size_t iomem_dma_provider_avail(struct iomem_dma_provider *prov)
 {
 	size_t avail;

@@ -10,10 +10,22 @@
 /**
  * DOC: locking
  *
- * iomem_dma_lock (a mutex) protects the list of providers, the list of
- * fabric backends and the flags of fabric nodes. It is held while
+ * iomem_dma_lock (a mutex) protects the lists of providers and clients,
+ * the rules and their ids, and the flags of fabric nodes. It is held while
  * registering, unregistering, publishing and searching providers, never
- * while calling back into a client or a backend's bus_addr().
+ * while calling back into a client or a backend.
+ *
+ * iomem_dma_fabrics_lock (a mutex, topology.c) protects the list of
+ * fabric backends against writers; readers walk it under SRCU (to ask a
+ * backend where a device sits, which may sleep) or RCU (firmware
+ * statements, from verdicts).
+ *
+ * iomem_dma_revoke_lock (a mutex, policy.c) serialises revoke passes. It
+ * is taken without other core locks and held while revoke callbacks run.
+ *
+ * &iomem_dma_client.cb_lock (a mutex) is held around every revoke callback
+ * and the verdict that decides it, and while the registration ends, so
+ * that neither runs for a client whose device may be gone.
  *
  * &iomem_dma_provider.lock (a spinlock) protects a provider's state (dead,
  * published), its count of outstanding allocations and its per-client

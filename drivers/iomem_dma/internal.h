@@ -353,6 +353,8 @@ int iomem_dma_verdict_format(const char *client,
 ssize_t iomem_dma_sysfs_add(struct file *filp, const char *buf, size_t count);
 ssize_t iomem_dma_sysfs_remove(struct file *filp, const char *buf,
 			       size_t count);
+ssize_t iomem_dma_sysfs_rescan(struct file *filp, const char *buf,
+			       size_t count);
 
 /* alloc.c */
 int iomem_dma_pool_create(struct iomem_dma_provider *prov);

@@ -154,9 +154,45 @@ static struct iomem_dma_node *pci_node_for_device(struct device *dev)
 	return node;
 }
 
+/*
+ * ACS control bits and host bridges are read once, when a node is made;
+ * a config-space write changes them without a notification. Read them
+ * again and update the nodes that changed.
+ */
+static void pci_fabric_rescan(void)
+{
+	struct pci_fabric_entry *e;
+	unsigned long want, have;
+
+	mutex_lock(&pci_fabric_lock);
+	list_for_each_entry(e, &pci_fabric_nodes, list) {
+		have = iomem_dma_node_flags(e->node);
+		if (dev_is_pci(e->dev)) {
+			want = pci_acs_redirects(to_pci_dev(e->dev)) ?
+			       IOMEM_DMA_NODE_ACS_REDIRECT : 0;
+			if ((have & IOMEM_DMA_NODE_ACS_REDIRECT) == want)
+				continue;
+			iomem_dma_node_update(e->node, want,
+					      ~want & IOMEM_DMA_NODE_ACS_REDIRECT);
+		} else {
+			want = pci_host_routes_peer(to_pci_host_bridge(e->dev)) ?
+			       IOMEM_DMA_NODE_ROUTES_PEER : 0;
+			if ((have & IOMEM_DMA_NODE_ROUTES_PEER) == want)
+				continue;
+			iomem_dma_node_update(e->node, want,
+					      ~want & IOMEM_DMA_NODE_ROUTES_PEER);
+		}
+		pr_info("%s: %s %s on rescan\n", dev_name(e->dev),
+			dev_is_pci(e->dev) ? "ACS redirect" : "peer routing",
+			want ? "on" : "off");
+	}
+	mutex_unlock(&pci_fabric_lock);
+}
+
 static struct iomem_dma_fabric pci_fabric = {
 	.name = "pci",
 	.node_for_device = pci_node_for_device,
+	.rescan = pci_fabric_rescan,
 };
 
 /* Forget the node of a bridge or host bridge that goes away. */

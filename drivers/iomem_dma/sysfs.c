@@ -330,6 +330,25 @@ static ssize_t rules_read(struct file *filp, struct kobject *kobj,
 }
 static BIN_ATTR(rules, 0444, rules_read, NULL, 0);
 
+/*
+ * Writing "1" makes every backend read again what it snapshotted from the
+ * hardware (PCI ACS bits, host bridges); the write returns once verdicts
+ * are fresh and what turned to deny is revoked.
+ */
+static ssize_t rescan_write(struct file *filp, struct kobject *kobj,
+			    struct bin_attribute *attr, char *buf, loff_t pos,
+			    size_t count)
+{
+	if (!iomem_dma_policy_may_write(filp))
+		return -EPERM;
+	if (pos || !count || count > 2 || buf[0] != '1' ||
+	    (count == 2 && buf[1] != '\n'))
+		return -EINVAL;
+	iomem_dma_fabric_rescan();
+	return count;
+}
+static BIN_ATTR(rescan, 0200, NULL, rescan_write, 0);
+
 static ssize_t generation_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
@@ -347,6 +366,7 @@ static struct bin_attribute *iomem_dma_policy_bin_attrs[] = {
 	&bin_attr_add,
 	&bin_attr_remove,
 	&bin_attr_rules,
+	&bin_attr_rescan,
 	NULL
 };
 
@@ -365,6 +385,12 @@ ssize_t iomem_dma_sysfs_remove(struct file *filp, const char *buf,
 			       size_t count)
 {
 	return policy_write(filp, buf, 0, count, false);
+}
+
+ssize_t iomem_dma_sysfs_rescan(struct file *filp, const char *buf,
+			       size_t count)
+{
+	return rescan_write(filp, NULL, NULL, (char *)buf, 0, count);
 }
 
 int iomem_dma_sysfs_init(void)

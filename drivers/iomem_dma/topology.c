@@ -232,6 +232,42 @@ void iomem_dma_fabric_unregister(struct iomem_dma_fabric *fabric)
 }
 EXPORT_SYMBOL_GPL(iomem_dma_fabric_unregister);
 
+/**
+ * iomem_dma_fabric_rescan() - have every backend look at the hardware again
+ *
+ * Each backend with a &iomem_dma_fabric.rescan callback reads again what
+ * it took from the hardware once (PCI ACS bits, say) and updates the nodes
+ * that changed. When this returns, every verdict reflects the new state
+ * and every client whose mapped pair the change denied has had its revoke
+ * callback. The administrator's way in is /sys/kernel/iomem_dma/rescan.
+ *
+ * Context: process context; sleeps. Must not be called from a revoke
+ * callback.
+ * Return: the number of backends that rescanned.
+ */
+int iomem_dma_fabric_rescan(void)
+{
+	struct iomem_dma_fabric *fabric;
+	int idx, n = 0;
+
+	might_sleep();
+	idx = srcu_read_lock(&iomem_dma_fabrics_srcu);
+	list_for_each_entry_srcu(fabric, &iomem_dma_fabrics, list,
+				 srcu_read_lock_held(&iomem_dma_fabrics_srcu)) {
+		if (!fabric->rescan)
+			continue;
+		fabric->rescan();
+		n++;
+	}
+	srcu_read_unlock(&iomem_dma_fabrics_srcu, idx);
+	/* Whatever changed, the revoke is done when we return. */
+	iomem_dma_generation_bump();
+	iomem_dma_policy_revoke_flush();
+	iomem_dma_policy_revoke_denied();
+	return n;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_fabric_rescan);
+
 /*
  * Ask each backend in turn where @dev sits. Returns a reference or NULL.
  * Holds no iomem_dma lock while a backend answers (it may sleep and take

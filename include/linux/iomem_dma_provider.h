@@ -131,6 +131,12 @@ unsigned long iomem_dma_node_flags(const struct iomem_dma_node *node);
  *	statement, -1 for a deny statement, 0 for none; for a statement,
  *	write where it was made (a node name) into @where, at most @len bytes.
  *	Called under rcu_read_lock(): must not sleep.
+ * @rescan: optional. Read again what the backend snapshotted from the
+ *	hardware or firmware (PCI: the ACS control bits of bridges, whether a
+ *	host bridge routes peer traffic) and update the nodes whose flags
+ *	changed with iomem_dma_node_update(). For changes the kernel does not
+ *	notify, such as a config-space write; called by
+ *	iomem_dma_fabric_rescan(), without iomem_dma locks held; may sleep.
  * @list: internal, links registered backends.
  */
 struct iomem_dma_fabric {
@@ -139,11 +145,13 @@ struct iomem_dma_fabric {
 	int (*firmware_verdict)(struct iomem_dma_provider *prov,
 				struct device *client, char *where,
 				size_t len);
+	void (*rescan)(void);
 	struct list_head list;
 };
 
 int iomem_dma_fabric_register(struct iomem_dma_fabric *fabric);
 void iomem_dma_fabric_unregister(struct iomem_dma_fabric *fabric);
+int iomem_dma_fabric_rescan(void);
 
 struct pci_dev;
 #ifdef CONFIG_IOMEM_DMA_PCI

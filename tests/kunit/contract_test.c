@@ -123,6 +123,8 @@ static void contract_deny_revokes_after_verdicts_read(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 1);
 	KUNIT_EXPECT_EQ(test, p.fp->prov->nr_chunks, 0UL);
+	/* Nothing left when the revoke worked; the table otherwise. */
+	fake_client_free_table(p.fc);
 }
 
 /*
@@ -152,7 +154,9 @@ static void contract_deny_revokes_after_own_map(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 1);
 	/* The callback freed both tables' memory (it sweeps what is left). */
 	KUNIT_EXPECT_EQ(test, p.fp->prov->nr_chunks, 0UL);
-	sg_free_table(second);
+	fake_client_free_table(p.fc);
+	if (iomem_dma_free_sgt(p.fc->dev, second))
+		sg_free_table(second);
 }
 
 /*
@@ -375,14 +379,15 @@ static void watch_fabric_exit(void *unused)
 }
 
 /*
- * A client whose registration ended still holds a mapping when a rule
- * denies the pair: the revoke pass must not compute a verdict for its
- * device (the devicetree backend walks dev->parent, and the device may be
- * gone). Before, the pass computed one, then skipped the callback.
+ * A client whose registration ended still holds a mapping when the policy
+ * changes: the revoke pass must not compute a verdict for its device (the
+ * devicetree backend walks dev->parent, and the device may be gone). The
+ * rule matches another provider, so the pair's verdict would consult the
+ * firmware. Before, the pass computed one, then skipped the callback.
  */
 static void contract_no_verdict_for_ended_client(struct kunit *test)
 {
-	const char *rule = "deny provider=ct-gnp";
+	const char *rule = "deny provider=ct-other";
 	struct sg_table *sgt;
 	struct pair p;
 
@@ -445,6 +450,90 @@ static void contract_devm_action_after_early_unregister(struct kunit *test)
 			    second);
 	iomem_dma_provider_put(second);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(second), 0);
+}
+
+/* ---- 6. stale topology ---- */
+
+static struct iomem_dma_node *acs_port;
+static bool acs_now;
+
+/* What the PCI backend does with a bridge whose ACS bits were written. */
+static void fake_rescan(void)
+{
+	struct iomem_dma_node *node = READ_ONCE(acs_port);
+	unsigned long have;
+
+	if (!node)
+		return;
+	have = iomem_dma_node_flags(node) & IOMEM_DMA_NODE_ACS_REDIRECT;
+	if (acs_now && !have)
+		iomem_dma_node_update(node, IOMEM_DMA_NODE_ACS_REDIRECT, 0);
+	else if (!acs_now && have)
+		iomem_dma_node_update(node, 0, IOMEM_DMA_NODE_ACS_REDIRECT);
+}
+
+static void fake_rescan_exit(void *unused)
+{
+	WRITE_ONCE(acs_port, NULL);
+	fake_fabric.fabric.rescan = NULL;
+}
+
+/*
+ * A change the kernel does not announce (ACS turned on by a config-space
+ * write) reaches the verdicts and revokes a mapped pair when the
+ * administrator writes "1" to rescan; any other text changes nothing.
+ */
+static void contract_rescan_revokes(struct kunit *test)
+{
+	static const char *const bad[] = { "", "0", "2", "11", "1\n\n", "yes" };
+	struct iomem_dma_node *sw, *dp0, *dp1;
+	struct iomem_dma_verdict v;
+	struct fake_client *fc;
+	struct fake_prov *fp;
+	struct file *f;
+	struct pair p;
+	unsigned int i;
+
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->f_cred = current_cred();
+	contract_init(test);
+	fake_fabric.fabric.rescan = fake_rescan;
+	fake_fabric_init(test);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   fake_rescan_exit,
+							   NULL));
+	sw = fake_node(test, NULL, "rsw", RP);
+	dp0 = fake_node(test, sw, "rdp0", RP);
+	dp1 = fake_node(test, sw, "rdp1", RP);
+	fp = fake_prov_create(test, "ct-rsp", POOL, dp0);
+	fc = fake_client_create(test, "rsc", dp1);
+	p.fp = fp;
+	p.fc = fc;
+	p.sw = sw;
+	fc->free_on_revoke = mapped_table(test, &p, PAGE_SIZE);
+	acs_now = true;
+	WRITE_ONCE(acs_port, dp0);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, iomem_dma_sysfs_rescan(f, bad[i],
+								 strlen(bad[i])),
+				    (ssize_t)-EINVAL, "\"%s\"", bad[i]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 0);
+	KUNIT_EXPECT_FALSE(test, iomem_dma_node_flags(dp0) &
+				 IOMEM_DMA_NODE_ACS_REDIRECT);
+
+	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_rescan(f, "1\n", 2), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 1);
+	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_check(fp->prov, fc->dev, &v),
+			-EREMOTEIO);
+	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_ACS_REDIRECT);
+
+	acs_now = false;
+	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_rescan(f, "1", 1), 1);
+	KUNIT_EXPECT_EQ(test, iomem_dma_check(fp->prov, fc->dev, &v), 0);
+	fake_client_free_table(fc);
 }
 
 /* ---- 4. bounds and identity ---- */
@@ -583,6 +672,7 @@ static struct kunit_case iomem_dma_contract_cases[] = {
 	KUNIT_CASE(contract_rule_parser_stays_in_buffer),
 	KUNIT_CASE(contract_long_names_not_cut),
 	KUNIT_CASE(contract_node_name_not_cut),
+	KUNIT_CASE(contract_rescan_revokes),
 	{}
 };
 
