@@ -123,6 +123,8 @@ static __printf(2, 3) void m_fail(struct model *m, const char *fmt, ...)
 	vsnprintf(m->first, sizeof(m->first), fmt, args);
 	va_end(args);
 	spin_unlock(&m->fail_lock);
+	/* At once: a broken invariant can leave an unregister waiting. */
+	pr_err("iomem_dma_model: seed %llu: %s\n", seed, m->first);
 }
 
 /* What the model says about provider slot @p and client @c. */
