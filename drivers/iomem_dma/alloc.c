@@ -334,6 +334,7 @@ int iomem_dma_alloc_sg(struct device *dev, struct iomem_dma_provider *prov,
 	size_t granule;
 	int ret;
 
+	might_sleep();
 	ret = alloc_args_check(dev, prov, size, align);
 	if (ret)
 		return ret;

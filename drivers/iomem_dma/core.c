@@ -74,6 +74,12 @@
 /* Protects the provider and backend lists and node flags; see DOC: locking. */
 DEFINE_MUTEX(iomem_dma_lock);
 LIST_HEAD(iomem_dma_providers);
+/*
+ * Providers being unregistered: no longer found by name or by
+ * iomem_dma_find(), but their memory may still be mapped, so revoke passes
+ * look at them too until it is back.
+ */
+LIST_HEAD(iomem_dma_dying_providers);
 LIST_HEAD(iomem_dma_clients);
 static DEFINE_IDA(iomem_dma_provider_ida);
 DEFINE_XARRAY_ALLOC1(iomem_dma_chunks);
@@ -290,6 +296,7 @@ iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc)
 	unsigned int order, i;
 	int ret;
 
+	might_sleep();
 	if (!desc || !desc->dev)
 		return ERR_PTR(-EINVAL);
 	order = desc->granule_order ? desc->granule_order : PAGE_SHIFT;
@@ -445,6 +452,7 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 	struct iomem_dma_provider *pos;
 	bool found = false;
 
+	might_sleep();
 	if (!prov)
 		return -EINVAL;
 
@@ -459,7 +467,7 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 		mutex_unlock(&iomem_dma_lock);
 		return -ENOENT;
 	}
-	list_del_init(&prov->list);
+	list_move_tail(&prov->list, &iomem_dma_dying_providers);
 	mutex_unlock(&iomem_dma_lock);
 
 	/* sysfs readers drain before the class device goes. */
@@ -479,6 +487,9 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 				   stall_report_jiffies()))
 		provider_report_holders(prov);
 
+	mutex_lock(&iomem_dma_lock);
+	list_del_init(&prov->list);
+	mutex_unlock(&iomem_dma_lock);
 	/* Readers of the pool (iomem_dma_provider_avail()) hold the lock. */
 	spin_lock(&prov->lock);
 	prov->unregistered = true;
@@ -517,6 +528,7 @@ devm_iomem_dma_provider_register(struct device *dev,
 	struct iomem_dma_provider *prov;
 	int ret;
 
+	might_sleep();
 	if (!dev)
 		return ERR_PTR(-EINVAL);
 	prov = iomem_dma_provider_register(desc);
@@ -585,6 +597,7 @@ struct iomem_dma_provider *iomem_dma_provider_get_by_name(const char *name)
 {
 	struct iomem_dma_provider *prov;
 
+	might_sleep();
 	if (!name)
 		return NULL;
 	mutex_lock(&iomem_dma_lock);
@@ -712,6 +725,7 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 	char **names;
 	unsigned int i;
 
+	might_sleep();
 	if (!clients || !num_clients)
 		return ERR_PTR(-EINVAL);
 	for (i = 0; i < num_clients; i++)
@@ -806,18 +820,19 @@ bool iomem_dma_client_revoke(struct iomem_dma_client *client,
 			     struct iomem_dma_provider *prov, bool if_denied)
 {
 	struct iomem_dma_verdict v;
-	bool called = false;
+	bool call;
 
 	mutex_lock(&client->cb_lock);
-	if (!client->gone && if_denied)
+	call = !client->gone;
+	if (call && if_denied) {
 		iomem_dma_verdict_compute(prov, client->dev, client->node,
 					  client->name, &v);
-	if (!client->gone && (!if_denied || v.path == IOMEM_DMA_PATH_DENIED)) {
-		client->ops->revoke(client->dev, prov, client->priv);
-		called = true;
+		call = v.path == IOMEM_DMA_PATH_DENIED;
 	}
+	if (call)
+		client->ops->revoke(client->dev, prov, client->priv);
 	mutex_unlock(&client->cb_lock);
-	return called;
+	return call;
 }
 
 /*
@@ -968,6 +983,7 @@ EXPORT_SYMBOL_GPL(iomem_dma_client_register);
  */
 int iomem_dma_client_unregister(struct device *dev)
 {
+	might_sleep();
 	if (!dev)
 		return -EINVAL;
 	return devres_release(dev, client_devres_release, NULL, NULL);

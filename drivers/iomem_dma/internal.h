@@ -46,7 +46,9 @@ struct iomem_dma_node {
  * struct iomem_dma_provider - a registered provider of I/O memory
  * @ref: memory lifetime; the registry, iomem_dma_find() callers and every
  *	chunk hold one.
- * @list: entry in iomem_dma_providers, protected by iomem_dma_lock.
+ * @list: entry in iomem_dma_providers while registered, then in
+ *	iomem_dma_dying_providers until its memory is back; under
+ *	iomem_dma_lock.
  * @dev: owning device, referenced.
  * @name: unique name.
  * @sname: stable name of @dev (devicetree path or dev_name()), whole.
@@ -219,6 +221,7 @@ struct iomem_dma_chunk {
 
 extern struct mutex iomem_dma_lock;
 extern struct list_head iomem_dma_providers;
+extern struct list_head iomem_dma_dying_providers;
 extern struct list_head iomem_dma_clients;
 extern struct xarray iomem_dma_chunks;
 extern struct dentry *iomem_dma_debugfs_root;

@@ -535,6 +535,7 @@ struct iomem_dma_provider *iomem_dma_of_get(struct device *dev,
 	char pname[IOMEM_DMA_NODE_NAME_LEN];
 	int index = 0, nregs, ret;
 
+	might_sleep();
 	if (!np) {
 		dev_err(dev, "no devicetree node to look up peer-dma-regions\n");
 		return ERR_PTR(-ENOENT);
@@ -630,6 +631,7 @@ struct iomem_dma_provider *devm_iomem_dma_of_get(struct device *dev,
 	struct iomem_dma_provider *prov = iomem_dma_of_get(dev, name);
 	int ret;
 
+	might_sleep();
 	if (IS_ERR(prov))
 		return prov;
 	ret = devm_add_action_or_reset(dev, devm_iomem_dma_of_put, prov);

@@ -33,8 +33,10 @@ static const struct {
 /**
  * struct pci_fabric_entry - a fabric node made for a PCI bridge or host bridge
  * @list: entry in pci_fabric_nodes, under pci_fabric_lock.
- * @dev: the bridge's or host bridge's device (not referenced; the bus
- *	notifier drops the entry before the device goes).
+ * @dev: the bridge's or host bridge's device. A bridge's is not
+ *	referenced: the bus notifier drops the entry before it goes. A host
+ *	bridge's is: no notifier sees a host bridge go, and a new host bridge
+ *	allocated at a freed one's address must not inherit its node.
  * @node: the node, referenced by the entry.
  */
 struct pci_fabric_entry {
@@ -102,7 +104,7 @@ static struct iomem_dma_node *pci_node_get(struct device *dev,
 		kfree(e);
 		return NULL;
 	}
-	e->dev = dev;
+	e->dev = dev_is_pci(dev) ? dev : get_device(dev);
 	e->node = node;
 	list_add_tail(&e->list, &pci_fabric_nodes);
 	return iomem_dma_node_get(node);
@@ -285,6 +287,7 @@ struct iomem_dma_provider *iomem_dma_pci_register_bar(struct pci_dev *pdev,
 	char name[IOMEM_DMA_NODE_NAME_LEN];
 	bool wc;
 
+	might_sleep();
 	if (!pdev || bar < 0 || bar >= PCI_STD_NUM_BARS ||
 	    !(pci_resource_flags(pdev, bar) & IORESOURCE_MEM))
 		return ERR_PTR(-EINVAL);

@@ -526,15 +526,16 @@ static u64 iomem_dma_revoke_pass;	/* under iomem_dma_revoke_lock */
  * made under a verdict that allowed the pair), mark it and return its pair
  * referenced; false when none is left.
  */
-static bool revoke_next_pair(u64 pass, struct iomem_dma_provider **provp,
-			     struct iomem_dma_client **clientp)
+static bool revoke_next_pair_in(struct list_head *providers, u64 pass,
+				struct iomem_dma_provider **provp,
+				struct iomem_dma_client **clientp)
 {
 	struct iomem_dma_provider *prov;
 	struct iomem_dma_hold *hold;
 	bool found = false;
 
-	mutex_lock(&iomem_dma_lock);
-	list_for_each_entry(prov, &iomem_dma_providers, list) {
+	lockdep_assert_held(&iomem_dma_lock);
+	list_for_each_entry(prov, providers, list) {
 		spin_lock(&prov->lock);
 		list_for_each_entry(hold, &prov->holders, prov_node) {
 			if (hold->policy_pass == pass)
@@ -553,6 +554,24 @@ static bool revoke_next_pair(u64 pass, struct iomem_dma_provider **provp,
 		if (found)
 			break;
 	}
+	return found;
+}
+
+/*
+ * Registered providers and those being unregistered alike: a provider's
+ * unregister revokes its holders, but a deny added meanwhile must not wait
+ * for that.
+ */
+static bool revoke_next_pair(u64 pass, struct iomem_dma_provider **provp,
+			     struct iomem_dma_client **clientp)
+{
+	bool found;
+
+	mutex_lock(&iomem_dma_lock);
+	found = revoke_next_pair_in(&iomem_dma_providers, pass, provp,
+				    clientp) ||
+		revoke_next_pair_in(&iomem_dma_dying_providers, pass, provp,
+				    clientp);
 	mutex_unlock(&iomem_dma_lock);
 	return found;
 }

@@ -48,6 +48,7 @@ struct iomem_dma_node *iomem_dma_node_create(struct iomem_dma_node *parent,
 {
 	struct iomem_dma_node *node;
 
+	might_sleep();
 	if (!name || !name[0] || (flags & ~IOMEM_DMA_NODE_FLAGS_MASK))
 		return ERR_PTR(-EINVAL);
 	if (strlen(name) >= IOMEM_DMA_NAME_MAX)
@@ -118,6 +119,7 @@ EXPORT_SYMBOL_GPL(iomem_dma_node_put);
 int iomem_dma_node_update(struct iomem_dma_node *node, unsigned long set,
 			  unsigned long clear)
 {
+	might_sleep();
 	if (!node || ((set | clear) & ~IOMEM_DMA_NODE_FLAGS_MASK))
 		return -EINVAL;
 	mutex_lock(&iomem_dma_lock);
@@ -184,6 +186,7 @@ int iomem_dma_fabric_register(struct iomem_dma_fabric *fabric)
 	struct iomem_dma_fabric *pos;
 	int ret = 0;
 
+	might_sleep();
 	if (!fabric || !fabric->name || !fabric->node_for_device)
 		return -EINVAL;
 	mutex_lock(&iomem_dma_fabrics_lock);
@@ -212,6 +215,7 @@ void iomem_dma_fabric_unregister(struct iomem_dma_fabric *fabric)
 {
 	struct iomem_dma_fabric *pos;
 
+	might_sleep();
 	if (!fabric)
 		return;
 	mutex_lock(&iomem_dma_fabrics_lock);

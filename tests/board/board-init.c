@@ -129,6 +129,74 @@ static void verdict_line(const char *prov, const char *client, char *out,
 			snprintf(out, size, "%s", line);
 }
 
+/* The PCI address of the bridge right above @bdf, from its sysfs path. */
+static int upstream_bridge(const char *bdf, char *out, size_t size)
+{
+	char path[PATH_MAX], link[PATH_MAX], *last, *prev;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return -ENOENT;
+	link[n] = '\0';
+	last = strrchr(link, '/');
+	if (!last)
+		return -ENOENT;
+	*last = '\0';
+	prev = strrchr(link, '/');
+	snprintf(out, size, "%s", prev ? prev + 1 : link);
+	return strchr(out, ':') ? 0 : -ENOENT;
+}
+
+#define PCI_EXT_CAP_ID_ACS	0x0d
+#define PCI_ACS_CTRL_OFF	6
+#define PCI_ACS_RR_CR		0x000c	/* request and completion redirect */
+
+/*
+ * Find the ACS capability of @bdf in its config space and return the
+ * offset of its control word, or -1.
+ */
+static int acs_ctrl_offset(const char *bdf)
+{
+	char path[PATH_MAX];
+	unsigned int hdr, pos = 0x100, n;
+	int fd, ret = -1;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	for (n = 0; pos >= 0x100 && n < 64; n++) {
+		if (pread(fd, &hdr, 4, pos) != 4 || !hdr || hdr == ~0U)
+			break;
+		if ((hdr & 0xffff) == PCI_EXT_CAP_ID_ACS) {
+			ret = pos + PCI_ACS_CTRL_OFF;
+			break;
+		}
+		pos = hdr >> 20;
+	}
+	close(fd);
+	return ret;
+}
+
+/* Read or write the 16-bit word at @off of @bdf's config space. */
+static int config_word(const char *bdf, int off, unsigned short *val,
+		       int write)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	fd = open(path, write ? O_WRONLY : O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = write ? pwrite(fd, val, 2, off) : pread(fd, val, 2, off);
+	close(fd);
+	return n == 2 ? 0 : -EIO;
+}
+
 static int rule(const char *text)
 {
 	int ret = write_file("/sys/kernel/iomem_dma/add", text);
@@ -335,6 +403,50 @@ int main(void)
 	check(!edu_cmd(cmd) && strstr(result, "ok:") && strstr(result, "host path"),
 	      "root-port pair: bytes verified through the host bridge");
 
+	printf("\n== ACS turned on through config space; the administrator rescans ==\n");
+	{
+		char bridge[32] = "";
+		unsigned short ctrl = 0, acs;
+		int off = -1;
+
+		if (!upstream_bridge(ivsw->name, bridge, sizeof(bridge)))
+			off = acs_ctrl_offset(bridge);
+		check(off > 0 && !config_word(bridge, off, &ctrl, 0),
+		      "%s (above %s) has an ACS capability, control %#x",
+		      bridge, ivsw->name, ctrl);
+		snprintf(cmd, sizeof(cmd), "hold %s", sw_prov);
+		check(!edu_cmd(cmd) && strstr(result, "holding 4096"),
+		      "edu holds a mapping of the switch pair");
+		acs = ctrl | PCI_ACS_RR_CR;
+		check(!config_word(bridge, off, &acs, 1),
+		      "setpci-style write: ACS request/completion redirect on at %s",
+		      bridge);
+		verdict_line(sw_prov, edudev->name, line, sizeof(line));
+		check(strstr(line, " bus ") != NULL,
+		      "without a rescan the verdict is the old snapshot: %s", line);
+		check(write_file("/sys/kernel/iomem_dma/rescan", "2") == -EINVAL,
+		      "rescan refuses anything but 1");
+		check(write_file("/sys/kernel/iomem_dma/rescan", "1") == 0,
+		      "# echo 1 > /sys/kernel/iomem_dma/rescan");
+		verdict_line(sw_prov, edudev->name, line, sizeof(line));
+		printf("  %s: %s\n", sw_prov, line);
+		check(strstr(line, " denied ") && strstr(line, "reason=acs_redirect"),
+		      "after the rescan: denied, ACS redirect");
+		read_file(edu_ctl, result, sizeof(result));
+		printf("  edu state: %s", strstr(result, "revokes") ?: result);
+		check(strstr(result, "revokes 1") && strstr(result, "holding 0"),
+		      "the rescan revoked edu's mapping");
+		snprintf(cmd, sizeof(cmd), "copy %s", sw_prov);
+		check(edu_cmd(cmd) == -EREMOTEIO && strstr(result, "denied"),
+		      "the switch pair is refused while ACS redirects");
+		check(!config_word(bridge, off, &ctrl, 1) &&
+		      write_file("/sys/kernel/iomem_dma/rescan", "1") == 0,
+		      "ACS control restored to %#x and rescanned", ctrl);
+		verdict_line(sw_prov, edudev->name, line, sizeof(line));
+		check(strstr(line, " bus ") && strstr(line, "reason=common_node"),
+		      "bus path again: %s", line);
+	}
+
 	printf("\n== a mapping is held; the administrator denies the pair ==\n");
 	snprintf(cmd, sizeof(cmd), "hold %s", sw_prov);
 	check(!edu_cmd(cmd) && strstr(result, "holding 4096"), "edu holds a mapping");
@@ -342,7 +454,7 @@ int main(void)
 	check(rule(line) == 0, "deny rule accepted");
 	read_file(edu_ctl, result, sizeof(result));
 	printf("  edu state: %s", strstr(result, "revokes") ?: result);
-	check(strstr(result, "revokes 1") && strstr(result, "holding 0"),
+	check(strstr(result, "revokes 2") && strstr(result, "holding 0"),
 	      "edu was revoked: mapping gone");
 	snprintf(cmd, sizeof(cmd), "copy %s", sw_prov);
 	check(edu_cmd(cmd) == -EREMOTEIO && strstr(result, "denied by rule"),
@@ -360,7 +472,7 @@ int main(void)
 	      ivrp->name, ret / 10, ret % 10);
 	read_file(edu_ctl, result, sizeof(result));
 	printf("  edu state: %s", strstr(result, "revokes") ?: result);
-	check(strstr(result, "revokes 2") && strstr(result, "holding 0"),
+	check(strstr(result, "revokes 3") && strstr(result, "holding 0"),
 	      "edu was revoked before the device went");
 	snprintf(line, sizeof(line), "/sys/class/iomem_dma/%s", rp_prov);
 	check(access(line, F_OK) != 0, "provider %s is gone from sysfs", rp_prov);
@@ -373,7 +485,7 @@ int main(void)
 	check(write_file(line, "1") == 0, "# echo 1 > %s completed (no hang)", line);
 	read_file(edu_ctl, result, sizeof(result));
 	printf("  edu state: %s", strstr(result, "revokes") ?: result);
-	check(strstr(result, "revokes 3") && strstr(result, "holding 0"),
+	check(strstr(result, "revokes 4") && strstr(result, "holding 0"),
 	      "edu was revoked before the device went");
 
 	check(run_ctl("rules", NULL, NULL, NULL) == 0 &&

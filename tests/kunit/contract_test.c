@@ -8,9 +8,12 @@
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/iomem_dma_provider.h>
+#include <linux/kthread.h>
 #include <linux/mount.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -193,6 +196,64 @@ static void contract_revoke_follows_mappings(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->dev, busy), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->dev, idle), 0);
+}
+
+struct unreg_ctx {
+	struct iomem_dma_provider *prov;
+	struct completion done;
+	int ret;
+};
+
+static int unreg_fn(void *data)
+{
+	struct unreg_ctx *u = data;
+
+	u->ret = iomem_dma_provider_unregister(u->prov);
+	complete(&u->done);
+	return 0;
+}
+
+/*
+ * A provider being unregistered whose client keeps its mapping through the
+ * unregister's revoke: a deny added meanwhile still reaches the mapping.
+ * Found by iomem_dma_model on four CPUs: passes looked only at registered
+ * providers, and an unregister takes the provider off that list first.
+ */
+static void contract_deny_reaches_dying_provider(struct kunit *test)
+{
+	struct task_struct *t;
+	struct sg_table *sgt;
+	struct unreg_ctx *u;
+	struct pair p;
+	char *rule;
+	int i;
+
+	u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	pair_create(test, &p, "ct-dyp", "dyc");
+	sgt = mapped_table(test, &p, PAGE_SIZE);
+	p.fc->ignore_revoke = true;
+	u->prov = p.fp->prov;
+	init_completion(&u->done);
+	t = kthread_run(unreg_fn, u, "iomem_dma-unreg");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
+	for (i = 0; i < 500 && atomic_read(&p.fc->revokes) < 1; i++)
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 1);
+
+	rule = kasprintf(GFP_KERNEL, "deny client=%s", dev_name(p.fc->dev));
+	KUNIT_ASSERT_NOT_NULL(test, rule);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
+			0);
+	kfree(rule);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 2);
+
+	/* Give the memory back: the unregister finishes. */
+	iomem_dma_unmap_sgtable(p.fc->dev, sgt, DMA_BIDIRECTIONAL, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->dev, sgt), 0);
+	wait_for_completion(&u->done);
+	KUNIT_EXPECT_EQ(test, u->ret, 0);
 }
 
 /* ---- 2. an entry names only its own memory ---- */
@@ -662,6 +723,7 @@ static struct kunit_case iomem_dma_contract_cases[] = {
 	KUNIT_CASE(contract_deny_revokes_after_verdicts_read),
 	KUNIT_CASE(contract_deny_revokes_after_own_map),
 	KUNIT_CASE(contract_revoke_follows_mappings),
+	KUNIT_CASE(contract_deny_reaches_dying_provider),
 	KUNIT_CASE(contract_stale_copy_names_nothing),
 	KUNIT_CASE(contract_ids_never_repeat),
 	KUNIT_CASE(contract_foreign_copy_refused),
