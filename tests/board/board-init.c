@@ -422,7 +422,7 @@ int main(void)
 		      "setpci-style write: ACS request/completion redirect on at %s",
 		      bridge);
 		verdict_line(sw_prov, edudev->name, line, sizeof(line));
-		check(strstr(line, " bus ") != NULL,
+		check(!!strstr(line, " bus "),
 		      "without a rescan the verdict is the old snapshot: %s", line);
 		check(write_file("/sys/kernel/iomem_dma/rescan", "2") == -EINVAL,
 		      "rescan refuses anything but 1");

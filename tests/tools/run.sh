@@ -37,6 +37,7 @@ mkroot() {
 	printf '1 allow node=pci0000:00\n2 deny provider=0000:05:00.0\n' >"$root/kernel/iomem_dma/rules"
 	: >"$root/kernel/iomem_dma/add"
 	: >"$root/kernel/iomem_dma/remove"
+	: >"$root/kernel/iomem_dma/rescan"
 	echo 7 >"$root/kernel/iomem_dma/generation"
 	for p in 0000:03:00.0-bar2 0000:05:00.0-bar2; do
 		d=$root/class/iomem_dma/$p
@@ -76,6 +77,9 @@ t "allow without target is a usage error" 1 "needs a target" -- allow
 [ ! -s "$root/kernel/iomem_dma/add" ] && ok "refused rules wrote nothing" || nok "refused rules wrote nothing"
 t "remove writes the id" 0 "" -- remove 2
 [ "$(cat "$root/kernel/iomem_dma/remove")" = "2" ] && ok "the remove file got the id" || nok "the remove file got the id"
+t "rescan writes 1" 0 "rescanned" -- rescan
+[ "$(cat "$root/kernel/iomem_dma/rescan")" = "1" ] && ok "the rescan file got 1" || nok "the rescan file got 1"
+t "rescan takes no arguments" 1 "no arguments" -- rescan now
 t "remove of a non-number" 1 "not a rule id" -- remove 2x
 t "remove of a negative id" 1 "not a rule id" -- remove -3
 

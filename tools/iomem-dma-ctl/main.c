@@ -39,6 +39,7 @@ static const struct {
 	{ "save", "FILE", "write the active rules to FILE (one rule a line)" },
 	{ "restore", "FILE", "replace the active rules by FILE's, all or nothing" },
 	{ "preference", "PROVIDER [VALUE]", "show or set a provider's tie-break preference (-100..100)" },
+	{ "rescan", "", "read the fabric again (after setpci changed ACS bits); returns once revoked" },
 };
 
 static void show_help(FILE *f)
@@ -309,6 +310,24 @@ static int cmd_remove(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	return remove_id(id);
+}
+
+static int cmd_rescan(int argc)
+{
+	char path[PATH_MAX];
+	int err;
+
+	if (argc) {
+		fprintf(stderr, "iomem-dma-ctl: rescan takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	path_of(path, sizeof(path), "kernel/iomem_dma/rescan", NULL, NULL);
+	err = write_attr(path, "1");
+	if (err)
+		return errno_exit(err, "rescanning the fabric");
+	if (!json)
+		printf("rescanned: verdicts are fresh, denied mappings revoked\n");
+	return EXIT_OK;
 }
 
 static unsigned int edit_distance(const char *a, const char *b)
@@ -798,5 +817,7 @@ int main(int argc, char **argv)
 		return cmd_restore(argc, argv);
 	if (!strcmp(cmd, "preference"))
 		return cmd_preference(argc, argv);
+	if (!strcmp(cmd, "rescan"))
+		return cmd_rescan(argc);
 	return cmd_usage(cmd);
 }
