@@ -88,6 +88,34 @@ void iomem_dma_pool_destroy(struct iomem_dma_provider *prov)
 static u32 iomem_dma_chunk_next;	/* under the xa_lock of iomem_dma_chunks */
 static u16 iomem_dma_chunk_epoch;	/* under the xa_lock of iomem_dma_chunks */
 
+/*
+ * Cyclic indexes march through the xarray, so the leaf node of the current
+ * block of indexes would be allocated by every allocation and RCU-freed by
+ * every free when nothing else lives in it. The last index of the current
+ * block stays reserved (an id lost per 64) to keep the node; the old
+ * block's reservation goes when the allocator moves on. Under the xa_lock.
+ */
+#define CHUNK_BLOCK		((u32)XA_CHUNK_SIZE)
+static u32 iomem_dma_chunk_pinned;	/* block start, 0: none (block 0 has id 1) */
+
+static void chunk_block_pin(u32 id)
+{
+	u32 blk = id & ~(CHUNK_BLOCK - 1);
+
+	if (blk == iomem_dma_chunk_pinned)
+		return;
+	if (iomem_dma_chunk_pinned)
+		__xa_cmpxchg(&iomem_dma_chunks,
+			     iomem_dma_chunk_pinned + CHUNK_BLOCK - 1, NULL, NULL,
+			     0);
+	iomem_dma_chunk_pinned = 0;
+	/* Without the pin all still works, only slower. */
+	if (blk && id != blk + CHUNK_BLOCK - 1 &&
+	    !__xa_insert(&iomem_dma_chunks, blk + CHUNK_BLOCK - 1, NULL,
+			 GFP_NOWAIT | __GFP_NOWARN))
+		iomem_dma_chunk_pinned = blk;
+}
+
 static int chunk_id_alloc(struct iomem_dma_chunk *chunk, gfp_t gfp)
 {
 	u32 id;
@@ -107,6 +135,7 @@ static int chunk_id_alloc(struct iomem_dma_chunk *chunk, gfp_t gfp)
 		chunk->epoch = iomem_dma_chunk_epoch;
 		/* Fills the reserved slot: needs no memory. */
 		__xa_store(&iomem_dma_chunks, id, chunk, 0);
+		chunk_block_pin(id);
 		ret = 0;
 	}
 	xa_unlock(&iomem_dma_chunks);

@@ -184,7 +184,7 @@ static void pci_fabric_rescan(void)
 			iomem_dma_node_update(e->node, want,
 					      ~want & IOMEM_DMA_NODE_ROUTES_PEER);
 		}
-		pr_info("%s: %s %s on rescan\n", dev_name(e->dev),
+		pr_info("%s: %s now %s (rescan)\n", dev_name(e->dev),
 			dev_is_pci(e->dev) ? "ACS redirect" : "peer routing",
 			want ? "on" : "off");
 	}
