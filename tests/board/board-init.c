@@ -345,9 +345,23 @@ int main(void)
 	printf("\n== the administrator binds the generic provider driver ==\n");
 	check(write_file("/sys/module/iomem_dma/parameters/pci_bars", "0x40") == -EINVAL,
 	      "pci_bars=0x40 (no BAR 6) is refused with EINVAL");
+	/*
+	 * The default (pci_bars=0) takes prefetchable BARs only: pci-testdev
+	 * has a 4 KiB register BAR 0 and a prefetchable BAR 2.
+	 */
+	check(write_file("/sys/module/iomem_dma/parameters/pci_bars", "0") == 0,
+	      "pci_bars=0: the default, prefetchable BARs only");
 	check(!bind_provider(ivsw->name) && !bind_provider(ivrp->name) &&
 	      !bind_provider(testdev->name),
 	      "driver_override binds iomem_dma_pci to the three devices");
+	snprintf(cmd, sizeof(cmd), "/sys/class/iomem_dma/%s-bar0", testdev->name);
+	check(access(cmd, F_OK) != 0,
+	      "%s's register BAR 0 is not a provider by default", testdev->name);
+	snprintf(cmd, sizeof(cmd), "/sys/class/iomem_dma/%s-bar0", ivsw->name);
+	check(access(cmd, F_OK) != 0,
+	      "ivshmem's register BAR 0 is not a provider by default");
+	check(write_file("/sys/module/iomem_dma/parameters/pci_bars", "0x4") == 0,
+	      "pci_bars=0x4 again for the devices bound later");
 	snprintf(sw_prov, sizeof(sw_prov), "%s-bar2", ivsw->name);
 	snprintf(rp_prov, sizeof(rp_prov), "%s-bar2", ivrp->name);
 	snprintf(root_prov, sizeof(root_prov), "%s-bar2", testdev->name);
