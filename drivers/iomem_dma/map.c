@@ -22,16 +22,31 @@
 /* Attempts of a map that a concurrent policy change keeps invalidating. */
 #define IOMEM_DMA_MAP_TRIES	16
 
-/* Pin the allocation behind @sg against being freed while it is mapped. */
-static struct iomem_dma_chunk *chunk_pin(struct scatterlist *sg)
+/*
+ * Pin the allocation behind @sg against being freed while it is mapped,
+ * if it is @client's and @sg stays inside it. The checks come first: a
+ * copy in another client's hands must not pin, even for a moment, or the
+ * owner's free would see the allocation busy.
+ */
+static struct iomem_dma_chunk *chunk_pin(struct scatterlist *sg,
+					 struct iomem_dma_client *client,
+					 int *err)
 {
 	struct iomem_dma_chunk *chunk;
 
+	*err = -EINVAL;
 	rcu_read_lock();
 	chunk = iomem_dma_chunk_lookup(sg);
-	if (chunk && !atomic_add_unless(&chunk->mapcount, 1,
-					IOMEM_DMA_CHUNK_FREEING))
+	if (chunk && chunk->client != client) {
+		/* A copied entry: another client's memory. */
+		*err = -EPERM;
 		chunk = NULL;
+	} else if (chunk && (!iomem_dma_chunk_covers(chunk, sg) ||
+			     !atomic_add_unless(&chunk->mapcount, 1,
+						IOMEM_DMA_CHUNK_FREEING))) {
+		/* Longer than its allocation, or being freed. */
+		chunk = NULL;
+	}
 	rcu_read_unlock();
 	return chunk;
 }
@@ -91,19 +106,10 @@ static int map_iomem_entry(struct device *dev, struct iomem_dma_client *client,
 	dma_addr_t addr;
 	int ret;
 
-	chunk = chunk_pin(sg);
+	chunk = chunk_pin(sg, client, &ret);
 	if (!chunk)
-		return -EINVAL;
+		return ret;
 	prov = chunk->prov;
-	/* A copied entry: another client's memory, or more than was allocated. */
-	if (chunk->client != client) {
-		ret = -EPERM;
-		goto unpin;
-	}
-	if (!iomem_dma_chunk_covers(chunk, sg)) {
-		ret = -EINVAL;
-		goto unpin;
-	}
 
 	/* Consecutive entries usually share a provider: reuse the verdict. */
 	if (prov != *last || v->generation != iomem_dma_generation()) {
