@@ -71,7 +71,7 @@
 
 #include "internal.h"
 
-/* Protects the provider and backend lists and node flags; see DOC: locking. */
+/* Protects the provider and client lists and node flags; see DOC: locking. */
 DEFINE_MUTEX(iomem_dma_lock);
 LIST_HEAD(iomem_dma_providers);
 /*
@@ -809,6 +809,23 @@ void iomem_dma_client_put(struct iomem_dma_client *client)
 }
 
 /*
+ * The verdict for @client and @prov computed now, neither read from nor
+ * written to the cache; false (and *@v untouched) once the registration
+ * has ended, since @client->dev may be gone then.
+ */
+static bool client_verdict_now_locked(struct iomem_dma_provider *prov,
+				      struct iomem_dma_client *client,
+				      struct iomem_dma_verdict *v)
+{
+	lockdep_assert_held(&client->cb_lock);
+	if (client->gone)
+		return false;
+	iomem_dma_verdict_compute(prov, client->dev, client->node,
+				  client->name, v);
+	return true;
+}
+
+/*
  * The one caller of a client's revoke callback. Calls it for @prov unless
  * the registration has ended (the device may be gone even though its memory
  * is still held); with @if_denied, only if the pair's verdict, computed now
@@ -823,23 +840,18 @@ bool iomem_dma_client_revoke(struct iomem_dma_client *client,
 	bool call;
 
 	mutex_lock(&client->cb_lock);
-	call = !client->gone;
-	if (call && if_denied) {
-		iomem_dma_verdict_compute(prov, client->dev, client->node,
-					  client->name, &v);
-		call = v.path == IOMEM_DMA_PATH_DENIED;
-	}
+	if (if_denied)
+		call = client_verdict_now_locked(prov, client, &v) &&
+		       v.path == IOMEM_DMA_PATH_DENIED;
+	else
+		call = !client->gone;
 	if (call)
 		client->ops->revoke(client->dev, prov, client->priv);
 	mutex_unlock(&client->cb_lock);
 	return call;
 }
 
-/*
- * The verdict for @client and @prov computed now, neither read from nor
- * written to the cache; false (and *@v untouched) once the registration
- * has ended, since @client->dev may be gone then.
- */
+/* client_verdict_now_locked() for callers without @client->cb_lock. */
 bool iomem_dma_client_verdict_now(struct iomem_dma_provider *prov,
 				  struct iomem_dma_client *client,
 				  struct iomem_dma_verdict *v)
@@ -847,10 +859,7 @@ bool iomem_dma_client_verdict_now(struct iomem_dma_provider *prov,
 	bool live;
 
 	mutex_lock(&client->cb_lock);
-	live = !client->gone;
-	if (live)
-		iomem_dma_verdict_compute(prov, client->dev, client->node,
-					  client->name, v);
+	live = client_verdict_now_locked(prov, client, v);
 	mutex_unlock(&client->cb_lock);
 	return live;
 }

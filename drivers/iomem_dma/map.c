@@ -128,22 +128,16 @@ static int map_iomem_entry(struct device *dev, struct iomem_dma_client *client,
 			ret = -EIO;
 			goto unpin;
 		}
-		sg->dma_address = addr;
-		sg_dma_len(sg) = sg->length;
 		sg_dma_mark_bus_address(sg);
-		atomic_long_inc(&chunk->hold->mapped);
-		return 0;
+		goto mapped;
 	case IOMEM_DMA_PATH_HOST:
 		addr = dma_map_resource(dev, chunk->phys, sg->length, dir, attrs);
 		if (dma_mapping_error(dev, addr)) {
 			ret = -EIO;
 			goto unpin;
 		}
-		sg->dma_address = addr;
-		sg_dma_len(sg) = sg->length;
 		sg_dma_unmark_bus_address(sg);
-		atomic_long_inc(&chunk->hold->mapped);
-		return 0;
+		goto mapped;
 	case IOMEM_DMA_PATH_DENIED:
 		break;
 	}
@@ -159,6 +153,13 @@ static int map_iomem_entry(struct device *dev, struct iomem_dma_client *client,
 unpin:
 	chunk_unpin(chunk);
 	return ret;
+
+mapped:
+	sg->dma_address = addr;
+	sg_dma_len(sg) = sg->length;
+	/* Counted before the map rechecks the generation; see &iomem_dma_hold. */
+	atomic_long_inc(&chunk->hold->mapped);
+	return 0;
 }
 
 /**

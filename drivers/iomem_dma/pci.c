@@ -164,29 +164,25 @@ static struct iomem_dma_node *pci_node_for_device(struct device *dev)
 static void pci_fabric_rescan(void)
 {
 	struct pci_fabric_entry *e;
-	unsigned long want, have;
+	unsigned long flag;
+	bool on;
 
 	mutex_lock(&pci_fabric_lock);
 	list_for_each_entry(e, &pci_fabric_nodes, list) {
-		have = iomem_dma_node_flags(e->node);
+		/* A bridge's ACS bits, or whether a host bridge routes. */
 		if (dev_is_pci(e->dev)) {
-			want = pci_acs_redirects(to_pci_dev(e->dev)) ?
-			       IOMEM_DMA_NODE_ACS_REDIRECT : 0;
-			if ((have & IOMEM_DMA_NODE_ACS_REDIRECT) == want)
-				continue;
-			iomem_dma_node_update(e->node, want,
-					      ~want & IOMEM_DMA_NODE_ACS_REDIRECT);
+			flag = IOMEM_DMA_NODE_ACS_REDIRECT;
+			on = pci_acs_redirects(to_pci_dev(e->dev));
 		} else {
-			want = pci_host_routes_peer(to_pci_host_bridge(e->dev)) ?
-			       IOMEM_DMA_NODE_ROUTES_PEER : 0;
-			if ((have & IOMEM_DMA_NODE_ROUTES_PEER) == want)
-				continue;
-			iomem_dma_node_update(e->node, want,
-					      ~want & IOMEM_DMA_NODE_ROUTES_PEER);
+			flag = IOMEM_DMA_NODE_ROUTES_PEER;
+			on = pci_host_routes_peer(to_pci_host_bridge(e->dev));
 		}
+		if (!!(iomem_dma_node_flags(e->node) & flag) == on)
+			continue;
+		iomem_dma_node_update(e->node, on ? flag : 0, on ? 0 : flag);
 		pr_info("%s: %s now %s (rescan)\n", dev_name(e->dev),
 			dev_is_pci(e->dev) ? "ACS redirect" : "peer routing",
-			want ? "on" : "off");
+			on ? "on" : "off");
 	}
 	mutex_unlock(&pci_fabric_lock);
 }

@@ -264,10 +264,11 @@ int iomem_dma_fabric_rescan(void)
 		n++;
 	}
 	srcu_read_unlock(&iomem_dma_fabrics_srcu, idx);
-	/* Whatever changed, the revoke is done when we return. */
-	iomem_dma_generation_bump();
+	/*
+	 * A node that changed was updated with iomem_dma_node_update(), which
+	 * made the verdicts stale and queued the revoke pass: wait for it.
+	 */
 	iomem_dma_policy_revoke_flush();
-	iomem_dma_policy_revoke_denied();
 	return n;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_fabric_rescan);

@@ -24,18 +24,6 @@
 #define POOL (16 * PAGE_SIZE)
 #define RP IOMEM_DMA_NODE_ROUTES_PEER
 
-static void clear_rules(void *unused)
-{
-	iomem_dma_policy_clear();
-}
-
-static void contract_init(struct kunit *test)
-{
-	iomem_dma_policy_clear();
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, clear_rules, NULL));
-}
-
 /*
  * A provider and a client under one switch that routes peer traffic: the
  * hardware allows the pair (bus path) until a rule denies it.
@@ -49,21 +37,30 @@ struct pair {
 static void pair_create(struct kunit *test, struct pair *p, const char *prov,
 			const char *client)
 {
-	contract_init(test);
+	rules_clean(test);
 	fake_fabric_init(test);
 	p->sw = fake_node(test, NULL, "csw", RP);
 	p->fp = fake_prov_create(test, prov, POOL, p->sw);
 	p->fc = fake_client_create(test, client, p->sw);
 }
 
-static struct sg_table *mapped_table(struct kunit *test, struct pair *p,
-				     size_t size)
+/* A table of @size bytes of the pair's provider, allocated, not mapped. */
+static struct sg_table *allocated_table(struct kunit *test, struct pair *p,
+					size_t size)
 {
 	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(p->fc->dev, p->fp->prov, sgt,
 						  size, GFP_KERNEL), 0);
+	return sgt;
+}
+
+static struct sg_table *mapped_table(struct kunit *test, struct pair *p,
+				     size_t size)
+{
+	struct sg_table *sgt = allocated_table(test, p, size);
+
 	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(p->fc->dev, sgt,
 						    DMA_BIDIRECTIONAL, 0), 0);
 	return sgt;
@@ -143,10 +140,7 @@ static void contract_deny_revokes_after_own_map(struct kunit *test)
 
 	pair_create(test, &p, "ct-omp", "omc");
 	p.fc->free_on_revoke = mapped_table(test, &p, PAGE_SIZE);
-	second = kunit_kzalloc(test, sizeof(*second), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, second);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(p.fc->dev, p.fp->prov, second,
-						  PAGE_SIZE, GFP_KERNEL), 0);
+	second = allocated_table(test, &p, PAGE_SIZE);
 
 	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
 			0);
@@ -175,10 +169,7 @@ static void contract_revoke_follows_mappings(struct kunit *test)
 	struct pair p;
 
 	pair_create(test, &p, "ct-fmp", "fmc");
-	idle = kunit_kzalloc(test, sizeof(*idle), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, idle);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(p.fc->dev, p.fp->prov, idle,
-						  PAGE_SIZE, GFP_KERNEL), 0);
+	idle = allocated_table(test, &p, PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
 			0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
@@ -297,9 +288,7 @@ static void contract_stale_copy_names_nothing(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, iomem_dma_sg_provider(&stale));
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->dev, &stale), -ENOENT);
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(other->dev, &stale), -ENOENT);
-	sgt.sgl = &stale;
-	sgt.orig_nents = 1;
-	sgt.nents = 0;
+	one_entry_table(&sgt, &stale);
 	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, &sgt,
 						    DMA_TO_DEVICE, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(other->dev, &sgt,
@@ -359,9 +348,7 @@ static void contract_foreign_copy_refused(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->dev, p.fp->prov, &sg,
 						 PAGE_SIZE, 0), 0);
 	copy = sg;
-	sgt.sgl = &copy;
-	sgt.orig_nents = 1;
-	sgt.nents = 0;
+	one_entry_table(&sgt, &copy);
 	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(thief->dev, &sgt,
 						    DMA_TO_DEVICE, 0), -EPERM);
 	KUNIT_EXPECT_EQ(test, sg_dma_len(&copy), 0U);
@@ -402,9 +389,7 @@ static void contract_length_bounded_by_allocation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_sg_copy_from(&forged, PAGE_SIZE, junk,
 						     sizeof(junk)), -EINVAL);
 	KUNIT_EXPECT_NULL(test, (void __force *)iomem_dma_sg_iomem(&forged));
-	sgt.sgl = &forged;
-	sgt.orig_nents = 1;
-	sgt.nents = 0;
+	one_entry_table(&sgt, &forged);
 	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, &sgt,
 						    DMA_TO_DEVICE, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, sg_dma_len(&forged), 0U);
@@ -485,7 +470,7 @@ static void contract_devm_action_after_early_unregister(struct kunit *test)
 	struct fake_prov *fp;
 	struct device *owner;
 
-	contract_init(test);
+	rules_clean(test);
 	fp = fake_prov_create_flags(test, "ct-dvp", POOL, NULL, false);
 	owner = iomem_dma_test_device(test, "dvo");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, owner);
@@ -558,7 +543,7 @@ static void contract_rescan_revokes(struct kunit *test)
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	f->f_cred = current_cred();
-	contract_init(test);
+	rules_clean(test);
 	fake_fabric.fabric.rescan = fake_rescan;
 	fake_fabric_init(test);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
@@ -609,10 +594,7 @@ static void contract_bus_address_within_dma_mask(struct kunit *test)
 	struct pair p;
 
 	pair_create(test, &p, "ct-mkp", "mkc");
-	sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, sgt);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(p.fc->dev, p.fp->prov, sgt,
-						  PAGE_SIZE, GFP_KERNEL), 0);
+	sgt = allocated_table(test, &p, PAGE_SIZE);
 	/* The fake bus addresses lie at 0xe0100000 and above. */
 	*p.fc->dev->dma_mask = DMA_BIT_MASK(31);
 	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, sgt,
@@ -643,7 +625,7 @@ static void contract_rule_parser_stays_in_buffer(struct kunit *test)
 	unsigned int i;
 	char *buf;
 
-	contract_init(test);
+	rules_clean(test);
 	for (i = 0; i < ARRAY_SIZE(inputs); i++) {
 		size_t len = strlen(inputs[i]);
 

@@ -340,11 +340,6 @@ static void walk_desc(const struct walk *w, char *desc)
 
 KUNIT_ARRAY_PARAM(walks, walks, walk_desc);
 
-static void clear_rules(void *unused)
-{
-	iomem_dma_policy_clear();
-}
-
 static void faults_walk(struct kunit *test)
 {
 	const struct walk *w = test->param_value;
@@ -356,9 +351,7 @@ static void faults_walk(struct kunit *test)
 	c->file = kunit_kzalloc(test, sizeof(*c->file), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->file);
 	c->file->f_cred = current_cred();
-	iomem_dma_policy_clear();
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, clear_rules, NULL));
+	rules_clean(test);
 	fake_fabric_init(test);
 	c->node = fake_node(test, NULL, "fsw", RP);
 	c->fp = fake_prov_create(test, "fault-data", SZ, c->node);

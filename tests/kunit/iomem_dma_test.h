@@ -269,6 +269,31 @@ static inline unsigned int providers_count(void)
 	return n;
 }
 
+static inline void rules_clear_action(void *unused)
+{
+	iomem_dma_policy_clear();
+}
+
+/*
+ * Start @test without administrator rules and clear whatever it added at
+ * its end, so that no rule outlives the case that made it.
+ */
+static inline void rules_clean(struct kunit *test)
+{
+	iomem_dma_policy_clear();
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, rules_clear_action,
+						  NULL));
+}
+
+/* Make @sgt a table of the single, unmapped entry @sg (a copy, say). */
+static inline void one_entry_table(struct sg_table *sgt, struct scatterlist *sg)
+{
+	sgt->sgl = sg;
+	sgt->orig_nents = 1;
+	sgt->nents = 0;
+}
+
 /* ---- injectable fabric ---- */
 
 #define FAKE_FABRIC_MAX 16

@@ -285,9 +285,7 @@ static void m_op_stale(struct m_client *c)
 	ret = iomem_dma_sg_copy_to(&copy, 0, buf, sizeof(buf));
 	if (ret != -ENOENT)
 		m_fail(c->m, "client %u: stale copy write: %d", c->idx, ret);
-	sgt.sgl = &copy;
-	sgt.orig_nents = 1;
-	sgt.nents = 0;
+	one_entry_table(&sgt, &copy);
 	ret = iomem_dma_map_sgtable(c->dev, &sgt, DMA_BIDIRECTIONAL, 0);
 	if (ret != -EINVAL) {
 		m_fail(c->m, "client %u: stale copy map: %d", c->idx, ret);
@@ -323,9 +321,7 @@ static void m_op_foreign(struct m_client *c, struct m_table *mine)
 		return;
 	sg_mark_end(&copy);
 	c->foreign_uses++;
-	sgt.sgl = &copy;
-	sgt.orig_nents = 1;
-	sgt.nents = 0;
+	one_entry_table(&sgt, &copy);
 	ret = iomem_dma_map_sgtable(c->dev, &sgt, DMA_BIDIRECTIONAL, 0);
 	if (ret != -EPERM && ret != -EINVAL) {
 		m_fail(m, "client %u: map of client %u's entry: %d", c->idx,
@@ -579,11 +575,6 @@ static int m_reader_fn(void *data)
 	return 0;
 }
 
-static void m_clear_rules(void *unused)
-{
-	iomem_dma_policy_clear();
-}
-
 static void model_concurrent_invariants(struct kunit *test)
 {
 	struct task_struct *policy, *churn, *reader;
@@ -603,9 +594,7 @@ static void model_concurrent_invariants(struct kunit *test)
 	kunit_info(test, "seed %llu (iomem_dma_model.seed=%llu repeats it), %u operations per client\n",
 		   seed, seed, ops);
 
-	iomem_dma_policy_clear();
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, m_clear_rules,
-							   NULL));
+	rules_clean(test);
 	fake_fabric_init(test);
 	m->sw = fake_node(test, NULL, "msw", RP_FLAG);
 	m->routes = true;

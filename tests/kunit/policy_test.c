@@ -28,18 +28,6 @@
 #define RP IOMEM_DMA_NODE_ROUTES_PEER
 #define ACS IOMEM_DMA_NODE_ACS_REDIRECT
 
-static void clear_rules(void *unused)
-{
-	iomem_dma_policy_clear();
-}
-
-static void policy_init_clean(struct kunit *test)
-{
-	iomem_dma_policy_clear();
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, clear_rules, NULL));
-}
-
 static unsigned int add_rule(struct kunit *test, const char *rule)
 {
 	unsigned int id = 0;
@@ -168,7 +156,7 @@ static void policy_precedence(struct kunit *test)
 	struct device *client;
 	unsigned int i;
 
-	policy_init_clean(test);
+	rules_clean(test);
 	fake_fabric_init(test);
 	policy_fabric(test, c, nodes);
 	fp = fake_prov_create(test, "polp", POOL, policy_node(nodes, c->prov_at));
@@ -194,7 +182,7 @@ static void policy_force_taints_once(struct kunit *test)
 	struct fake_prov *fp;
 	struct device *client;
 
-	policy_init_clean(test);
+	rules_clean(test);
 	fake_fabric_init(test);
 	sw = fake_node(test, NULL, "tsw", RP);
 	dp0 = fake_node(test, sw, "tdp0", RP | ACS);
@@ -217,7 +205,7 @@ static void policy_rule_for_absent_device(struct kunit *test)
 	char rule[96];
 	unsigned int id;
 
-	policy_init_clean(test);
+	rules_clean(test);
 	fake_fabric_init(test);
 	/* The rule names a device that does not exist yet. */
 	snprintf(rule, sizeof(rule), "allow provider=latep client=%s.latec",
@@ -255,7 +243,7 @@ static void policy_parse_valid(struct kunit *test)
 	unsigned int i, id;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	policy_init_clean(test);
+	rules_clean(test);
 	for (i = 0; i < ARRAY_SIZE(valid); i++) {
 		KUNIT_EXPECT_EQ_MSG(test, iomem_dma_policy_add(valid[i],
 							       strlen(valid[i]),
@@ -307,7 +295,7 @@ static void policy_rejects_hostile_text(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, before);
 	KUNIT_ASSERT_NOT_NULL(test, after);
 	KUNIT_ASSERT_NOT_NULL(test, huge);
-	policy_init_clean(test);
+	rules_clean(test);
 	add_rule(test, "allow provider=keep");
 	iomem_dma_policy_show(before, PAGE_SIZE);
 
@@ -345,7 +333,7 @@ static void policy_remove_by_id(struct kunit *test)
 	char text[16];
 	unsigned int a, b;
 
-	policy_init_clean(test);
+	rules_clean(test);
 	a = add_rule(test, "allow provider=one");
 	b = add_rule(test, "allow provider=two");
 	snprintf(text, sizeof(text), "%u\n", a);
@@ -371,7 +359,7 @@ static void policy_sysfs_checks_opener(struct kunit *test)
 	const char *rule = "allow provider=sysfsp\n";
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	policy_init_clean(test);
+	rules_clean(test);
 
 	/* Opened by a fully privileged task: accepted. */
 	f->f_cred = current_cred();
@@ -466,7 +454,7 @@ static void policy_fuzz_leaves_rules_intact(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, want);
 	kunit_info(test, "seed %llu\n", seed);
 	prandom_seed_state(&rnd, seed);
-	policy_init_clean(test);
+	rules_clean(test);
 	add_rule(test, "deny provider=anchor");
 	iomem_dma_policy_show(before, PAGE_SIZE);
 
@@ -511,7 +499,7 @@ static void policy_cache_invalidated_by_change(struct kunit *test)
 	struct fake_prov *fp;
 	struct iomem_dma_node *host;
 
-	policy_init_clean(test);
+	rules_clean(test);
 	fake_fabric_init(test);
 	host = fake_node(test, NULL, "chost", IOMEM_DMA_NODE_HOST);
 	fp = fake_prov_create(test, "cachep", POOL,
@@ -547,7 +535,7 @@ static void policy_deny_revokes_mapped_pair(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
 	f->f_cred = current_cred();
-	policy_init_clean(test);
+	rules_clean(test);
 	fake_fabric_init(test);
 	sw = fake_node(test, NULL, "rsw", RP);
 	fp = fake_prov_create(test, "revp", POOL, sw);
@@ -597,7 +585,7 @@ static void policy_unallow_revokes_every_holder(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
 	f->f_cred = current_cred();
-	policy_init_clean(test);
+	rules_clean(test);
 	fp = fake_prov_create(test, "allp", HOLDERS * PAGE_SIZE, NULL);
 	keep = fake_prov_create(test, "allk", HOLDERS * PAGE_SIZE, NULL);
 	rule = add_rule(test, "allow provider=allp");
@@ -657,7 +645,7 @@ static void policy_no_revoke_after_unregister(struct kunit *test)
 	struct fake_prov *fp;
 
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
-	policy_init_clean(test);
+	rules_clean(test);
 	fp = fake_prov_create(test, "gonep", POOL, NULL);
 	add_rule(test, "allow provider=gonep");
 	fc = fake_client_create(test, "gonec", NULL);
@@ -718,7 +706,7 @@ static void policy_change_during_map(struct kunit *test)
 	int ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
-	policy_init_clean(test);
+	rules_clean(test);
 	fp = fake_prov_create(test, "racep", POOL, NULL);
 	add_rule(test, "allow provider=racep");
 	fc = fake_client_create(test, "racec", NULL);
@@ -801,7 +789,7 @@ static void policy_unregister_waits_for_revoke(struct kunit *test)
 	init_completion(&sr->entered);
 	init_completion(&sr->release);
 	init_completion(&sr->unregistered);
-	policy_init_clean(test);
+	rules_clean(test);
 	fp = fake_prov_create(test, "slowp", POOL, NULL);
 	rule = add_rule(test, "allow provider=slowp");
 	sr->dev = iomem_dma_test_device(test, "slowc");
@@ -896,7 +884,7 @@ static void policy_concurrent_writers(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, w);
-	policy_init_clean(test);
+	rules_clean(test);
 	for (i = 0; i < 2; i++) {
 		init_completion(&w[i].done);
 		w[i].base = i;
@@ -1194,7 +1182,7 @@ static void policy_sysfs_fuzz_model(struct kunit *test)
 	f->f_cred = current_cred();
 	kunit_info(test, "seed %llu\n", seed);
 	prandom_seed_state(&rnd, seed);
-	policy_init_clean(test);
+	rules_clean(test);
 	fp = fake_prov_create(test, "fuzzp", POOL, NULL);
 	nparams = params_find(test);
 	KUNIT_ASSERT_EQ(test, nparams,
@@ -1296,7 +1284,7 @@ static void policy_preference_breaks_ties(struct kunit *test)
 	struct fake_client *fc;
 	struct iomem_dma_node *sw;
 
-	policy_init_clean(test);
+	rules_clean(test);
 	fake_fabric_init(test);
 	sw = fake_node(test, NULL, "psw", RP);
 	alpha = fake_prov_create(test, "alpha", POOL, sw);
