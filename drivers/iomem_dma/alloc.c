@@ -321,10 +321,11 @@ static void chunk_free(struct iomem_dma_chunk *chunk)
 	kfree_rcu(chunk, rcu);
 }
 
-static int alloc_args_check(struct device *dev, struct iomem_dma_provider *prov,
-			    size_t size, size_t align)
+static int alloc_args_check(struct iomem_dma_client *client,
+			    struct iomem_dma_provider *prov, size_t size,
+			    size_t align)
 {
-	if (!dev || !prov || !size)
+	if (!client || !prov || !size)
 		return -EINVAL;
 	if (size > prov->size || size > UINT_MAX)
 		return -EINVAL;
@@ -335,7 +336,7 @@ static int alloc_args_check(struct device *dev, struct iomem_dma_provider *prov,
 
 /**
  * iomem_dma_alloc_sg() - allocate I/O memory into one scatterlist entry
- * @dev: a registered client device.
+ * @client: handle from iomem_dma_client_register().
  * @prov: the provider to allocate from.
  * @sg: the entry to fill; its page, offset and length are overwritten, its
  *	chain and end marks are kept.
@@ -350,21 +351,22 @@ static int alloc_args_check(struct device *dev, struct iomem_dma_provider *prov,
  * Context: process context; may sleep.
  * Return: 0; -EINVAL for a %NULL argument, zero size, a size larger than
  * the provider or than a scatterlist entry can describe, or an alignment
- * that is not a power of two or exceeds the provider; -ENODEV if @dev is
- * not a registered client or @prov is being unregistered; -ENOMEM if the
+ * that is not a power of two or exceeds the provider; -ENODEV if the
+ * registration of @client has ended or @prov is being unregistered;
+ * -ENOMEM if the
  * provider has no free range that fits (retry after freeing) or the
  * kernel is out of memory.
  */
-int iomem_dma_alloc_sg(struct device *dev, struct iomem_dma_provider *prov,
-		       struct scatterlist *sg, size_t size, size_t align)
+int iomem_dma_alloc_sg(struct iomem_dma_client *client,
+		       struct iomem_dma_provider *prov, struct scatterlist *sg,
+		       size_t size, size_t align)
 {
-	struct iomem_dma_client *client;
 	struct iomem_dma_chunk *chunk;
 	size_t granule;
 	int ret;
 
 	might_sleep();
-	ret = alloc_args_check(dev, prov, size, align);
+	ret = alloc_args_check(client, prov, size, align);
 	if (ret)
 		return ret;
 	if (!sg)
@@ -373,12 +375,10 @@ int iomem_dma_alloc_sg(struct device *dev, struct iomem_dma_provider *prov,
 	size = ALIGN(size, granule);
 	if (size > prov->size || size > UINT_MAX)
 		return -EINVAL;
-	client = iomem_dma_client_find(dev);
-	if (!client)
+	if (READ_ONCE(client->gone))
 		return -ENODEV;
 	chunk = chunk_alloc(prov, client, size, max(align, granule),
 			    GFP_KERNEL);
-	iomem_dma_client_put(client);
 	if (IS_ERR(chunk))
 		return PTR_ERR(chunk) == -ENOSPC ? -ENOMEM : PTR_ERR(chunk);
 	iomem_dma_sg_set_chunk(sg, chunk, size);
@@ -388,7 +388,7 @@ EXPORT_SYMBOL_GPL(iomem_dma_alloc_sg);
 
 /**
  * iomem_dma_free_sg() - free the I/O memory behind one scatterlist entry
- * @dev: the client device that allocated it.
+ * @client: the client that allocated it.
  * @sg: an iomem entry from iomem_dma_alloc_sg() or iomem_dma_alloc_sgt().
  *
  * The entry is cleared (no page, length 0). The device must no longer
@@ -401,13 +401,13 @@ EXPORT_SYMBOL_GPL(iomem_dma_alloc_sg);
  * (also after it was freed); -ENOENT if its allocation no longer exists;
  * -EPERM if another client allocated it; -EBUSY if it is still mapped.
  */
-int iomem_dma_free_sg(struct device *dev, struct scatterlist *sg)
+int iomem_dma_free_sg(struct iomem_dma_client *client, struct scatterlist *sg)
 {
 	struct iomem_dma_chunk *chunk;
 	int old;
 
 	might_sleep();
-	if (!dev || !sg || !iomem_dma_sg_is_iomem(sg))
+	if (!client || !sg || !iomem_dma_sg_is_iomem(sg))
 		return -EINVAL;
 
 	rcu_read_lock();
@@ -416,7 +416,7 @@ int iomem_dma_free_sg(struct device *dev, struct scatterlist *sg)
 		rcu_read_unlock();
 		return -ENOENT;
 	}
-	if (chunk->client->dev != dev) {
+	if (chunk->client != client) {
 		rcu_read_unlock();
 		return -EPERM;
 	}
@@ -435,7 +435,7 @@ EXPORT_SYMBOL_GPL(iomem_dma_free_sg);
 
 /**
  * iomem_dma_alloc_sgt() - allocate I/O memory straight into a scatter table
- * @dev: a registered client device.
+ * @client: handle from iomem_dma_client_register().
  * @prov: the provider.
  * @sgt: an unused table; allocated here, one iomem entry per contiguous
  *	piece.
@@ -447,28 +447,27 @@ EXPORT_SYMBOL_GPL(iomem_dma_free_sg);
  *
  * Context: process context; may sleep if @gfp allows.
  * Return: 0; -EINVAL for a %NULL argument, zero size or a size larger than
- * the provider; -ENODEV if @dev is not a registered client or @prov is
- * being unregistered; -ENOMEM if the provider does not have @size bytes
+ * the provider; -ENODEV if the registration of @client has ended or @prov
+ * is being unregistered; -ENOMEM if the provider does not have @size bytes
  * free (nothing stays allocated) or the kernel is out of memory.
  */
-int iomem_dma_alloc_sgt(struct device *dev, struct iomem_dma_provider *prov,
-			struct sg_table *sgt, size_t size, gfp_t gfp)
+int iomem_dma_alloc_sgt(struct iomem_dma_client *client,
+			struct iomem_dma_provider *prov, struct sg_table *sgt,
+			size_t size, gfp_t gfp)
 {
 	struct iomem_dma_chunk **chunks = NULL, **tmp, *chunk;
-	struct iomem_dma_client *client;
 	unsigned int n = 0, cap = 0, i;
 	size_t granule, left, want;
 	struct scatterlist *sg;
 	int ret;
 
-	if (!dev || !prov || !sgt || !size || size > prov->size)
+	if (!client || !prov || !sgt || !size || size > prov->size)
 		return -EINVAL;
 	granule = (size_t)1 << prov->granule_order;
 	left = ALIGN(size, granule);
 	if (left > prov->size)
 		return -EINVAL;
-	client = iomem_dma_client_find(dev);
-	if (!client)
+	if (READ_ONCE(client->gone))
 		return -ENODEV;
 
 	want = min_t(size_t, left, rounddown(UINT_MAX, granule));
@@ -511,7 +510,6 @@ int iomem_dma_alloc_sgt(struct device *dev, struct iomem_dma_provider *prov,
 	for_each_sgtable_sg(sgt, sg, i)
 		iomem_dma_sg_set_chunk(sg, chunks[i], chunks[i]->size);
 	kfree(chunks);
-	iomem_dma_client_put(client);
 	return 0;
 
 free_chunks:
@@ -520,18 +518,17 @@ free_chunks:
 		chunk_free(chunks[i]);
 	}
 	kfree(chunks);
-	iomem_dma_client_put(client);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_alloc_sgt);
 
 /**
  * iomem_dma_free_sgt() - free a table's I/O memory and the table
- * @dev: the client device that allocated the iomem entries.
+ * @client: the client that allocated the iomem entries.
  * @sgt: the table. RAM entries are left alone; the table itself is freed
  *	with sg_free_table() once every iomem entry is.
  *
- * Nothing is freed unless every iomem entry can be: all belong to @dev and
+ * Nothing is freed unless every iomem entry can be: all belong to @client and
  * none is mapped.
  *
  * Context: process context.
@@ -539,14 +536,14 @@ EXPORT_SYMBOL_GPL(iomem_dma_alloc_sgt);
  * example freed already); -ENOENT, -EPERM or -EBUSY as iomem_dma_free_sg()
  * for the first entry that cannot be freed.
  */
-int iomem_dma_free_sgt(struct device *dev, struct sg_table *sgt)
+int iomem_dma_free_sgt(struct iomem_dma_client *client, struct sg_table *sgt)
 {
 	struct iomem_dma_chunk *chunk;
 	struct scatterlist *sg;
 	unsigned int i;
 	int ret = 0;
 
-	if (!dev || !sgt || !sgt->sgl || !sgt->orig_nents)
+	if (!client || !sgt || !sgt->sgl || !sgt->orig_nents)
 		return -EINVAL;
 
 	rcu_read_lock();
@@ -557,7 +554,7 @@ int iomem_dma_free_sgt(struct device *dev, struct sg_table *sgt)
 		if (!chunk ||
 		    atomic_read(&chunk->mapcount) == IOMEM_DMA_CHUNK_FREEING)
 			ret = -ENOENT;
-		else if (chunk->client->dev != dev)
+		else if (chunk->client != client)
 			ret = -EPERM;
 		else if (atomic_read(&chunk->mapcount))
 			ret = -EBUSY;
@@ -571,7 +568,7 @@ int iomem_dma_free_sgt(struct device *dev, struct sg_table *sgt)
 	for_each_sgtable_sg(sgt, sg, i) {
 		if (!iomem_dma_sg_is_iomem(sg))
 			continue;
-		ret = iomem_dma_free_sg(dev, sg);
+		ret = iomem_dma_free_sg(client, sg);
 		if (ret)
 			return ret;
 	}
@@ -609,7 +606,7 @@ static int accounting_show(struct seq_file *m, void *unused)
 	struct iomem_dma_provider *prov;
 	struct iomem_dma_hold *hold;
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_providers_lock);
 	list_for_each_entry(prov, &iomem_dma_providers, list) {
 		spin_lock(&prov->lock);
 		seq_printf(m, "provider %s size %llu avail %zu allocations %lu%s\n",
@@ -622,7 +619,7 @@ static int accounting_show(struct seq_file *m, void *unused)
 				   hold->nr_chunks);
 		spin_unlock(&prov->lock);
 	}
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_providers_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(accounting);

@@ -10,10 +10,33 @@
 /**
  * DOC: locking
  *
- * iomem_dma_lock (a mutex) protects the lists of providers and clients,
- * the rules and their ids, and the flags of fabric nodes. It is held while
- * registering, unregistering, publishing and searching providers, never
- * while calling back into a client or a backend.
+ * Each lock guards one concern; none of the mutexes below nests inside
+ * another, except that a provider's spinlock nests inside
+ * iomem_dma_providers_lock. The helpers named ``*_locked`` assert the lock
+ * they need with lockdep_assert_held().
+ *
+ * iomem_dma_providers_lock (a mutex) protects the list of registered
+ * providers and the list of providers being unregistered, and orders
+ * publishing against both. It is held while registering, unregistering,
+ * publishing and searching providers, and while a revoke pass picks its
+ * next pair; never while calling back into a client or a backend.
+ *
+ * iomem_dma_clients_lock (a mutex) protects the list of clients, which
+ * only the verdicts file walks; clients never need it on their hot paths,
+ * since they pass the handle registration returned.
+ *
+ * iomem_dma_client_lock (a spinlock) makes looking up a device's client
+ * registration and adding it one step, and lets iomem_dma_is_client() read
+ * the registration while its device unbinds.
+ *
+ * iomem_dma_rules_lock (a mutex, policy.c) serialises writers of the
+ * rules, their count and their ids; verdicts read the rules under RCU.
+ *
+ * iomem_dma_node_flags_lock (a mutex, topology.c) serialises writers of
+ * fabric nodes' flags; verdicts read them with READ_ONCE().
+ *
+ * An administrator's preference is one value, written with WRITE_ONCE()
+ * and read with READ_ONCE(), under no lock.
  *
  * iomem_dma_fabrics_lock (a mutex, topology.c) protects the list of
  * fabric backends against writers; readers walk it under SRCU (to ask a
@@ -29,11 +52,11 @@
  *
  * &iomem_dma_provider.lock (a spinlock) protects a provider's state (dead,
  * published), its count of outstanding allocations and its per-client
- * accounting. It nests inside iomem_dma_lock and is never held while
- * calling anything outside the core.
+ * accounting. It nests inside iomem_dma_providers_lock and is never held
+ * while calling anything outside the core.
  *
- * &iomem_dma_client.lock (a spinlock) protects a client's last refusal. It
- * nests inside a provider's lock.
+ * &iomem_dma_client.lock (a spinlock) protects a client's last refusal; no
+ * other lock is taken under it.
  *
  * iomem_dma_chunks (an xarray, with its own lock) maps the id stored in an
  * iomem scatterlist entry to its allocation. Lookups run under RCU; an
@@ -45,7 +68,8 @@
  * holds one until unregister ends, iomem_dma_find() and
  * iomem_dma_provider_get_by_name() return one, and every allocation holds
  * one. A client lives until the devres entry of its device is released and
- * its last allocation is freed.
+ * its last allocation is freed; its handle is valid as long as either
+ * lasts.
  *
  * Unregister marks the provider dead under its lock (new allocations fail
  * with -ENODEV), calls every holder's revoke callback without locks, then
@@ -71,8 +95,10 @@
 
 #include "internal.h"
 
-/* Protects the provider and client lists and node flags; see DOC: locking. */
-DEFINE_MUTEX(iomem_dma_lock);
+/* The provider lists and publishing; see DOC: locking. */
+DEFINE_MUTEX(iomem_dma_providers_lock);
+/* The client list; see DOC: locking. */
+DEFINE_MUTEX(iomem_dma_clients_lock);
 LIST_HEAD(iomem_dma_providers);
 /*
  * Providers being unregistered: no longer found by name or by
@@ -117,54 +143,42 @@ u64 iomem_dma_generation(void)
 	return atomic64_read(&iomem_dma_gen);
 }
 
+/*
+ * The one writer of the generation. Fully ordered: whoever reads the new
+ * value (and orders its later reads after it) sees every store made
+ * before the bump, such as the end of a client's registration.
+ */
 void iomem_dma_generation_bump(void)
 {
-	atomic64_inc(&iomem_dma_gen);
+	atomic64_inc_return(&iomem_dma_gen);
 }
 
 #ifdef CONFIG_IOMEM_DMA_FAULT_INJECTION
-/*
- * Only the armed task sees failures, so that nothing else running during
- * a test (workqueues, other suites' leftovers) is disturbed; the fields are
- * therefore only touched by that task and need no lock.
- */
-static struct task_struct *iomem_dma_fault_task;
-static unsigned int iomem_dma_fault_nth;
-static unsigned int iomem_dma_fault_steps;
-static bool iomem_dma_fault_fired;
+/* Off until set up; see internal.h. */
+DECLARE_FAULT_ATTR(iomem_dma_fault_attr);
 
-void (*iomem_dma_test_verdict_hook)(void);
-
-/* Should the step being taken now fail? See internal.h. */
-bool iomem_dma_should_fail(void)
+static int __init iomem_dma_fault_setup(char *str)
 {
-	if (READ_ONCE(iomem_dma_fault_task) != current)
-		return false;
-	if (++iomem_dma_fault_steps != iomem_dma_fault_nth)
-		return false;
-	iomem_dma_fault_fired = true;
-	return true;
+	return setup_fault_attr(&iomem_dma_fault_attr, str);
 }
+__setup("fail_iomem_dma=", iomem_dma_fault_setup);
 
-/*
- * Fail the @nth step the calling task takes from now on (1-based), once;
- * 0 only counts the steps.
- */
-void iomem_dma_fault_arm(unsigned int nth)
+static void iomem_dma_fault_debugfs_init(void)
 {
-	iomem_dma_fault_nth = nth;
-	iomem_dma_fault_steps = 0;
-	iomem_dma_fault_fired = false;
-	WRITE_ONCE(iomem_dma_fault_task, current);
+	struct dentry *dir;
+
+	if (!IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
+		return;
+	dir = fault_create_debugfs_attr("fail_iomem_dma",
+					iomem_dma_debugfs_root,
+					&iomem_dma_fault_attr);
+	if (IS_ERR(dir))
+		pr_warn("no debugfs entry for fault injection (%ld)\n",
+			PTR_ERR(dir));
 }
-
-/* Stop injecting; return the steps taken and whether one was failed. */
-unsigned int iomem_dma_fault_disarm(bool *fired)
+#else
+static void iomem_dma_fault_debugfs_init(void)
 {
-	WRITE_ONCE(iomem_dma_fault_task, NULL);
-	if (fired)
-		*fired = iomem_dma_fault_fired;
-	return iomem_dma_fault_steps;
 }
 #endif
 
@@ -244,7 +258,7 @@ static struct iomem_dma_provider *provider_find_locked(const char *name)
 {
 	struct iomem_dma_provider *prov;
 
-	lockdep_assert_held(&iomem_dma_lock);
+	lockdep_assert_held(&iomem_dma_providers_lock);
 	list_for_each_entry(prov, &iomem_dma_providers, list)
 		if (!strcmp(prov->name, name))
 			return prov;
@@ -355,15 +369,15 @@ iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc)
 	if (ret)
 		goto put_prov;
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_providers_lock);
 	if (provider_find_locked(prov->name)) {
-		mutex_unlock(&iomem_dma_lock);
+		mutex_unlock(&iomem_dma_providers_lock);
 		ret = -EEXIST;
 		goto destroy_pool;
 	}
 	list_add_tail(&prov->list, &iomem_dma_providers);
 	iomem_dma_generation_bump();
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_providers_lock);
 
 	ret = iomem_dma_sysfs_add_provider(prov);
 	if (ret)
@@ -456,7 +470,7 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 	if (!prov)
 		return -EINVAL;
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_providers_lock);
 	list_for_each_entry(pos, &iomem_dma_providers, list) {
 		if (pos == prov) {
 			found = true;
@@ -464,22 +478,22 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 		}
 	}
 	if (!found) {
-		mutex_unlock(&iomem_dma_lock);
+		mutex_unlock(&iomem_dma_providers_lock);
 		return -ENOENT;
 	}
 	list_move_tail(&prov->list, &iomem_dma_dying_providers);
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_providers_lock);
 
 	/* sysfs readers drain before the class device goes. */
 	iomem_dma_sysfs_remove_provider(prov);
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_providers_lock);
 	spin_lock(&prov->lock);
 	prov->dead = true;
 	prov->published = false;
 	spin_unlock(&prov->lock);
 	iomem_dma_generation_bump();
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_providers_lock);
 
 	provider_revoke_all(prov);
 
@@ -487,9 +501,9 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 				   stall_report_jiffies()))
 		provider_report_holders(prov);
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_providers_lock);
 	list_del_init(&prov->list);
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_providers_lock);
 	/* Readers of the pool (iomem_dma_provider_avail()) hold the lock. */
 	spin_lock(&prov->lock);
 	prov->unregistered = true;
@@ -557,7 +571,7 @@ int iomem_dma_provider_publish(struct iomem_dma_provider *prov, bool publish)
 
 	if (!prov)
 		return -EINVAL;
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_providers_lock);
 	spin_lock(&prov->lock);
 	if (prov->dead)
 		ret = -ENODEV;
@@ -566,7 +580,7 @@ int iomem_dma_provider_publish(struct iomem_dma_provider *prov, bool publish)
 	spin_unlock(&prov->lock);
 	if (!ret)
 		iomem_dma_generation_bump();
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_providers_lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_provider_publish);
@@ -600,11 +614,11 @@ struct iomem_dma_provider *iomem_dma_provider_get_by_name(const char *name)
 	might_sleep();
 	if (!name)
 		return NULL;
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_providers_lock);
 	prov = provider_find_locked(name);
 	if (prov)
 		kref_get(&prov->ref);
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_providers_lock);
 	return prov;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_provider_get_by_name);
@@ -750,7 +764,7 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 		nodes[i] = iomem_dma_node_for_device(clients[i]);
 	}
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_providers_lock);
 	list_for_each_entry(prov, &iomem_dma_providers, list) {
 		long dist = 0;
 
@@ -773,7 +787,7 @@ struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 	}
 	if (best)
 		kref_get(&best->ref);
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_providers_lock);
 
 out:
 	for (i = 0; i < num_clients; i++) {
@@ -846,7 +860,7 @@ bool iomem_dma_client_revoke(struct iomem_dma_client *client,
 	else
 		call = !client->gone;
 	if (call)
-		client->ops->revoke(client->dev, prov, client->priv);
+		client->ops->revoke(client, prov, client->priv);
 	mutex_unlock(&client->cb_lock);
 	return call;
 }
@@ -875,18 +889,25 @@ static void client_devres_release(struct device *dev, void *res)
 	spin_unlock(&iomem_dma_client_lock);
 	if (!client)
 		return;
-	mutex_lock(&iomem_dma_lock);
+	/*
+	 * Waits for a revoke callback in progress; none starts afterwards.
+	 * Set before the generation moves, so that a map racing with this
+	 * sees it when it retries, see iomem_dma_map_sgtable().
+	 */
+	mutex_lock(&client->cb_lock);
+	WRITE_ONCE(client->gone, true);
+	mutex_unlock(&client->cb_lock);
+	mutex_lock(&iomem_dma_clients_lock);
 	list_del_init(&client->list);
 	iomem_dma_generation_bump();
-	mutex_unlock(&iomem_dma_lock);
-	/* Waits for a revoke callback in progress; none starts afterwards. */
-	mutex_lock(&client->cb_lock);
-	client->gone = true;
-	mutex_unlock(&client->cb_lock);
+	mutex_unlock(&iomem_dma_clients_lock);
 	iomem_dma_client_put(client);
 }
 
-/* Return the referenced client state of @dev, or NULL. */
+/*
+ * The referenced client state of @dev, or NULL. Not for the hot paths,
+ * which take the handle: for iomem_dma_is_client() and diagnostics.
+ */
 struct iomem_dma_client *iomem_dma_client_find(struct device *dev)
 {
 	struct iomem_dma_client **slot, *client = NULL;
@@ -907,40 +928,43 @@ struct iomem_dma_client *iomem_dma_client_find(struct device *dev)
  * @ops: callbacks; @ops->revoke is mandatory.
  * @priv: passed back to @ops.
  *
- * The registration is a devres of @dev: it ends when the driver unbinds, or
- * earlier with iomem_dma_client_unregister(). Memory the client still holds
- * keeps its accounting alive until freed.
+ * The returned handle is what the client passes to every allocation, map
+ * and free, so that none of them looks the device up. The registration is
+ * a devres of @dev: it ends when the driver unbinds, or earlier with
+ * iomem_dma_client_unregister(). After it has ended, allocations and maps
+ * fail with -ENODEV; memory still held stays accounted to the client, and
+ * the handle stays valid for unmapping and freeing it until the last of
+ * it is freed.
  *
  * @ops->revoke is called in process context without core locks held, never
  * after the registration has ended; it must not end the registration
  * itself (iomem_dma_client_unregister() waits for it).
  *
  * Context: process context; may sleep.
- * Return: 0; -EINVAL if @dev, @ops or @ops->revoke is %NULL; -EBUSY if @dev
- * is registered already; -ENOMEM if out of memory.
+ * Return: the client handle, or an ERR_PTR(): -EINVAL if @dev, @ops or
+ * @ops->revoke is %NULL; -EBUSY if @dev is registered already; -ENOMEM if
+ * out of memory.
  */
-int iomem_dma_client_register(struct device *dev,
-			      const struct iomem_dma_client_ops *ops,
-			      void *priv)
+struct iomem_dma_client *
+iomem_dma_client_register(struct device *dev,
+			  const struct iomem_dma_client_ops *ops, void *priv)
 {
 	struct iomem_dma_client **slot, *client;
 	bool busy;
 
 	if (!dev || !ops || !ops->revoke)
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	might_sleep();
-	if (iomem_dma_is_client(dev))
-		return -EBUSY;
 
 	slot = iomem_dma_should_fail() ? NULL :
 	       devres_alloc(client_devres_release, sizeof(*slot), GFP_KERNEL);
 	if (!slot)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	client = iomem_dma_should_fail() ? NULL :
 		 kzalloc(sizeof(*client), GFP_KERNEL);
 	if (!client) {
 		devres_free(slot);
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	}
 	kref_init(&client->ref);
 	spin_lock_init(&client->lock);
@@ -954,7 +978,7 @@ int iomem_dma_client_register(struct device *dev,
 	if (!client->name) {
 		kfree(client);
 		devres_free(slot);
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	}
 	client->node = iomem_dma_node_for_device(dev);
 	*slot = client;
@@ -967,37 +991,67 @@ int iomem_dma_client_register(struct device *dev,
 	if (busy) {
 		devres_free(slot);
 		iomem_dma_client_put(client);
-		return -EBUSY;
+		return ERR_PTR(-EBUSY);
 	}
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_clients_lock);
 	list_add_tail(&client->list, &iomem_dma_clients);
 	iomem_dma_generation_bump();
-	mutex_unlock(&iomem_dma_lock);
-	return 0;
+	mutex_unlock(&iomem_dma_clients_lock);
+	return client;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_client_register);
 
+static int client_devres_match(struct device *dev, void *res, void *data)
+{
+	struct iomem_dma_client **slot = res;
+
+	return *slot == data;
+}
+
 /**
  * iomem_dma_client_unregister() - end a client registration early
- * @dev: the client device.
+ * @client: handle from iomem_dma_client_register().
  *
  * Memory still held stays allocated and accounted to the client until it
- * is freed; new allocations and maps for @dev fail with -ENODEV. A revoke
- * callback in progress is waited for; none is made afterwards, so memory
- * still held is freed only when the driver frees it. Must not be called
- * from the client's own revoke callback.
+ * is freed through @client; new allocations and maps fail with -ENODEV. A
+ * revoke callback in progress is waited for; none is made afterwards, so
+ * memory still held is freed only when the driver frees it. Must not be
+ * called from the client's own revoke callback, nor after the driver of
+ * the client's device has unbound.
  *
  * Context: process context; may sleep.
- * Return: 0, -EINVAL if @dev is %NULL, -ENOENT if @dev is not registered.
+ * Return: 0, -EINVAL if @client is %NULL, -ENOENT if the registration has
+ * ended already.
  */
-int iomem_dma_client_unregister(struct device *dev)
+int iomem_dma_client_unregister(struct iomem_dma_client *client)
 {
+	bool gone;
+
 	might_sleep();
-	if (!dev)
+	if (!client)
 		return -EINVAL;
-	return devres_release(dev, client_devres_release, NULL, NULL);
+	/* Once ended, the device may be gone: do not touch it. */
+	mutex_lock(&client->cb_lock);
+	gone = client->gone;
+	mutex_unlock(&client->cb_lock);
+	if (gone)
+		return -ENOENT;
+	return devres_release(client->dev, client_devres_release,
+			      client_devres_match, client);
 }
 EXPORT_SYMBOL_GPL(iomem_dma_client_unregister);
+
+/**
+ * iomem_dma_client_dev() - the device of a client
+ * @client: handle from iomem_dma_client_register().
+ *
+ * Return: the device; valid while the registration lasts.
+ */
+struct device *iomem_dma_client_dev(const struct iomem_dma_client *client)
+{
+	return client->dev;
+}
+EXPORT_SYMBOL_GPL(iomem_dma_client_dev);
 
 /**
  * iomem_dma_is_client() - is a device registered as a client?
@@ -1022,30 +1076,25 @@ EXPORT_SYMBOL_GPL(iomem_dma_is_client);
 
 /**
  * iomem_dma_last_refusal() - why the last map for a client was refused
- * @dev: the client device.
+ * @client: handle from iomem_dma_client_register().
  * @verdict: filled with the verdict that refused it.
  *
- * Return: 0; -ENOENT if no map was refused yet, -ENODEV if @dev is not a
- * client, -EINVAL if an argument is %NULL.
+ * Return: 0; -ENOENT if no map was refused yet, -EINVAL if an argument is
+ * %NULL.
  */
-int iomem_dma_last_refusal(struct device *dev,
+int iomem_dma_last_refusal(struct iomem_dma_client *client,
 			   struct iomem_dma_verdict *verdict)
 {
-	struct iomem_dma_client *client;
 	int ret = 0;
 
-	if (!dev || !verdict)
+	if (!client || !verdict)
 		return -EINVAL;
-	client = iomem_dma_client_find(dev);
-	if (!client)
-		return -ENODEV;
 	spin_lock(&client->lock);
 	if (client->has_refusal)
 		*verdict = client->last_refusal;
 	else
 		ret = -ENOENT;
 	spin_unlock(&client->lock);
-	iomem_dma_client_put(client);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_last_refusal);
@@ -1062,16 +1111,16 @@ static int __init iomem_dma_init(void)
 	if (xa_reserve(&iomem_dma_chunks, 1, GFP_KERNEL))
 		pr_warn("chunk id 1 not reserved; lone allocations are slower\n");
 	iomem_dma_debugfs_init();
+	iomem_dma_fault_debugfs_init();
+	iomem_dma_policy_init();
+	/*
+	 * Without its sysfs files the core still works for drivers, so the
+	 * backends (each with its own initcall, after this one) go on; the
+	 * error is the initcall's result.
+	 */
 	ret = iomem_dma_sysfs_init();
 	if (ret)
 		pr_err("sysfs interface unavailable (%d)\n", ret);
-	iomem_dma_policy_init();
-	ret = iomem_dma_pci_init();
-	if (ret)
-		pr_err("PCI backend unavailable (%d)\n", ret);
-	ret = iomem_dma_of_init();
-	if (ret)
-		pr_err("devicetree backend unavailable (%d)\n", ret);
-	return 0;
+	return ret;
 }
 subsys_initcall(iomem_dma_init);

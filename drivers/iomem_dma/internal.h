@@ -30,7 +30,8 @@ struct gen_pool;
  * @ref: lifetime.
  * @parent: upstream node, referenced; %NULL for a root.
  * @depth: number of ancestors.
- * @flags: IOMEM_DMA_NODE_*; written under iomem_dma_lock, read locklessly.
+ * @flags: IOMEM_DMA_NODE_*; written under iomem_dma_node_flags_lock, read
+ *	locklessly.
  * @name: name matched by rules and shown in verdicts, copied whole at
  *	creation.
  */
@@ -48,7 +49,7 @@ struct iomem_dma_node {
  *	chunk hold one.
  * @list: entry in iomem_dma_providers while registered, then in
  *	iomem_dma_dying_providers until its memory is back; under
- *	iomem_dma_lock.
+ *	iomem_dma_providers_lock.
  * @dev: owning device, referenced.
  * @name: unique name.
  * @sname: stable name of @dev (devicetree path or dev_name()), whole.
@@ -120,7 +121,7 @@ struct iomem_dma_provider {
  * @has_refusal: @last_refusal is valid.
  * @name: stable name (devicetree path or dev_name()), whole; also for
  *	diagnostics after the device is gone.
- * @list: entry in iomem_dma_clients, under iomem_dma_lock.
+ * @list: entry in iomem_dma_clients, under iomem_dma_clients_lock.
  * @verdicts: cached &struct iomem_dma_cached_verdict by provider id.
  * @cb_lock: held around every call of @ops->revoke and while the
  *	registration ends, so that no callback runs, or starts, once
@@ -219,7 +220,8 @@ struct iomem_dma_chunk {
 	struct rcu_head rcu;
 };
 
-extern struct mutex iomem_dma_lock;
+extern struct mutex iomem_dma_providers_lock;
+extern struct mutex iomem_dma_clients_lock;
 extern struct list_head iomem_dma_providers;
 extern struct list_head iomem_dma_dying_providers;
 extern struct list_head iomem_dma_clients;
@@ -236,52 +238,29 @@ extern unsigned int iomem_dma_stall_report_ms;
 extern atomic_t iomem_dma_stall_reports;
 
 /*
- * Test-only fault injection (CONFIG_IOMEM_DMA_FAULT_INJECTION): every step
- * of the core that can fail for want of kernel resources (an allocation,
- * an id, a pool, a sysfs entry) asks iomem_dma_should_fail() first. The
- * KUnit suite iomem_dma_faults arms it for its own task to fail the Nth
- * step and walks N upwards. Off, it is a constant false.
+ * Fault injection (CONFIG_IOMEM_DMA_FAULT_INJECTION) through the kernel's
+ * framework (Documentation/fault-injection/): every step of the core that
+ * can fail for want of kernel resources (an allocation, an id, a pool, a
+ * sysfs entry) asks should_fail() of iomem_dma_fault_attr first. It is
+ * off (probability 0) until set up with the boot option fail_iomem_dma=
+ * or in debugfs (iomem_dma/fail_iomem_dma/, with the task filter and the
+ * per-task make-it-fail switch); the KUnit suite iomem_dma_faults arms it
+ * for its own task to fail the Nth step and walks N upwards. Without the
+ * option it is a constant false.
  */
 #ifdef CONFIG_IOMEM_DMA_FAULT_INJECTION
-bool iomem_dma_should_fail(void);
-void iomem_dma_fault_arm(unsigned int nth);
-unsigned int iomem_dma_fault_disarm(bool *fired);
+#include <linux/fault-inject.h>
 
-/*
- * Test-only: called once by the next verdict computed for the verdict
- * cache, between the computation and the caching (a race window).
- */
-extern void (*iomem_dma_test_verdict_hook)(void);
-
-static inline void iomem_dma_test_verdict_computed(void)
-{
-	void (*hook)(void);
-
-	if (likely(!READ_ONCE(iomem_dma_test_verdict_hook)))
-		return;
-	hook = xchg(&iomem_dma_test_verdict_hook, NULL);
-	if (hook)
-		hook();
-}
-#else
-static inline void iomem_dma_test_verdict_computed(void)
-{
-}
+extern struct fault_attr iomem_dma_fault_attr;
 
 static inline bool iomem_dma_should_fail(void)
 {
+	return should_fail(&iomem_dma_fault_attr, 1);
+}
+#else
+static inline bool iomem_dma_should_fail(void)
+{
 	return false;
-}
-
-static inline void iomem_dma_fault_arm(unsigned int nth)
-{
-}
-
-static inline unsigned int iomem_dma_fault_disarm(bool *fired)
-{
-	if (fired)
-		*fired = false;
-	return 0;
 }
 #endif
 
@@ -322,26 +301,6 @@ bool iomem_dma_client_verdict_now(struct iomem_dma_provider *prov,
 				  struct iomem_dma_verdict *v);
 extern atomic_t iomem_dma_denial_logs;
 
-/* pci.c */
-#ifdef CONFIG_IOMEM_DMA_PCI
-int iomem_dma_pci_init(void);
-#else
-static inline int iomem_dma_pci_init(void)
-{
-	return 0;
-}
-#endif
-
-/* of.c */
-#ifdef CONFIG_IOMEM_DMA_OF
-int iomem_dma_of_init(void);
-#else
-static inline int iomem_dma_of_init(void)
-{
-	return 0;
-}
-#endif
-
 /* sysfs.c */
 int iomem_dma_sysfs_init(void);
 int iomem_dma_sysfs_add_provider(struct iomem_dma_provider *prov);
@@ -371,7 +330,9 @@ void iomem_dma_debugfs_init(void);
 void iomem_dma_sg_set_chunk(struct scatterlist *sg,
 			    struct iomem_dma_chunk *chunk, unsigned int len);
 void iomem_dma_sg_clear(struct scatterlist *sg);
-void iomem_dma_report_misuse(const char *what, const struct scatterlist *sg);
+void iomem_dma_report_misuse(const char *what, const struct scatterlist *sg,
+			     unsigned long caller);
+extern atomic_t iomem_dma_misuse_reports;
 
 /*
  * dma_flags of an iomem entry: bit 15 marks it, bits 16 to 31 hold the

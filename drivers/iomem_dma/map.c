@@ -96,11 +96,12 @@ clear:
 	sg_dma_len(sg) = 0;
 }
 
-static int map_iomem_entry(struct device *dev, struct iomem_dma_client *client,
+static int map_iomem_entry(struct iomem_dma_client *client,
 			   struct scatterlist *sg, enum dma_data_direction dir,
 			   unsigned long attrs, struct iomem_dma_verdict *v,
 			   struct iomem_dma_provider **last)
 {
+	struct device *dev = client->dev;
 	struct iomem_dma_chunk *chunk;
 	struct iomem_dma_provider *prov;
 	dma_addr_t addr;
@@ -164,38 +165,38 @@ mapped:
 
 /**
  * iomem_dma_map_sgtable() - map a table of RAM and iomem entries for a device
- * @dev: a registered client device.
+ * @client: handle from iomem_dma_client_register().
  * @sgt: the table; all orig_nents entries are mapped, none merged, and
  *	nents is set to orig_nents.
  * @dir: DMA direction.
  * @attrs: DMA_ATTR_* for the DMA API calls.
  *
  * RAM entries are mapped with dma_map_page_attrs(). Each iomem entry is
- * mapped as the verdict for its provider and @dev says: bus address (the
+ * mapped as the verdict for its provider and @client says: bus address (the
  * entry gets SG_DMA_BUS_ADDRESS), through the host bridge or IOMMU with
  * dma_map_resource(), or not at all. On any failure nothing stays mapped.
  * An iomem entry cannot be freed while mapped.
  *
  * Context: process context; may sleep.
- * Every iomem entry must be one @dev allocated and not longer than its
+ * Every iomem entry must be one @client allocated and not longer than its
  * allocation: a stale copy of a freed entry, or a copy of another client's,
  * is refused before anything is mapped.
  *
  * Return: 0; -EINVAL for a %NULL argument, an empty table, an iomem entry
  * whose allocation is gone or whose length exceeds it; -EPERM for an iomem
- * entry another client allocated; -ENODEV if @dev is not a registered
- * client; -EREMOTEIO if a verdict denies an entry (iomem_dma_last_refusal()
+ * entry another client allocated; -ENODEV if the registration of @client
+ * has ended; -EREMOTEIO if a verdict denies an entry (iomem_dma_last_refusal()
  * tells why); -EIO if the DMA API could not map an entry, or a bus address
- * lies beyond @dev's DMA mask; -EAGAIN if the policy or topology changed
+ * lies beyond the client device's DMA mask; -EAGAIN if the policy or topology changed
  * during each of IOMEM_DMA_MAP_TRIES attempts; or the backend's error for
  * a bus address it could not produce.
  */
-int iomem_dma_map_sgtable(struct device *dev, struct sg_table *sgt,
+int iomem_dma_map_sgtable(struct iomem_dma_client *client, struct sg_table *sgt,
 			  enum dma_data_direction dir, unsigned long attrs)
 {
 	struct iomem_dma_provider *last;
-	struct iomem_dma_client *client;
 	struct iomem_dma_verdict v;
+	struct device *dev;
 	struct scatterlist *sg;
 	unsigned int i, done, tries = 0;
 	bool iomem;
@@ -204,22 +205,29 @@ int iomem_dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 	int ret;
 
 	might_sleep();
-	if (!dev || !sgt || !sgt->sgl || !sgt->orig_nents ||
+	if (!client || !sgt || !sgt->sgl || !sgt->orig_nents ||
 	    !valid_dma_direction(dir))
 		return -EINVAL;
-	client = iomem_dma_client_find(dev);
-	if (!client)
-		return -ENODEV;
+	dev = client->dev;
 
 retry:
 	gen = iomem_dma_generation();
+	/*
+	 * Checked on every attempt, after reading the generation: the end of
+	 * the registration sets @gone before it moves the generation (a
+	 * fully ordered increment), so a map racing with it either sees
+	 * @gone here or sees the generation move, retries and stops here.
+	 */
+	smp_rmb();
+	if (READ_ONCE(client->gone))
+		return -ENODEV;
 	memset(&v, 0, sizeof(v));
 	last = NULL;
 	iomem = false;
 	ret = 0;
 	for_each_sgtable_sg(sgt, sg, i) {
 		if (iomem_dma_sg_is_iomem(sg)) {
-			ret = map_iomem_entry(dev, client, sg, dir, attrs, &v,
+			ret = map_iomem_entry(client, sg, dir, attrs, &v,
 					      &last);
 			if (ret)
 				break;
@@ -265,30 +273,31 @@ retry:
 	} else {
 		sgt->nents = sgt->orig_nents;
 	}
-	iomem_dma_client_put(client);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_map_sgtable);
 
 /**
  * iomem_dma_unmap_sgtable() - undo iomem_dma_map_sgtable()
- * @dev: the device the table was mapped for.
+ * @client: the client the table was mapped for; its registration may have
+ *	ended since, but its device's driver must still be bound.
  * @sgt: the table.
  * @dir: the direction given to the map.
  * @attrs: the attributes given to the map.
  *
  * Context: process context.
  */
-void iomem_dma_unmap_sgtable(struct device *dev, struct sg_table *sgt,
-			     enum dma_data_direction dir, unsigned long attrs)
+void iomem_dma_unmap_sgtable(struct iomem_dma_client *client,
+			     struct sg_table *sgt, enum dma_data_direction dir,
+			     unsigned long attrs)
 {
 	struct scatterlist *sg;
 	unsigned int i;
 
-	if (!dev || !sgt || !sgt->sgl)
+	if (!client || !sgt || !sgt->sgl)
 		return;
 	for_each_sgtable_sg(sgt, sg, i)
-		unmap_entry(dev, sg, dir, attrs);
+		unmap_entry(client->dev, sg, dir, attrs);
 	sgt->nents = 0;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_unmap_sgtable);

@@ -662,7 +662,8 @@ int iomem_dma_of_check_region(struct device_node *np)
 }
 EXPORT_SYMBOL_GPL(iomem_dma_of_check_region);
 
-int __init iomem_dma_of_init(void)
+/* After the core (subsys_initcall), before platform devices probe. */
+static int __init iomem_dma_of_init(void)
 {
 	int ret;
 
@@ -685,5 +686,7 @@ unregister_notifier:
 unregister_fabric:
 #endif
 	iomem_dma_fabric_unregister(&of_fabric);
+	pr_err("devicetree backend unavailable (%d)\n", ret);
 	return ret;
 }
+subsys_initcall_sync(iomem_dma_of_init);

@@ -415,7 +415,12 @@ static struct pci_driver iomem_dma_pci_driver = {
 	.probe = iomem_dma_pci_probe,
 };
 
-int __init iomem_dma_pci_init(void)
+/*
+ * After the core (subsys_initcall). Nodes are made on demand, once the
+ * fabric is registered, so the bus notifier sees the removal of every
+ * device it made one for, whenever the device was added.
+ */
+static int __init iomem_dma_pci_init(void)
 {
 	int ret;
 
@@ -434,5 +439,7 @@ unregister_notifier:
 	bus_unregister_notifier(&pci_bus_type, &pci_fabric_nb);
 unregister_fabric:
 	iomem_dma_fabric_unregister(&pci_fabric);
+	pr_err("PCI backend unavailable (%d)\n", ret);
 	return ret;
 }
+subsys_initcall_sync(iomem_dma_pci_init);

@@ -24,7 +24,7 @@
  * hardware verdict stands, and a pair with no route is denied.
  *
  * Rules live on an RCU list: verdicts read them without locks, writers
- * hold iomem_dma_lock. Every change bumps the generation, which makes
+ * hold iomem_dma_rules_lock. Every change bumps the generation, which makes
  * every cached verdict stale at once.
  */
 
@@ -47,7 +47,7 @@ enum rule_target { RULE_PAIR, RULE_PROVIDER, RULE_CLIENT, RULE_NODE };
 
 /**
  * struct iomem_dma_rule - one administrator rule
- * @list: entry in iomem_dma_rules (RCU; written under iomem_dma_lock).
+ * @list: entry in iomem_dma_rules (RCU; written under iomem_dma_rules_lock).
  * @id: number shown to and used by the administrator, never reused.
  * @allow: allow (true) or deny.
  * @force: allow even over a hardware "no".
@@ -69,9 +69,11 @@ struct iomem_dma_rule {
 	struct rcu_head rcu;
 };
 
+/* Writers of the rules, their count and their ids; see DOC: locking. */
+static DEFINE_MUTEX(iomem_dma_rules_lock);
 static LIST_HEAD(iomem_dma_rules);
-static unsigned int iomem_dma_nr_rules;
-static unsigned int iomem_dma_next_rule_id = 1;
+static unsigned int iomem_dma_nr_rules;		/* under iomem_dma_rules_lock */
+static unsigned int iomem_dma_next_rule_id = 1;	/* under iomem_dma_rules_lock */
 atomic_t iomem_dma_denial_logs = ATOMIC_INIT(0);
 
 static char *iomem_dma_boot_policy;
@@ -212,7 +214,7 @@ int iomem_dma_policy_add(const char *buf, size_t len, unsigned int *id)
 	if (ret)
 		goto free;
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_rules_lock);
 	list_for_each_entry(pos, &iomem_dma_rules, list) {
 		if (rule_same(pos, r)) {
 			ret = -EINVAL;
@@ -229,11 +231,11 @@ int iomem_dma_policy_add(const char *buf, size_t len, unsigned int *id)
 	iomem_dma_generation_bump();
 	if (id)
 		*id = r->id;
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_rules_lock);
 	return 0;
 
 unlock:
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_rules_lock);
 free:
 	kfree(r);
 	return ret;
@@ -260,7 +262,7 @@ int iomem_dma_policy_remove(const char *buf, size_t len)
 	if (strlen(tmp) != len || !isdigit(tmp[0]) || kstrtouint(tmp, 10, &id))
 		return -EINVAL;
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_rules_lock);
 	list_for_each_entry(pos, &iomem_dma_rules, list) {
 		if (pos->id == id) {
 			list_del_rcu(&pos->list);
@@ -271,7 +273,7 @@ int iomem_dma_policy_remove(const char *buf, size_t len)
 			break;
 		}
 	}
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_rules_lock);
 	return ret;
 }
 
@@ -280,14 +282,14 @@ void iomem_dma_policy_clear(void)
 {
 	struct iomem_dma_rule *pos, *tmp;
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_rules_lock);
 	list_for_each_entry_safe(pos, tmp, &iomem_dma_rules, list) {
 		list_del_rcu(&pos->list);
 		kfree_rcu(pos, rcu);
 	}
 	iomem_dma_nr_rules = 0;
 	iomem_dma_generation_bump();
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_rules_lock);
 }
 
 unsigned int iomem_dma_policy_count(void)
@@ -322,7 +324,7 @@ int iomem_dma_policy_show(char *buf, size_t size)
 	char line[2 * IOMEM_DMA_NAME_MAX + 48];
 	int n = 0, l;
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_rules_lock);
 	list_for_each_entry(r, &iomem_dma_rules, list) {
 		l = rule_format(r, line, sizeof(line));
 		if (n + l >= size)
@@ -330,7 +332,7 @@ int iomem_dma_policy_show(char *buf, size_t size)
 		memcpy(buf + n, line, l);
 		n += l;
 	}
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_rules_lock);
 	if (size)
 		buf[n] = '\0';
 	return n;
@@ -473,7 +475,6 @@ void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 
 	iomem_dma_verdict_compute(prov, client->dev, client->node,
 				  client->name, v);
-	iomem_dma_test_verdict_computed();
 	cv = iomem_dma_should_fail() ? NULL : kmalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)
 		return;
@@ -534,7 +535,7 @@ static bool revoke_next_pair_in(struct list_head *providers, u64 pass,
 	struct iomem_dma_hold *hold;
 	bool found = false;
 
-	lockdep_assert_held(&iomem_dma_lock);
+	lockdep_assert_held(&iomem_dma_providers_lock);
 	list_for_each_entry(prov, providers, list) {
 		spin_lock(&prov->lock);
 		list_for_each_entry(hold, &prov->holders, prov_node) {
@@ -567,12 +568,12 @@ static bool revoke_next_pair(u64 pass, struct iomem_dma_provider **provp,
 {
 	bool found;
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_providers_lock);
 	found = revoke_next_pair_in(&iomem_dma_providers, pass, provp,
 				    clientp) ||
 		revoke_next_pair_in(&iomem_dma_dying_providers, pass, provp,
 				    clientp);
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_providers_lock);
 	return found;
 }
 

@@ -17,9 +17,6 @@
 #include <linux/rcupdate.h>
 #include <linux/scatterlist.h>
 
-#include <kunit/resource.h>
-#include <kunit/test-bug.h>
-
 #include "internal.h"
 
 void iomem_dma_sg_set_chunk(struct scatterlist *sg,
@@ -44,29 +41,19 @@ void iomem_dma_sg_clear(struct scatterlist *sg)
 	sg->dma_flags = 0;
 }
 
+atomic_t iomem_dma_misuse_reports = ATOMIC_INIT(0);
+
 /*
- * Misuse of an iomem entry as RAM is a bug in the calling driver: warn
- * once with a backtrace. A KUnit test that provokes it on purpose sets
- * the "iomem_dma_misuse" hook and gets it counted instead.
+ * Misuse of an iomem entry as RAM is a bug in the calling driver, which
+ * gets NULL: say so with the caller's name, every time (rate-limited) and
+ * counted, but never WARN, which is for the core's own bugs.
  */
-void iomem_dma_report_misuse(const char *what, const struct scatterlist *sg)
+void iomem_dma_report_misuse(const char *what, const struct scatterlist *sg,
+			     unsigned long caller)
 {
-#if IS_REACHABLE(CONFIG_KUNIT)
-	struct kunit *test = kunit_get_current_test();
-
-	if (test) {
-		struct kunit_resource *res;
-
-		res = kunit_find_named_resource(test, "iomem_dma_misuse");
-		if (res) {
-			atomic_inc((atomic_t *)res->data);
-			kunit_put_resource(res);
-			return;
-		}
-	}
-#endif
-	WARN_ONCE(1, "iomem_dma: %s on an I/O memory scatterlist entry (id %u)\n",
-		  what, sg->offset);
+	atomic_inc(&iomem_dma_misuse_reports);
+	pr_err_ratelimited("%s of an I/O memory scatterlist entry (id %u) by %pS refused: it has no page and no kernel address\n",
+			   what, sg->offset, (void *)caller);
 }
 
 /**
@@ -89,13 +76,13 @@ EXPORT_SYMBOL_GPL(iomem_dma_sg_is_iomem);
  * iomem_dma_sg_page() - sg_page() that refuses I/O memory
  * @sg: the entry.
  *
- * Return: sg_page(@sg) for a RAM entry. For an iomem entry: %NULL, after a
- * one-time warning with a backtrace naming the caller.
+ * Return: sg_page(@sg) for a RAM entry. For an iomem entry: %NULL, after
+ * an error in the kernel log that names the caller.
  */
 struct page *iomem_dma_sg_page(struct scatterlist *sg)
 {
 	if (iomem_dma_sg_is_iomem(sg)) {
-		iomem_dma_report_misuse("sg_page()", sg);
+		iomem_dma_report_misuse("sg_page()", sg, _RET_IP_);
 		return NULL;
 	}
 	return sg_page(sg);
@@ -107,12 +94,13 @@ EXPORT_SYMBOL_GPL(iomem_dma_sg_page);
  * @sg: the entry.
  *
  * Return: sg_virt(@sg) for a RAM entry with a page; %NULL for an entry
- * without a page. For an iomem entry: %NULL, after a one-time warning.
+ * without a page. For an iomem entry: %NULL, after an error in the kernel
+ * log that names the caller.
  */
 void *iomem_dma_sg_virt(struct scatterlist *sg)
 {
 	if (iomem_dma_sg_is_iomem(sg)) {
-		iomem_dma_report_misuse("sg_virt()", sg);
+		iomem_dma_report_misuse("sg_virt()", sg, _RET_IP_);
 		return NULL;
 	}
 	if (!sg_page(sg))

@@ -88,10 +88,8 @@ int iomem_dma_set_preference(struct iomem_dma_provider *prov, const char *buf,
 	if (strlen(tmp) != len || kstrtoint(tmp, 10, &val) ||
 	    val < -100 || val > 100)
 		return -EINVAL;
-	mutex_lock(&iomem_dma_lock);
 	WRITE_ONCE(prov->preference, val);
 	iomem_dma_generation_bump();
-	mutex_unlock(&iomem_dma_lock);
 	return 0;
 }
 
@@ -170,12 +168,12 @@ static ssize_t verdicts_read(struct file *filp, struct kobject *kobj,
 	ssize_t ret;
 	char *text;
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_clients_lock);
 	list_for_each_entry(client, &iomem_dma_clients, list)
 		n++;
 	clients = kcalloc(n ?: 1, sizeof(*clients), GFP_KERNEL);
 	if (!clients) {
-		mutex_unlock(&iomem_dma_lock);
+		mutex_unlock(&iomem_dma_clients_lock);
 		return -ENOMEM;
 	}
 	i = 0;
@@ -183,7 +181,7 @@ static ssize_t verdicts_read(struct file *filp, struct kobject *kobj,
 		kref_get(&client->ref);
 		clients[i++] = client;
 	}
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_clients_lock);
 
 	cap = 1;
 	for (i = 0; i < n; i++)

@@ -29,6 +29,8 @@
 static LIST_HEAD(iomem_dma_fabrics);
 static DEFINE_MUTEX(iomem_dma_fabrics_lock);
 DEFINE_STATIC_SRCU(iomem_dma_fabrics_srcu);
+/* Serialises writers of node flags; see DOC: locking. */
+static DEFINE_MUTEX(iomem_dma_node_flags_lock);
 
 /**
  * iomem_dma_node_create() - create a fabric node
@@ -122,10 +124,10 @@ int iomem_dma_node_update(struct iomem_dma_node *node, unsigned long set,
 	might_sleep();
 	if (!node || ((set | clear) & ~IOMEM_DMA_NODE_FLAGS_MASK))
 		return -EINVAL;
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_node_flags_lock);
 	WRITE_ONCE(node->flags, (node->flags & ~clear) | set);
 	iomem_dma_generation_bump();
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_node_flags_lock);
 	iomem_dma_policy_revoke_later();
 	return 0;
 }

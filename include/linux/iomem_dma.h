@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 struct device;
+struct iomem_dma_client;
 struct iomem_dma_provider;
 
 /**
@@ -109,22 +110,25 @@ struct iomem_dma_verdict {
 
 /**
  * struct iomem_dma_client_ops - callbacks of a client
- * @revoke: mandatory. The provider @prov is going away. The client must stop
- *	DMA to all memory it holds from @prov, unmap it and free it, now or
- *	soon after (the provider's unregister waits for that). Called from the
- *	unregistering thread, without iomem_dma locks held; may sleep. Must not
- *	call iomem_dma_provider_unregister().
+ * @revoke: mandatory. The provider @prov is going away, or a policy or
+ *	topology change denies the pair while @client has memory of @prov
+ *	mapped. The client must stop DMA to all memory it holds from @prov,
+ *	unmap it and free it, now or soon after (the provider's unregister
+ *	waits for that). Called from the revoking thread, without iomem_dma
+ *	locks held; may sleep. Must not call iomem_dma_provider_unregister()
+ *	or iomem_dma_client_unregister().
  */
 struct iomem_dma_client_ops {
-	void (*revoke)(struct device *dev, struct iomem_dma_provider *prov,
-		       void *priv);
+	void (*revoke)(struct iomem_dma_client *client,
+		       struct iomem_dma_provider *prov, void *priv);
 };
 
-int iomem_dma_client_register(struct device *dev,
-			      const struct iomem_dma_client_ops *ops,
-			      void *priv);
-int iomem_dma_client_unregister(struct device *dev);
+struct iomem_dma_client *
+iomem_dma_client_register(struct device *dev,
+			  const struct iomem_dma_client_ops *ops, void *priv);
+int iomem_dma_client_unregister(struct iomem_dma_client *client);
 bool iomem_dma_is_client(struct device *dev);
+struct device *iomem_dma_client_dev(const struct iomem_dma_client *client);
 
 struct iomem_dma_provider *iomem_dma_find(struct device *const *clients,
 					  unsigned int num_clients);
@@ -139,12 +143,14 @@ int iomem_dma_check(struct iomem_dma_provider *prov, struct device *client,
 const char *iomem_dma_reason_str(enum iomem_dma_reason reason);
 const char *iomem_dma_path_str(enum iomem_dma_path path);
 
-int iomem_dma_alloc_sg(struct device *dev, struct iomem_dma_provider *prov,
-		       struct scatterlist *sg, size_t size, size_t align);
-int iomem_dma_free_sg(struct device *dev, struct scatterlist *sg);
-int iomem_dma_alloc_sgt(struct device *dev, struct iomem_dma_provider *prov,
-			struct sg_table *sgt, size_t size, gfp_t gfp);
-int iomem_dma_free_sgt(struct device *dev, struct sg_table *sgt);
+int iomem_dma_alloc_sg(struct iomem_dma_client *client,
+		       struct iomem_dma_provider *prov, struct scatterlist *sg,
+		       size_t size, size_t align);
+int iomem_dma_free_sg(struct iomem_dma_client *client, struct scatterlist *sg);
+int iomem_dma_alloc_sgt(struct iomem_dma_client *client,
+			struct iomem_dma_provider *prov, struct sg_table *sgt,
+			size_t size, gfp_t gfp);
+int iomem_dma_free_sgt(struct iomem_dma_client *client, struct sg_table *sgt);
 
 bool iomem_dma_sg_is_iomem(const struct scatterlist *sg);
 struct page *iomem_dma_sg_page(struct scatterlist *sg);
@@ -156,11 +162,12 @@ int iomem_dma_sg_copy_to(struct scatterlist *sg, size_t skip,
 int iomem_dma_sg_copy_from(struct scatterlist *sg, size_t skip,
 			   void *buf, size_t len);
 
-int iomem_dma_map_sgtable(struct device *dev, struct sg_table *sgt,
+int iomem_dma_map_sgtable(struct iomem_dma_client *client, struct sg_table *sgt,
 			  enum dma_data_direction dir, unsigned long attrs);
-void iomem_dma_unmap_sgtable(struct device *dev, struct sg_table *sgt,
-			     enum dma_data_direction dir, unsigned long attrs);
-int iomem_dma_last_refusal(struct device *dev,
+void iomem_dma_unmap_sgtable(struct iomem_dma_client *client,
+			     struct sg_table *sgt, enum dma_data_direction dir,
+			     unsigned long attrs);
+int iomem_dma_last_refusal(struct iomem_dma_client *client,
 			   struct iomem_dma_verdict *verdict);
 
 #ifdef CONFIG_IOMEM_DMA_OF

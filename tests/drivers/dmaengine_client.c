@@ -62,6 +62,7 @@ struct dec_hold {
  * @lock: serialises commands and revokes; protects the other fields.
  * @chan: the memcpy channel, requested by the first command.
  * @dev: the DMA controller's device, registered as an iomem_dma client.
+ * @client: its client handle.
  * @result: text of the last command's outcome.
  * @revokes: revokes received.
  * @run: counter that makes each run's byte pattern different.
@@ -71,6 +72,7 @@ struct dec_state {
 	struct mutex lock;	/* serialises commands */
 	struct dma_chan *chan;
 	struct device *dev;
+	struct iomem_dma_client *client;
 	char result[320];
 	unsigned int revokes;
 	unsigned int run;
@@ -90,8 +92,8 @@ static void dec_release(struct dec_state *s, unsigned int slot)
 	lockdep_assert_held(&s->lock);
 	if (!h->used)
 		return;
-	iomem_dma_unmap_sgtable(s->dev, &h->sgt, DMA_BIDIRECTIONAL, 0);
-	iomem_dma_free_sgt(s->dev, &h->sgt);
+	iomem_dma_unmap_sgtable(s->client, &h->sgt, DMA_BIDIRECTIONAL, 0);
+	iomem_dma_free_sgt(s->client, &h->sgt);
 	h->prov = NULL;
 	h->used = false;
 }
@@ -111,8 +113,8 @@ static unsigned int dec_nr_holds(struct dec_state *s)
  * it mapped before it drops the lock; the provider's unregister waits for
  * that.
  */
-static void dec_revoke(struct device *dev, struct iomem_dma_provider *prov,
-		       void *priv)
+static void dec_revoke(struct iomem_dma_client *client,
+		       struct iomem_dma_provider *prov, void *priv)
 {
 	struct dec_state *s = priv;
 	unsigned int i;
@@ -123,7 +125,8 @@ static void dec_revoke(struct device *dev, struct iomem_dma_provider *prov,
 			dec_release(s, i);
 	s->revokes++;
 	mutex_unlock(&s->lock);
-	dev_info(dev, "revoked by %s\n", iomem_dma_provider_name(prov));
+	dev_info(iomem_dma_client_dev(client), "revoked by %s\n",
+		 iomem_dma_provider_name(prov));
 }
 
 static const struct iomem_dma_client_ops dec_client_ops = {
@@ -157,8 +160,11 @@ static int dec_get_channel(struct dec_state *s)
 			   -ENODEV);
 		return -ENODEV;
 	}
-	ret = iomem_dma_client_register(chan->device->dev, &dec_client_ops, s);
-	if (ret) {
+	s->client = iomem_dma_client_register(chan->device->dev,
+					      &dec_client_ops, s);
+	if (IS_ERR(s->client)) {
+		ret = PTR_ERR(s->client);
+		s->client = NULL;
 		dec_result(s, "error %d: %s cannot be an iomem_dma client", ret,
 			   dev_name(chan->device->dev));
 		dma_release_channel(chan);
@@ -296,7 +302,7 @@ static void dec_report_refusal(struct dec_state *s,
 {
 	struct iomem_dma_verdict v;
 
-	if (ret == -EREMOTEIO && !iomem_dma_last_refusal(s->dev, &v))
+	if (ret == -EREMOTEIO && !iomem_dma_last_refusal(s->client, &v))
 		dec_result(s, "denied: %s for %s (reason=%s node=%s rule=%u)",
 			   iomem_dma_provider_name(prov), dev_name(s->dev),
 			   iomem_dma_reason_str(v.reason),
@@ -396,19 +402,19 @@ static int dec_from_region(struct dec_state *s, struct sg_table *sgt,
 static int dec_copy(struct dec_state *s, struct iomem_dma_provider *prov,
 		    size_t size)
 {
-	struct device *dev = s->dev;
+	struct iomem_dma_client *client = s->client;
 	u8 *src = NULL, *dst = NULL, *tmp = NULL;
 	struct sg_table sgt;
 	size_t total;
 	int ret;
 
-	ret = iomem_dma_alloc_sgt(dev, prov, &sgt, size, GFP_KERNEL);
+	ret = iomem_dma_alloc_sgt(client, prov, &sgt, size, GFP_KERNEL);
 	if (ret) {
 		dec_result(s, "error %d: allocation of %zu bytes from %s failed",
 			   ret, size, iomem_dma_provider_name(prov));
 		return ret;
 	}
-	ret = iomem_dma_map_sgtable(dev, &sgt, DMA_BIDIRECTIONAL, 0);
+	ret = iomem_dma_map_sgtable(client, &sgt, DMA_BIDIRECTIONAL, 0);
 	if (ret) {
 		dec_report_refusal(s, prov, ret);
 		goto free_sgt;
@@ -437,9 +443,9 @@ free_bufs:
 	kfree(tmp);
 	kfree(dst);
 	kfree(src);
-	iomem_dma_unmap_sgtable(dev, &sgt, DMA_BIDIRECTIONAL, 0);
+	iomem_dma_unmap_sgtable(client, &sgt, DMA_BIDIRECTIONAL, 0);
 free_sgt:
-	iomem_dma_free_sgt(dev, &sgt);
+	iomem_dma_free_sgt(client, &sgt);
 	return ret;
 }
 
@@ -512,16 +518,16 @@ static int dec_cmd_hold(struct dec_state *s, char *args)
 	if (IS_ERR(prov))
 		return PTR_ERR(prov);
 
-	ret = iomem_dma_alloc_sgt(s->dev, prov, &h->sgt, size, GFP_KERNEL);
+	ret = iomem_dma_alloc_sgt(s->client, prov, &h->sgt, size, GFP_KERNEL);
 	if (ret) {
 		dec_result(s, "error %d: allocation of %zu bytes from %s failed",
 			   ret, size, iomem_dma_provider_name(prov));
 		goto put_prov;
 	}
-	ret = iomem_dma_map_sgtable(s->dev, &h->sgt, DMA_BIDIRECTIONAL, 0);
+	ret = iomem_dma_map_sgtable(s->client, &h->sgt, DMA_BIDIRECTIONAL, 0);
 	if (ret) {
 		dec_report_refusal(s, prov, ret);
-		iomem_dma_free_sgt(s->dev, &h->sgt);
+		iomem_dma_free_sgt(s->client, &h->sgt);
 		goto put_prov;
 	}
 	h->prov = prov;
@@ -626,11 +632,12 @@ static void __exit dec_exit(void)
 	if (dec.chan) {
 		for (i = 0; i < DEC_MAX_HOLDS; i++)
 			dec_release(&dec, i);
-		iomem_dma_client_unregister(dec.dev);
+		iomem_dma_client_unregister(dec.client);
 		dma_release_channel(dec.chan);
 	}
 	dec.chan = NULL;
 	dec.dev = NULL;
+	dec.client = NULL;
 	mutex_unlock(&dec.lock);
 }
 module_exit(dec_exit);

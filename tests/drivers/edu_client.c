@@ -42,6 +42,7 @@ struct edu {
 	struct mutex lock;	/* serialises commands and revokes */
 	char result[256];
 	unsigned int revokes;
+	struct iomem_dma_client *client;
 	struct iomem_dma_provider *held_prov;
 	struct sg_table held;
 	bool holding;
@@ -66,20 +67,18 @@ static int edu_dma(struct edu *edu, u64 src, u64 dst, u32 len, u32 cmd)
 
 static void edu_release_held(struct edu *edu)
 {
-	struct device *dev = &edu->pdev->dev;
-
 	lockdep_assert_held(&edu->lock);
 	if (!edu->holding)
 		return;
-	iomem_dma_unmap_sgtable(dev, &edu->held, DMA_BIDIRECTIONAL, 0);
-	iomem_dma_free_sgt(dev, &edu->held);
+	iomem_dma_unmap_sgtable(edu->client, &edu->held, DMA_BIDIRECTIONAL, 0);
+	iomem_dma_free_sgt(edu->client, &edu->held);
 	iomem_dma_provider_put(edu->held_prov);
 	edu->held_prov = NULL;
 	edu->holding = false;
 }
 
-static void edu_revoke(struct device *dev, struct iomem_dma_provider *prov,
-		       void *priv)
+static void edu_revoke(struct iomem_dma_client *client,
+		       struct iomem_dma_provider *prov, void *priv)
 {
 	struct edu *edu = priv;
 
@@ -88,7 +87,8 @@ static void edu_revoke(struct device *dev, struct iomem_dma_provider *prov,
 	if (edu->holding && edu->held_prov == prov)
 		edu_release_held(edu);
 	mutex_unlock(&edu->lock);
-	dev_info(dev, "revoked by %s\n", iomem_dma_provider_name(prov));
+	dev_info(&edu->pdev->dev, "revoked by %s\n",
+		 iomem_dma_provider_name(prov));
 }
 
 static const struct iomem_dma_client_ops edu_client_ops = {
@@ -98,20 +98,20 @@ static const struct iomem_dma_client_ops edu_client_ops = {
 static int edu_map(struct edu *edu, struct iomem_dma_provider *prov,
 		   struct sg_table *sgt)
 {
-	struct device *dev = &edu->pdev->dev;
 	struct iomem_dma_verdict v;
 	int ret;
 
-	ret = iomem_dma_alloc_sgt(dev, prov, sgt, EDU_ALLOC, GFP_KERNEL);
+	ret = iomem_dma_alloc_sgt(edu->client, prov, sgt, EDU_ALLOC, GFP_KERNEL);
 	if (ret) {
 		snprintf(edu->result, sizeof(edu->result),
 			 "error %d: allocation from %s failed\n", ret,
 			 iomem_dma_provider_name(prov));
 		return ret;
 	}
-	ret = iomem_dma_map_sgtable(dev, sgt, DMA_BIDIRECTIONAL, 0);
+	ret = iomem_dma_map_sgtable(edu->client, sgt, DMA_BIDIRECTIONAL, 0);
 	if (ret) {
-		if (ret == -EREMOTEIO && !iomem_dma_last_refusal(dev, &v))
+		if (ret == -EREMOTEIO &&
+		    !iomem_dma_last_refusal(edu->client, &v))
 			snprintf(edu->result, sizeof(edu->result),
 				 "denied: %s (reason=%s node=%s rule=%u)\n",
 				 iomem_dma_provider_name(prov),
@@ -120,14 +120,13 @@ static int edu_map(struct edu *edu, struct iomem_dma_provider *prov,
 		else
 			snprintf(edu->result, sizeof(edu->result),
 				 "error %d: map failed\n", ret);
-		iomem_dma_free_sgt(dev, sgt);
+		iomem_dma_free_sgt(edu->client, sgt);
 	}
 	return ret;
 }
 
 static int edu_copy(struct edu *edu, struct iomem_dma_provider *prov)
 {
-	struct device *dev = &edu->pdev->dev;
 	struct scatterlist *sg;
 	struct sg_table sgt;
 	u8 *out, *back;
@@ -177,8 +176,8 @@ static int edu_copy(struct edu *edu, struct iomem_dma_provider *prov)
 		 EDU_XFER, iomem_dma_provider_name(prov),
 		 iomem_dma_provider_name(prov), bus_path ? "bus" : "host", &bus);
 unmap:
-	iomem_dma_unmap_sgtable(dev, &sgt, DMA_BIDIRECTIONAL, 0);
-	iomem_dma_free_sgt(dev, &sgt);
+	iomem_dma_unmap_sgtable(edu->client, &sgt, DMA_BIDIRECTIONAL, 0);
+	iomem_dma_free_sgt(edu->client, &sgt);
 free_bufs:
 	kfree(out);
 	kfree(back);
@@ -294,9 +293,10 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		return ret;
-	ret = iomem_dma_client_register(&pdev->dev, &edu_client_ops, edu);
-	if (ret)
-		return ret;
+	edu->client = iomem_dma_client_register(&pdev->dev, &edu_client_ops,
+						edu);
+	if (IS_ERR(edu->client))
+		return PTR_ERR(edu->client);
 	edu->dir = debugfs_create_dir(pci_name(pdev), edu_debugfs_root);
 	debugfs_create_file("ctl", 0600, edu->dir, edu, &edu_ctl_fops);
 	return devm_add_action_or_reset(&pdev->dev, edu_teardown, edu);

@@ -31,13 +31,13 @@ static void alloc_sizes_round_to_granule(struct kunit *test)
 	struct scatterlist sg;
 
 	sg_init_table(&sg, 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg, *size,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg, *size,
 						 0), 0);
 	KUNIT_EXPECT_TRUE(test, iomem_dma_sg_is_iomem(&sg));
 	KUNIT_EXPECT_EQ(test, sg.length, (unsigned int)rounded);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov),
 			(size_t)POOL - rounded);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)POOL);
 }
 
@@ -55,46 +55,48 @@ static void alloc_alignment_of_phys(struct kunit *test)
 
 	sg_init_table(sg, 2);
 	/* Disturb the start of the pool first. */
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg[0],
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg[0],
 						 PAGE_SIZE, 0), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg[1],
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg[1],
 						 PAGE_SIZE, *align), 0);
 	rcu_read_lock();
 	chunk = iomem_dma_chunk_lookup(&sg[1]);
 	phys = chunk ? chunk->phys : 1;
 	rcu_read_unlock();
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((u64)phys, *align));
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[0]), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[1]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[0]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[1]), 0);
 }
 
 static void alloc_rejects_bad_input(struct kunit *test)
 {
 	struct fake_prov *fp = fake_prov_create(test, "badin", POOL, NULL);
 	struct fake_client *fc = fake_client_create(test, "badinc", NULL);
-	struct device *stranger = iomem_dma_test_device(test, "stranger");
+	struct fake_prov *other = fake_prov_create(test, "badin2", POOL, NULL);
+	struct fake_client *ended = fake_client_ended(test, "stranger",
+						      other->prov);
 	struct scatterlist sg;
 
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, stranger);
 	sg_init_table(&sg, 1);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg, 0, 0),
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg, 0, 0),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
 						 POOL + 1, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
 						 PAGE_SIZE, 3 * PAGE_SIZE),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
 						 PAGE_SIZE, 2 * POOL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(NULL, fp->prov, &sg,
 						 PAGE_SIZE, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, NULL, &sg,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, NULL, &sg,
 						 PAGE_SIZE, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, NULL,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, NULL,
 						 PAGE_SIZE, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(stranger, fp->prov, &sg,
+	/* A client whose registration has ended. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(ended->client, fp->prov, &sg,
 						 PAGE_SIZE, 0), -ENODEV);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, NULL,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, NULL,
 						  PAGE_SIZE, GFP_KERNEL), -EINVAL);
 	/* Nothing was allocated, nothing was accounted. */
 	KUNIT_EXPECT_FALSE(test, iomem_dma_sg_is_iomem(&sg));
@@ -116,20 +118,20 @@ static void alloc_exhaustion_and_reuse(struct kunit *test)
 	sg_init_table(sg, n);
 	sg_init_table(&extra, 1);
 	for (i = 0; i < n; i++)
-		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov,
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov,
 							 &sg[i], PAGE_SIZE, 0),
 				0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &extra,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &extra,
 						 PAGE_SIZE, 0), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[n / 2]), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &extra,
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[n / 2]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &extra,
 						 PAGE_SIZE, 0), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &extra), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &extra), 0);
 	for (i = 0; i < n; i++)
 		if (i != n / 2)
 			KUNIT_EXPECT_EQ(test,
-					iomem_dma_free_sg(fc->dev, &sg[i]), 0);
+					iomem_dma_free_sg(fc->client, &sg[i]), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)POOL);
 }
 
@@ -141,21 +143,21 @@ static void alloc_double_free_and_stale_copy(struct kunit *test)
 	struct sg_table sgt;
 
 	sg_init_table(&sg, 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
 						 PAGE_SIZE, 0), 0);
 	copy = sg;
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
 	/* The freed entry is no longer iomem; its copy is stale. */
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &copy), -ENOENT);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &copy), -ENOENT);
 	KUNIT_EXPECT_TRUE(test, !iomem_dma_sg_iomem(&copy));
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(NULL, &sg), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, NULL), -EINVAL);
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  2 * PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), -EINVAL);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)POOL);
 }
 
@@ -166,12 +168,12 @@ static void alloc_free_by_other_client(struct kunit *test)
 	struct fake_client *thief = fake_client_create(test, "thief", NULL);
 	struct sg_table sgt;
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(owner->dev, fp->prov, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(owner->client, fp->prov, &sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(thief->dev, sgt.sgl), -EPERM);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(thief->dev, &sgt), -EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(thief->client, sgt.sgl), -EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(thief->client, &sgt), -EPERM);
 	KUNIT_EXPECT_TRUE(test, iomem_dma_sg_is_iomem(sgt.sgl));
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(owner->dev, &sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(owner->client, &sgt), 0);
 }
 
 static void alloc_sgt_splits_when_fragmented(struct kunit *test)
@@ -188,14 +190,14 @@ static void alloc_sgt_splits_when_fragmented(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, sg);
 	sg_init_table(sg, n);
 	for (i = 0; i < n; i++)
-		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov,
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov,
 							 &sg[i], PAGE_SIZE, 0),
 				0);
 	/* Checkerboard: every other page free. */
 	for (i = 0; i < n; i += 2)
-		KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[i]), 0);
+		KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->client, &sg[i]), 0);
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  4 * PAGE_SIZE, GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, sgt.orig_nents, 4U);
 	for_each_sgtable_sg(&sgt, s, i) {
@@ -205,15 +207,15 @@ static void alloc_sgt_splits_when_fragmented(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, total, (size_t)4 * PAGE_SIZE);
 
 	/* More than is free in total fails and leaves nothing behind. */
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  POOL / 2, GFP_KERNEL),
 			-ENOMEM);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov),
 			(size_t)POOL / 2 - 4 * PAGE_SIZE);
 
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), 0);
 	for (i = 1; i < n; i += 2)
-		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[i]), 0);
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[i]), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)POOL);
 }
 
@@ -227,9 +229,9 @@ static void alloc_accounting_per_client(struct kunit *test)
 	u64 bytes_a = 0, bytes_b = 0;
 	unsigned int holds = 0;
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(a->dev, fp->prov, &ta,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(a->client, fp->prov, &ta,
 						  3 * PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(b->dev, fp->prov, &tb,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(b->client, fp->prov, &tb,
 						  5 * PAGE_SIZE, GFP_KERNEL), 0);
 	spin_lock(&fp->prov->lock);
 	list_for_each_entry(hold, &fp->prov->holders, prov_node) {
@@ -244,8 +246,8 @@ static void alloc_accounting_per_client(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bytes_a, (u64)3 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, bytes_b, (u64)5 * PAGE_SIZE);
 
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(a->dev, &ta), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(b->dev, &tb), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(a->client, &ta), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(b->client, &tb), 0);
 	KUNIT_EXPECT_TRUE(test, list_empty(&fp->prov->holders));
 	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
 }
@@ -279,7 +281,7 @@ static void alloc_from_several_ranges(struct kunit *test)
 
 	sg_init_table(sg, 2);
 	for (i = 0; i < 2; i++) {
-		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, prov, &sg[i],
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, prov, &sg[i],
 							 POOL / 2, 0), 0);
 		rcu_read_lock();
 		chunk = iomem_dma_chunk_lookup(&sg[i]);
@@ -294,7 +296,7 @@ static void alloc_from_several_ranges(struct kunit *test)
 
 		KUNIT_EXPECT_EQ(test, phys[i], ranges[r].phys);
 		KUNIT_EXPECT_TRUE(test, cpu[i] == ranges[r].vaddr);
-		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[i]), 0);
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[i]), 0);
 	}
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(prov), 0);
 }
@@ -324,14 +326,14 @@ static void alloc_range_at_top_of_address_space(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_size(prov), (size_t)POOL);
 
 	sg_init_table(&sg, 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, prov, &sg, POOL, 0),
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, prov, &sg, POOL, 0),
 			0);
 	rcu_read_lock();
 	chunk = iomem_dma_chunk_lookup(&sg);
 	phys = chunk ? chunk->phys : 0;
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, phys, range.phys);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(prov), 0);
 
 	/* One byte more does not fit. */

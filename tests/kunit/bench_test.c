@@ -189,7 +189,7 @@ static void bench_map(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, sg_alloc_table(&io, n, GFP_KERNEL), 0);
 		KUNIT_ASSERT_EQ(test, sg_alloc_table(&ram, n, GFP_KERNEL), 0);
 		for_each_sgtable_sg(&io, sg, i)
-			KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, prov, sg,
+			KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, prov, sg,
 								 PAGE_SIZE, 0), 0);
 		for_each_sgtable_sg(&ram, sg, i) {
 			struct page *pg = alloc_page(GFP_KERNEL);
@@ -198,18 +198,18 @@ static void bench_map(struct kunit *test)
 			sg_set_page(sg, pg, PAGE_SIZE, 0);
 		}
 		/* Both paths work before they are timed. */
-		KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->dev, &io,
+		KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, &io,
 							    DMA_TO_DEVICE, 0), 0);
-		iomem_dma_unmap_sgtable(fc->dev, &io, DMA_TO_DEVICE, 0);
+		iomem_dma_unmap_sgtable(fc->client, &io, DMA_TO_DEVICE, 0);
 		KUNIT_ASSERT_EQ(test, dma_map_sgtable(fc->dev, &ram,
 						      DMA_TO_DEVICE, 0), 0);
 		dma_unmap_sgtable(fc->dev, &ram, DMA_TO_DEVICE, 0);
 		for (r = 0; r < REPS; r++) {
 			t = ktime_get_ns();
 			for (i = 0; i < iters; i++) {
-				iomem_dma_map_sgtable(fc->dev, &io,
+				iomem_dma_map_sgtable(fc->client, &io,
 						      DMA_TO_DEVICE, 0);
-				iomem_dma_unmap_sgtable(fc->dev, &io,
+				iomem_dma_unmap_sgtable(fc->client, &io,
 							DMA_TO_DEVICE, 0);
 			}
 			ours[r] = (ktime_get_ns() - t) / iters / n;
@@ -227,7 +227,7 @@ static void bench_map(struct kunit *test)
 			 "map+unmap per entry, %u entries", n);
 		report(test, metric, median(ours, REPS), median(dma, REPS),
 		       iters);
-		KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &io), 0);
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &io), 0);
 		for_each_sgtable_sg(&ram, sg, i)
 			__free_page(sg_page(sg));
 		sg_free_table(&ram);
@@ -281,7 +281,7 @@ static void bench_alloc(struct kunit *test)
 			/* Fill both pools alike: all blocks, then free some. */
 			sg_init_table(held, nblocks);
 			for (i = 0; i < nblocks && fills[f]; i++) {
-				ret = iomem_dma_alloc_sg(fc->dev, prov, &held[i],
+				ret = iomem_dma_alloc_sg(fc->client, prov, &held[i],
 							 sizes[s], 0);
 				KUNIT_ASSERT_EQ(test, ret, 0);
 				raw_held[i] = raw_alloc(raw, sizes[s]);
@@ -293,7 +293,7 @@ static void bench_alloc(struct kunit *test)
 
 				if (keep)
 					continue;
-				iomem_dma_free_sg(fc->dev, &held[i]);
+				iomem_dma_free_sg(fc->client, &held[i]);
 				gen_pool_free(raw, raw_held[i], sizes[s]);
 				raw_held[i] = 0;
 			}
@@ -301,10 +301,10 @@ static void bench_alloc(struct kunit *test)
 				sg_init_table(&one, 1);
 				t = ktime_get_ns();
 				for (i = 0; i < iters; i++) {
-					if (iomem_dma_alloc_sg(fc->dev, prov, &one,
+					if (iomem_dma_alloc_sg(fc->client, prov, &one,
 							       sizes[s], 0))
 						break;
-					iomem_dma_free_sg(fc->dev, &one);
+					iomem_dma_free_sg(fc->client, &one);
 				}
 				ours[r] = (ktime_get_ns() - t) / iters;
 				t = ktime_get_ns();
@@ -323,7 +323,7 @@ static void bench_alloc(struct kunit *test)
 			       median(anchor, REPS), iters);
 			for (i = 0; i < nblocks && fills[f]; i++) {
 				if (iomem_dma_sg_is_iomem(&held[i]))
-					iomem_dma_free_sg(fc->dev, &held[i]);
+					iomem_dma_free_sg(fc->client, &held[i]);
 				if (raw_held[i])
 					gen_pool_free(raw, raw_held[i], sizes[s]);
 			}
@@ -459,10 +459,10 @@ static void bench_scale(struct kunit *test)
 		snprintf(name, sizeof(name), "sc%u", i);
 		dev = iomem_dma_test_device(test, name);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-		KUNIT_ASSERT_EQ(test, 0,
-				iomem_dma_client_register(dev, &fake_client_ops,
-							  NULL));
-		clients[i] = iomem_dma_client_find(dev);
+		clients[i] = iomem_dma_client_register(dev, &fake_client_ops,
+						       NULL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, clients[i]);
+		kref_get(&clients[i]->ref);
 		if (i == 0) {
 			/* The 1 x 1 reference. */
 			for (r = 0; r < REPS; r++) {
@@ -522,7 +522,7 @@ static void bench_unregister(struct kunit *test)
 		sg_init_table(sg, n);
 		for (i = 0; i < n; i++)
 			KUNIT_ASSERT_EQ(test, 0,
-					iomem_dma_alloc_sg(fc->dev, prov, &sg[i],
+					iomem_dma_alloc_sg(fc->client, prov, &sg[i],
 							   PAGE_SIZE, 0));
 		/* The client's revoke callback frees everything it holds. */
 		t[r] = ktime_get_ns();

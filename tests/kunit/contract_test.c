@@ -51,7 +51,7 @@ static struct sg_table *allocated_table(struct kunit *test, struct pair *p,
 	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(p->fc->dev, p->fp->prov, sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(p->fc->client, p->fp->prov, sgt,
 						  size, GFP_KERNEL), 0);
 	return sgt;
 }
@@ -61,7 +61,7 @@ static struct sg_table *mapped_table(struct kunit *test, struct pair *p,
 {
 	struct sg_table *sgt = allocated_table(test, p, size);
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(p->fc->dev, sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(p->fc->client, sgt,
 						    DMA_BIDIRECTIONAL, 0), 0);
 	return sgt;
 }
@@ -144,7 +144,7 @@ static void contract_deny_revokes_after_own_map(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
 			0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, second,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->client, second,
 						    DMA_TO_DEVICE, 0),
 			-EREMOTEIO);
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 1);
@@ -152,7 +152,7 @@ static void contract_deny_revokes_after_own_map(struct kunit *test)
 	/* The callback freed both tables' memory (it sweeps what is left). */
 	KUNIT_EXPECT_EQ(test, p.fp->prov->nr_chunks, 0UL);
 	fake_client_free_table(p.fc);
-	if (iomem_dma_free_sgt(p.fc->dev, second))
+	if (iomem_dma_free_sgt(p.fc->client, second))
 		sg_free_table(second);
 }
 
@@ -183,10 +183,10 @@ static void contract_revoke_follows_mappings(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 1);
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 2);
-	iomem_dma_unmap_sgtable(p.fc->dev, busy, DMA_BIDIRECTIONAL, 0);
+	iomem_dma_unmap_sgtable(p.fc->client, busy, DMA_BIDIRECTIONAL, 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->dev, busy), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->dev, idle), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->client, busy), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->client, idle), 0);
 }
 
 struct unreg_ctx {
@@ -241,8 +241,8 @@ static void contract_deny_reaches_dying_provider(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 2);
 
 	/* Give the memory back: the unregister finishes. */
-	iomem_dma_unmap_sgtable(p.fc->dev, sgt, DMA_BIDIRECTIONAL, 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->dev, sgt), 0);
+	iomem_dma_unmap_sgtable(p.fc->client, sgt, DMA_BIDIRECTIONAL, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->client, sgt), 0);
 	wait_for_completion(&u->done);
 	KUNIT_EXPECT_EQ(test, u->ret, 0);
 }
@@ -269,13 +269,13 @@ static void contract_stale_copy_names_nothing(struct kunit *test)
 	memset(pattern, 0x5a, sizeof(pattern));
 
 	sg_init_table(&mine, 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->dev, p.fp->prov, &mine,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->client, p.fp->prov, &mine,
 						 PAGE_SIZE, 0), 0);
 	stale = mine;
-	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(p.fc->dev, &mine), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(p.fc->client, &mine), 0);
 
 	sg_init_table(&theirs, 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(other->dev, p.fp->prov,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(other->client, p.fp->prov,
 						 &theirs, PAGE_SIZE, 0), 0);
 	KUNIT_ASSERT_EQ(test, iomem_dma_sg_copy_to(&theirs, 0, pattern,
 						   sizeof(pattern)), 0);
@@ -286,18 +286,18 @@ static void contract_stale_copy_names_nothing(struct kunit *test)
 						     sizeof(back)), -ENOENT);
 	KUNIT_EXPECT_NULL(test, (void __force *)iomem_dma_sg_iomem(&stale));
 	KUNIT_EXPECT_NULL(test, iomem_dma_sg_provider(&stale));
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->dev, &stale), -ENOENT);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(other->dev, &stale), -ENOENT);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->client, &stale), -ENOENT);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(other->client, &stale), -ENOENT);
 	one_entry_table(&sgt, &stale);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->client, &sgt,
 						    DMA_TO_DEVICE, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(other->dev, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(other->client, &sgt,
 						    DMA_TO_DEVICE, 0), -EINVAL);
 
 	KUNIT_ASSERT_EQ(test, iomem_dma_sg_copy_from(&theirs, 0, back,
 						     sizeof(back)), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(back, pattern, sizeof(back)), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(other->dev, &theirs), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(other->client, &theirs), 0);
 }
 
 /*
@@ -317,7 +317,7 @@ static void contract_ids_never_repeat(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, old);
 	for (i = 0; i < rounds; i++) {
 		sg_init_table(&sg, 1);
-		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->dev, p.fp->prov,
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->client, p.fp->prov,
 							 &sg, PAGE_SIZE, 0), 0);
 		for (j = 0; j < i; j++)
 			KUNIT_ASSERT_FALSE_MSG(test,
@@ -325,8 +325,8 @@ static void contract_ids_never_repeat(struct kunit *test)
 					       old[j].dma_flags == sg.dma_flags,
 					       "id %u handed out again", sg.offset);
 		old[i] = sg;
-		KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(p.fc->dev, &sg), 0);
-		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->dev, &old[i]),
+		KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(p.fc->client, &sg), 0);
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->client, &old[i]),
 				-ENOENT);
 	}
 }
@@ -345,15 +345,15 @@ static void contract_foreign_copy_refused(struct kunit *test)
 	pair_create(test, &p, "ct-fcp", "fco");
 	thief = fake_client_create(test, "fct", p.sw);
 	sg_init_table(&sg, 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->dev, p.fp->prov, &sg,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->client, p.fp->prov, &sg,
 						 PAGE_SIZE, 0), 0);
 	copy = sg;
 	one_entry_table(&sgt, &copy);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(thief->dev, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(thief->client, &sgt,
 						    DMA_TO_DEVICE, 0), -EPERM);
 	KUNIT_EXPECT_EQ(test, sg_dma_len(&copy), 0U);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(thief->dev, &copy), -EPERM);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->dev, &sg), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(thief->client, &copy), -EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->client, &sg), 0);
 }
 
 /*
@@ -373,9 +373,9 @@ static void contract_length_bounded_by_allocation(struct kunit *test)
 	memset(junk, 0xff, sizeof(junk));
 	sg_init_table(&a, 1);
 	sg_init_table(&b, 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->dev, p.fp->prov, &a,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->client, p.fp->prov, &a,
 						 PAGE_SIZE, 0), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->dev, p.fp->prov, &b,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(p.fc->client, p.fp->prov, &b,
 						 PAGE_SIZE, 0), 0);
 	KUNIT_ASSERT_EQ(test, iomem_dma_sg_copy_to(&b, 0, pattern,
 						   sizeof(pattern)), 0);
@@ -390,7 +390,7 @@ static void contract_length_bounded_by_allocation(struct kunit *test)
 						     sizeof(junk)), -EINVAL);
 	KUNIT_EXPECT_NULL(test, (void __force *)iomem_dma_sg_iomem(&forged));
 	one_entry_table(&sgt, &forged);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->client, &sgt,
 						    DMA_TO_DEVICE, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, sg_dma_len(&forged), 0U);
 
@@ -400,8 +400,8 @@ static void contract_length_bounded_by_allocation(struct kunit *test)
 	/* The honest entry still works. */
 	KUNIT_EXPECT_EQ(test, iomem_dma_sg_copy_to(&a, PAGE_SIZE - 4, pattern,
 						   4), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->dev, &a), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->dev, &b), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->client, &a), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(p.fc->client, &b), 0);
 }
 
 /* ---- 3. lifetimes ---- */
@@ -443,7 +443,7 @@ static void contract_no_verdict_for_ended_client(struct kunit *test)
 							   watch_fabric_exit,
 							   NULL));
 	sgt = mapped_table(test, &p, PAGE_SIZE);
-	KUNIT_ASSERT_EQ(test, iomem_dma_client_unregister(p.fc->dev), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_client_unregister(p.fc->client), 0);
 
 	atomic_set(&gone_dev_seen, 0);
 	WRITE_ONCE(gone_dev, p.fc->dev);
@@ -453,8 +453,8 @@ static void contract_no_verdict_for_ended_client(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&gone_dev_seen), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 0);
 	WRITE_ONCE(gone_dev, NULL);
-	iomem_dma_unmap_sgtable(p.fc->dev, sgt, DMA_BIDIRECTIONAL, 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->dev, sgt), 0);
+	iomem_dma_unmap_sgtable(p.fc->client, sgt, DMA_BIDIRECTIONAL, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->client, sgt), 0);
 }
 
 /*
@@ -496,6 +496,215 @@ static void contract_devm_action_after_early_unregister(struct kunit *test)
 			    second);
 	iomem_dma_provider_put(second);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(second), 0);
+}
+
+/*
+ * Several threads register one device at once: exactly one gets a handle,
+ * every other -EBUSY, and the one registration ends cleanly. A look-up
+ * and an add that were two steps would let two of them in.
+ */
+#define REG_THREADS	4
+#define REG_ROUNDS	50
+
+struct reg_race {
+	struct device *dev;
+	struct completion go;
+	struct completion done[REG_THREADS];
+	struct iomem_dma_client *got[REG_THREADS];
+};
+
+struct reg_arg {
+	struct reg_race *r;
+	unsigned int i;
+};
+
+static int reg_race_fn(void *data)
+{
+	struct reg_arg *a = data;
+	struct reg_race *r = a->r;
+
+	wait_for_completion(&r->go);
+	r->got[a->i] = iomem_dma_client_register(r->dev, &fake_client_ops,
+						 NULL);
+	complete(&r->done[a->i]);
+	return 0;
+}
+
+static void contract_register_race_one_wins(struct kunit *test)
+{
+	struct reg_arg *args = kunit_kcalloc(test, REG_THREADS, sizeof(*args),
+					     GFP_KERNEL);
+	struct reg_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct task_struct *t;
+	unsigned int round, i, won;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, args);
+	r->dev = iomem_dma_test_device(test, "ct-regrace");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->dev);
+	for (round = 0; round < REG_ROUNDS; round++) {
+		init_completion(&r->go);
+		for (i = 0; i < REG_THREADS; i++) {
+			init_completion(&r->done[i]);
+			args[i].r = r;
+			args[i].i = i;
+			t = kthread_run(reg_race_fn, &args[i], "iomem_dma-reg%u",
+					i);
+			KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		}
+		complete_all(&r->go);
+		won = 0;
+		for (i = 0; i < REG_THREADS; i++) {
+			KUNIT_ASSERT_GT(test,
+					wait_for_completion_timeout(&r->done[i],
+								    10 * HZ),
+					0UL);
+			if (!IS_ERR(r->got[i]))
+				won++;
+			else
+				KUNIT_EXPECT_EQ(test, PTR_ERR(r->got[i]),
+						-EBUSY);
+		}
+		KUNIT_ASSERT_EQ_MSG(test, won, 1U, "round %u", round);
+		KUNIT_EXPECT_TRUE(test, iomem_dma_is_client(r->dev));
+		for (i = 0; i < REG_THREADS; i++)
+			if (!IS_ERR(r->got[i]))
+				KUNIT_EXPECT_EQ(test,
+						iomem_dma_client_unregister(r->got[i]),
+						0);
+		KUNIT_EXPECT_FALSE(test, iomem_dma_is_client(r->dev));
+	}
+}
+
+/*
+ * A client maps and unmaps in a loop while its registration ends: no map
+ * that starts after iomem_dma_client_unregister() returned succeeds, and
+ * what it still holds unmaps and frees through the handle.
+ */
+struct end_race {
+	struct pair *p;
+	struct sg_table *sgt;
+	atomic_t ended;
+	unsigned long late_maps, maps;
+	struct completion done;
+};
+
+static int end_race_fn(void *data)
+{
+	struct end_race *e = data;
+	struct iomem_dma_client *client = e->p->fc->client;
+	int ret, rounds = 0;
+	bool after;
+
+	do {
+		after = atomic_read_acquire(&e->ended);
+		ret = iomem_dma_map_sgtable(client, e->sgt, DMA_BIDIRECTIONAL,
+					    0);
+		if (!ret) {
+			e->maps++;
+			if (after)
+				e->late_maps++;
+			iomem_dma_unmap_sgtable(client, e->sgt,
+						DMA_BIDIRECTIONAL, 0);
+		}
+		/* One CPU, no preemption: let the test thread end it. */
+		cond_resched();
+	} while (!after || ++rounds < 100);
+	complete(&e->done);
+	return 0;
+}
+
+static void contract_no_map_after_client_unregister(struct kunit *test)
+{
+	struct end_race *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+	struct task_struct *t;
+	struct pair p;
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	pair_create(test, &p, "ct-endp", "endc");
+	e->p = &p;
+	e->sgt = allocated_table(test, &p, 2 * PAGE_SIZE);
+	init_completion(&e->done);
+	t = kthread_run(end_race_fn, e, "iomem_dma-endrace");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(p.fc->client), 0);
+	atomic_set_release(&e->ended, 1);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&e->done, 10 * HZ),
+			0UL);
+	kunit_info(test, "%lu maps before the end\n", e->maps);
+	KUNIT_EXPECT_EQ(test, e->late_maps, 0UL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->client, e->sgt), 0);
+}
+
+/*
+ * A reader of a provider's free space, holding a reference, races its
+ * unregister: the pool goes only after the provider is marked
+ * unregistered under the lock the reader takes, so the reader sees the
+ * pool or 0, never freed memory (KASAN watches).
+ */
+struct avail_race {
+	struct iomem_dma_provider *ref;
+	atomic_t stop;
+	unsigned long reads, zeros;
+	struct completion started, done;
+};
+
+static int avail_race_fn(void *data)
+{
+	struct avail_race *a = data;
+
+	while (!atomic_read(&a->stop)) {
+		if (!iomem_dma_provider_avail(a->ref))
+			a->zeros++;
+		if (!a->reads++)
+			complete(&a->started);
+		cond_resched();
+	}
+	complete(&a->done);
+	return 0;
+}
+
+static void contract_avail_races_unregister(struct kunit *test)
+{
+	struct avail_race *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct task_struct *t;
+	unsigned long total = 0;
+	struct fake_prov *fp;
+	unsigned int round;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	for (round = 0; round < 20; round++) {
+		char *name = kunit_kzalloc(test, 16, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, name);
+		snprintf(name, 16, "ct-avp%u", round);
+		fp = fake_prov_create(test, name, POOL, NULL);
+		a->ref = iomem_dma_provider_get_by_name(
+				iomem_dma_provider_name(fp->prov));
+		KUNIT_ASSERT_PTR_EQ(test, a->ref, fp->prov);
+		atomic_set(&a->stop, 0);
+		a->reads = 0;
+		init_completion(&a->started);
+		init_completion(&a->done);
+		t = kthread_run(avail_race_fn, a, "iomem_dma-avail");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		KUNIT_ASSERT_GT(test,
+				wait_for_completion_timeout(&a->started,
+							    10 * HZ), 0UL);
+		udelay(50 * (round % 5));
+		KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(fp->prov),
+				0);
+		atomic_set(&a->stop, 1);
+		KUNIT_ASSERT_GT(test,
+				wait_for_completion_timeout(&a->done, 10 * HZ),
+				0UL);
+		KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(a->ref), 0);
+		iomem_dma_provider_put(a->ref);
+		total += a->reads;
+	}
+	kunit_info(test, "%lu reads, %lu of them after the pool went\n",
+		   total, a->zeros);
 }
 
 /* ---- 6. stale topology ---- */
@@ -597,15 +806,15 @@ static void contract_bus_address_within_dma_mask(struct kunit *test)
 	sgt = allocated_table(test, &p, PAGE_SIZE);
 	/* The fake bus addresses lie at 0xe0100000 and above. */
 	*p.fc->dev->dma_mask = DMA_BIT_MASK(31);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(p.fc->client, sgt,
 						    DMA_TO_DEVICE, 0), -EIO);
 	KUNIT_EXPECT_EQ(test, sg_dma_len(sgt->sgl), 0U);
 	*p.fc->dev->dma_mask = DMA_BIT_MASK(32);
-	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(p.fc->dev, sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(p.fc->client, sgt,
 						    DMA_TO_DEVICE, 0), 0);
 	KUNIT_EXPECT_TRUE(test, sg_dma_is_bus_address(sgt->sgl));
-	iomem_dma_unmap_sgtable(p.fc->dev, sgt, DMA_TO_DEVICE, 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->dev, sgt), 0);
+	iomem_dma_unmap_sgtable(p.fc->client, sgt, DMA_TO_DEVICE, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->client, sgt), 0);
 }
 
 /*
@@ -717,6 +926,9 @@ static struct kunit_case iomem_dma_contract_cases[] = {
 	KUNIT_CASE(contract_long_names_not_cut),
 	KUNIT_CASE(contract_node_name_not_cut),
 	KUNIT_CASE(contract_rescan_revokes),
+	KUNIT_CASE(contract_register_race_one_wins),
+	KUNIT_CASE(contract_no_map_after_client_unregister),
+	KUNIT_CASE(contract_avail_races_unregister),
 	{}
 };
 

@@ -201,25 +201,43 @@ static void core_find_needs_every_client(struct kunit *test)
 static void core_client_register_bad(struct kunit *test)
 {
 	static const struct iomem_dma_client_ops no_revoke = { };
+	struct fake_prov *fp = fake_prov_create(test, "cbadp", SZ, NULL);
 	struct device *dev = iomem_dma_test_device(test, "cbad");
+	struct iomem_dma_client *client;
+	struct scatterlist sg;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	KUNIT_EXPECT_EQ(test, iomem_dma_client_register(NULL, &fake_client_ops,
-							NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_client_register(dev, NULL, NULL),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_client_register(dev, &no_revoke, NULL),
-			-EINVAL);
+	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_client_register(NULL,
+							    &fake_client_ops,
+							    NULL),
+			    ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_client_register(dev, NULL, NULL),
+			    ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_client_register(dev, &no_revoke,
+							    NULL),
+			    ERR_PTR(-EINVAL));
 	KUNIT_EXPECT_FALSE(test, iomem_dma_is_client(dev));
-	KUNIT_EXPECT_EQ(test, iomem_dma_client_register(dev, &fake_client_ops,
-							NULL), 0);
+	client = iomem_dma_client_register(dev, &fake_client_ops, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
+	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_client_dev(client), dev);
 	KUNIT_EXPECT_TRUE(test, iomem_dma_is_client(dev));
-	KUNIT_EXPECT_EQ(test, iomem_dma_client_register(dev, &fake_client_ops,
-							NULL), -EBUSY);
-	KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(dev), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(dev), -ENOENT);
-	KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(NULL), -EINVAL);
+	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_client_register(dev,
+							    &fake_client_ops,
+							    NULL),
+			    ERR_PTR(-EBUSY));
+	/* Memory held keeps the handle valid after the registration ends. */
+	sg_init_table(&sg, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(client, fp->prov, &sg,
+						 PAGE_SIZE, 0), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(client), 0);
 	KUNIT_EXPECT_FALSE(test, iomem_dma_is_client(dev));
+	KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(client), -ENOENT);
+	KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(client, &sg), 0);
+	/* The device can register again, with a new handle. */
+	client = iomem_dma_client_register(dev, &fake_client_ops, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
+	KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(client), 0);
 }
 
 static void core_unregister_revokes(struct kunit *test)
@@ -232,7 +250,7 @@ static void core_unregister_revokes(struct kunit *test)
 	struct scatterlist sg;
 
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, sgt,
 						  3 * PAGE_SIZE, GFP_KERNEL), 0);
 	fc->free_on_revoke = sgt;
 	ref = iomem_dma_provider_get_by_name("revoke");
@@ -248,7 +266,7 @@ static void core_unregister_revokes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_PROVIDER_GONE);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_publish(ref, true), -ENODEV);
 	sg_init_table(&sg, 1);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, ref, &sg, PAGE_SIZE,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, ref, &sg, PAGE_SIZE,
 						 0), -ENODEV);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(ref), 0);
 	iomem_dma_provider_put(ref);
@@ -256,7 +274,7 @@ static void core_unregister_revokes(struct kunit *test)
 
 struct late_free {
 	struct delayed_work work;
-	struct device *dev;
+	struct iomem_dma_client *client;
 	struct scatterlist sg;
 	int ret;
 };
@@ -266,7 +284,7 @@ static void late_free_fn(struct work_struct *work)
 	struct late_free *lf = container_of(to_delayed_work(work),
 					    struct late_free, work);
 
-	lf->ret = iomem_dma_free_sg(lf->dev, &lf->sg);
+	lf->ret = iomem_dma_free_sg(lf->client, &lf->sg);
 }
 
 static void restore_stall_ms(void *old)
@@ -285,10 +303,10 @@ static void core_unregister_names_holders(struct kunit *test)
 	lf = kunit_kzalloc(test, sizeof(*lf), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, lf);
 	fc->ignore_revoke = true;
-	lf->dev = fc->dev;
+	lf->client = fc->client;
 	lf->ret = 1;
 	sg_init_table(&lf->sg, 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &lf->sg,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &lf->sg,
 						 PAGE_SIZE, 0), 0);
 
 	old_ms = (void *)(unsigned long)iomem_dma_stall_report_ms;
@@ -338,13 +356,13 @@ static void core_client_unregister_keeps_memory(struct kunit *test)
 	struct fake_client *fc = fake_client_create(test, "keepc", NULL);
 	struct sg_table sgt;
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_client_unregister(fc->dev), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_client_unregister(fc->client), 0);
 	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 1UL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->dev, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
 						    DMA_TO_DEVICE, 0), -ENODEV);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), 0);
 	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)SZ);
 }

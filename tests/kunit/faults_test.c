@@ -37,6 +37,7 @@ struct walk_ctx {
 	struct fake_client *fc;
 	struct fake_prov *probe;
 	struct device *dev;
+	struct iomem_dma_client *client;
 	struct sg_table sgt;
 	struct scatterlist one;
 	struct iomem_dma_provider *prov;
@@ -72,16 +73,15 @@ static unsigned int list_count(struct list_head *head)
 	struct list_head *pos;
 	unsigned int n = 0;
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_providers_lock);
 	list_for_each(pos, head)
 		n++;
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_providers_lock);
 	return n;
 }
 
 static void snap_take(struct walk_ctx *c, struct snap *s)
 {
-	struct iomem_dma_client *client;
 	struct iomem_dma_chunk *chunk;
 	unsigned long id;
 
@@ -93,12 +93,7 @@ static void snap_take(struct walk_ctx *c, struct snap *s)
 		s->chunks++;
 	s->avail = iomem_dma_provider_avail(c->fp->prov);
 	s->prov_refs = kref_read(&c->fp->prov->ref);
-	client = iomem_dma_client_find(c->fc->dev);
-	if (client) {
-		/* Less the one taken just now. */
-		s->client_refs = kref_read(&client->ref) - 1;
-		iomem_dma_client_put(client);
-	}
+	s->client_refs = kref_read(&c->fc->client->ref);
 	s->dev_refs = kref_read(&c->probe->dev->kobj.kref);
 	s->is_client = iomem_dma_is_client(c->dev);
 }
@@ -210,52 +205,53 @@ static bool absorbed_provider_register(struct kunit *test, struct walk_ctx *c)
 	if (c->prov->cdev)
 		return false;
 	sg_init_table(&sg, 1);
-	ok = !iomem_dma_alloc_sg(c->fc->dev, c->prov, &sg, PAGE_SIZE, 0);
+	ok = !iomem_dma_alloc_sg(c->fc->client, c->prov, &sg, PAGE_SIZE, 0);
 	if (ok)
-		ok = !iomem_dma_free_sg(c->fc->dev, &sg);
+		ok = !iomem_dma_free_sg(c->fc->client, &sg);
 	return ok;
 }
 
 static int op_client_register(struct kunit *test, struct walk_ctx *c)
 {
-	return iomem_dma_client_register(c->dev, &fake_client_ops, NULL);
+	c->client = iomem_dma_client_register(c->dev, &fake_client_ops, NULL);
+	return PTR_ERR_OR_ZERO(c->client);
 }
 
 static void undo_client_register(struct kunit *test, struct walk_ctx *c)
 {
-	KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(c->dev), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(c->client), 0);
 }
 
 /* 15 pages of a pool with page 1 taken: three pieces, several retries. */
 static int op_alloc_sgt(struct kunit *test, struct walk_ctx *c)
 {
-	return iomem_dma_alloc_sgt(c->fc->dev, c->fp->prov, &c->sgt,
+	return iomem_dma_alloc_sgt(c->fc->client, c->fp->prov, &c->sgt,
 				   15 * PAGE_SIZE, GFP_KERNEL);
 }
 
 static void undo_alloc_sgt(struct kunit *test, struct walk_ctx *c)
 {
 	KUNIT_EXPECT_EQ(test, c->sgt.orig_nents, 3U);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(c->fc->dev, &c->sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(c->fc->client, &c->sgt), 0);
 }
 
 /* A client's first allocation from a provider also creates its accounting. */
 static int op_alloc_first(struct kunit *test, struct walk_ctx *c)
 {
 	sg_init_table(&c->one, 1);
-	return iomem_dma_alloc_sg(c->fc->dev, c->prov, &c->one, PAGE_SIZE, 0);
+	return iomem_dma_alloc_sg(c->fc->client, c->prov, &c->one, PAGE_SIZE, 0);
 }
 
 static void undo_alloc_first(struct kunit *test, struct walk_ctx *c)
 {
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(c->fc->dev, &c->one), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(c->fc->client, &c->one), 0);
 }
 
 static int op_map(struct kunit *test, struct walk_ctx *c)
 {
 	/* A policy change before each run: the verdict must be computed. */
 	iomem_dma_generation_bump();
-	return iomem_dma_map_sgtable(c->fc->dev, &c->sgt, DMA_TO_DEVICE, 0);
+	return iomem_dma_map_sgtable(c->fc->client, &c->sgt, DMA_TO_DEVICE, 0);
 }
 
 static void undo_map(struct kunit *test, struct walk_ctx *c)
@@ -267,7 +263,7 @@ static void undo_map(struct kunit *test, struct walk_ctx *c)
 		KUNIT_EXPECT_TRUE(test, sg_dma_is_bus_address(sg));
 		KUNIT_EXPECT_EQ(test, sg_dma_len(sg), sg->length);
 	}
-	iomem_dma_unmap_sgtable(c->fc->dev, &c->sgt, DMA_TO_DEVICE, 0);
+	iomem_dma_unmap_sgtable(c->fc->client, &c->sgt, DMA_TO_DEVICE, 0);
 }
 
 /*
@@ -364,11 +360,11 @@ static void faults_walk(struct kunit *test)
 	/* Page 1 taken, so that a 15-page table needs three pieces. */
 	sg_init_table(&first, 1);
 	sg_init_table(&tmp, 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(c->fc->dev, c->fp->prov,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(c->fc->client, c->fp->prov,
 						 &tmp, PAGE_SIZE, 0), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(c->fc->dev, c->fp->prov,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(c->fc->client, c->fp->prov,
 						 &first, PAGE_SIZE, 0), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(c->fc->dev, &tmp), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(c->fc->client, &tmp), 0);
 	if (w->op == op_map)
 		KUNIT_ASSERT_EQ(test, op_alloc_sgt(test, c), 0);
 	if (w->op == op_alloc_first)
@@ -380,9 +376,9 @@ static void faults_walk(struct kunit *test)
 		undo_provider_register(test, c);
 
 	if (w->op == op_map)
-		KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(c->fc->dev, &c->sgt),
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(c->fc->client, &c->sgt),
 				0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(c->fc->dev, &first), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(c->fc->client, &first), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(c->fp->prov),
 			(size_t)SZ);
 	KUNIT_EXPECT_TRUE(test, list_empty(&c->fp->prov->holders));

@@ -256,16 +256,16 @@ static inline struct fake_prov *fake_prov_create(struct kunit *test,
 	return fake_prov_create_flags(test, name, size, node, true);
 }
 
-/* Registered providers, counted under iomem_dma_lock. */
+/* Registered providers, counted under iomem_dma_providers_lock. */
 static inline unsigned int providers_count(void)
 {
 	struct iomem_dma_provider *prov;
 	unsigned int n = 0;
 
-	mutex_lock(&iomem_dma_lock);
+	mutex_lock(&iomem_dma_providers_lock);
 	list_for_each_entry(prov, &iomem_dma_providers, list)
 		n++;
-	mutex_unlock(&iomem_dma_lock);
+	mutex_unlock(&iomem_dma_providers_lock);
 	return n;
 }
 
@@ -293,6 +293,55 @@ static inline void one_entry_table(struct sg_table *sgt, struct scatterlist *sg)
 	sgt->orig_nents = 1;
 	sgt->nents = 0;
 }
+
+/* ---- fault injection ---- */
+
+#ifdef CONFIG_IOMEM_DMA_FAULT_INJECTION
+/*
+ * Fail the @nth step the calling task takes from now on (1-based), once,
+ * through the kernel's fault attribute fail_iomem_dma with its task
+ * filter; 0 only counts the steps. Quiet: the walk fails thousands.
+ */
+static inline void iomem_dma_fault_arm(unsigned int nth)
+{
+	struct fault_attr *attr = &iomem_dma_fault_attr;
+
+	attr->verbose = 0;
+	attr->task_filter = true;
+	attr->interval = nth ? nth : ULONG_MAX;
+	attr->count = 0;
+	atomic_set(&attr->space, 0);
+	atomic_set(&attr->times, 1);
+	current->make_it_fail = 1;
+	WRITE_ONCE(attr->probability, 100);
+}
+
+/*
+ * Stop injecting; return the steps taken (counted for @nth above 1 or 0)
+ * and whether one was failed.
+ */
+static inline unsigned int iomem_dma_fault_disarm(bool *fired)
+{
+	struct fault_attr *attr = &iomem_dma_fault_attr;
+
+	WRITE_ONCE(attr->probability, 0);
+	current->make_it_fail = 0;
+	if (fired)
+		*fired = !atomic_read(&attr->times);
+	return attr->count;
+}
+#else
+static inline void iomem_dma_fault_arm(unsigned int nth)
+{
+}
+
+static inline unsigned int iomem_dma_fault_disarm(bool *fired)
+{
+	if (fired)
+		*fired = false;
+	return 0;
+}
+#endif
 
 /* ---- injectable fabric ---- */
 
@@ -375,23 +424,25 @@ static inline struct iomem_dma_node *fake_node(struct kunit *test,
 /**
  * struct fake_client - a client device that records revokes
  * @dev: the device.
+ * @client: its registration.
  * @revokes: revoke callbacks received.
  * @free_on_revoke: table to free from the revoke callback, or %NULL.
  * @ignore_revoke: only count revokes, free nothing.
  */
 struct fake_client {
 	struct device *dev;
+	struct iomem_dma_client *client;
 	atomic_t revokes;
 	struct sg_table *free_on_revoke;
 	bool ignore_revoke;
 };
 
 /*
- * Free whatever @dev still holds of @prov (of every provider if %NULL) and
- * is not mapped, so that a test that failed half-way still lets its
+ * Free whatever @client still holds of @prov (of every provider if %NULL)
+ * and is not mapped, so that a test that failed half-way still lets its
  * provider unregister.
  */
-static inline void fake_client_sweep(struct device *dev,
+static inline void fake_client_sweep(struct iomem_dma_client *client,
 				     struct iomem_dma_provider *prov)
 {
 	struct iomem_dma_chunk *chunk;
@@ -399,11 +450,11 @@ static inline void fake_client_sweep(struct device *dev,
 	unsigned long id;
 
 	xa_for_each(&iomem_dma_chunks, id, chunk) {
-		if (chunk->client->dev != dev || (prov && chunk->prov != prov))
+		if (chunk->client != client || (prov && chunk->prov != prov))
 			continue;
 		sg_init_table(&sg, 1);
 		iomem_dma_sg_set_chunk(&sg, chunk, chunk->size);
-		iomem_dma_free_sg(dev, &sg);
+		iomem_dma_free_sg(client, &sg);
 	}
 }
 
@@ -412,13 +463,13 @@ static inline void fake_client_free_table(struct fake_client *fc)
 {
 	if (!fc->free_on_revoke)
 		return;
-	iomem_dma_unmap_sgtable(fc->dev, fc->free_on_revoke,
+	iomem_dma_unmap_sgtable(fc->client, fc->free_on_revoke,
 				DMA_BIDIRECTIONAL, 0);
-	iomem_dma_free_sgt(fc->dev, fc->free_on_revoke);
+	iomem_dma_free_sgt(fc->client, fc->free_on_revoke);
 	fc->free_on_revoke = NULL;
 }
 
-static inline void fake_client_revoke(struct device *dev,
+static inline void fake_client_revoke(struct iomem_dma_client *client,
 				      struct iomem_dma_provider *prov,
 				      void *priv)
 {
@@ -430,7 +481,7 @@ static inline void fake_client_revoke(struct device *dev,
 			return;
 		fake_client_free_table(fc);
 	}
-	fake_client_sweep(dev, prov);
+	fake_client_sweep(client, prov);
 }
 
 static const struct iomem_dma_client_ops fake_client_ops = {
@@ -446,7 +497,7 @@ static inline void fake_client_teardown(void *data)
 	struct fake_client *fc = data;
 
 	fake_client_free_table(fc);
-	fake_client_sweep(fc->dev, NULL);
+	fake_client_sweep(fc->client, NULL);
 }
 
 /* A registered client device, placed at @node (may be NULL). */
@@ -467,29 +518,37 @@ static inline struct fake_client *fake_client_create(struct kunit *test,
 							  DMA_BIT_MASK(64)));
 	if (node)
 		fake_fabric_place(test, fc->dev, node);
-	KUNIT_ASSERT_EQ(test, 0,
-			iomem_dma_client_register(fc->dev, &fake_client_ops,
-						  fc));
+	fc->client = iomem_dma_client_register(fc->dev, &fake_client_ops, fc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fc->client);
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, fake_client_teardown,
 						  fc));
 	return fc;
 }
 
-/* Count misuse reports instead of warning, for the rest of @test. */
-static inline atomic_t *expect_misuse(struct kunit *test)
+/*
+ * A client whose registration has ended while it still holds one page of
+ * @prov, so that its handle stays valid; the page goes at the end of @test.
+ */
+static inline struct fake_client *fake_client_ended(struct kunit *test,
+						    const char *name,
+						    struct iomem_dma_provider *prov)
 {
-	struct kunit_resource *res;
-	atomic_t *count;
+	struct fake_client *fc = fake_client_create(test, name, NULL);
+	struct scatterlist *sg = kunit_kzalloc(test, sizeof(*sg), GFP_KERNEL);
 
-	count = kunit_kzalloc(test, sizeof(*count), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, count);
-	res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, res);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_named_resource(test, NULL, NULL, res,
-						 "iomem_dma_misuse", count));
-	return count;
+	KUNIT_ASSERT_NOT_NULL(test, sg);
+	sg_init_table(sg, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, prov, sg,
+						 PAGE_SIZE, 0), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_client_unregister(fc->client), 0);
+	return fc;
+}
+
+/* Misuse reports made since @base (a value of iomem_dma_misuse_reports). */
+static inline int misuse_since(int base)
+{
+	return atomic_read(&iomem_dma_misuse_reports) - base;
 }
 
 #endif /* _IOMEM_DMA_TEST_H */

@@ -41,9 +41,9 @@ static void map_bus_address_from_backend(struct kunit *test)
 	fp = fake_prov_create(test, "busp", POOL, sw);
 	fc = fake_client_create(test, "busc", sw);
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  2 * PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->dev, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
 						    DMA_BIDIRECTIONAL, 0), 0);
 	KUNIT_EXPECT_EQ(test, sgt.nents, sgt.orig_nents);
 	for_each_sgtable_dma_sg(&sgt, s, i) {
@@ -55,14 +55,14 @@ static void map_bus_address_from_backend(struct kunit *test)
 	}
 	KUNIT_EXPECT_GE(test, atomic_read(&fp->bus_calls), 1);
 	/* Mapped memory cannot be freed. */
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), -EBUSY);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), -EBUSY);
 
-	iomem_dma_unmap_sgtable(fc->dev, &sgt, DMA_BIDIRECTIONAL, 0);
+	iomem_dma_unmap_sgtable(fc->client, &sgt, DMA_BIDIRECTIONAL, 0);
 	for_each_sgtable_sg(&sgt, s, i) {
 		KUNIT_EXPECT_FALSE(test, sg_dma_is_bus_address(s));
 		KUNIT_EXPECT_EQ(test, sg_dma_len(s), 0U);
 	}
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), 0);
 }
 
 static void map_denied_with_reason(struct kunit *test)
@@ -79,20 +79,20 @@ static void map_denied_with_reason(struct kunit *test)
 	fp = fake_prov_create(test, "denyp", POOL, a);
 	fc = fake_client_create(test, "denyc", b);
 
-	KUNIT_EXPECT_EQ(test, iomem_dma_last_refusal(fc->dev, &v), -ENOENT);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_last_refusal(fc->client, &v), -ENOENT);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->dev, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
 						    DMA_TO_DEVICE, 0),
 			-EREMOTEIO);
 	KUNIT_EXPECT_EQ(test, sg_dma_len(sgt.sgl), 0U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fp->bus_calls), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_last_refusal(fc->dev, &v), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_last_refusal(fc->client, &v), 0);
 	KUNIT_EXPECT_EQ(test, v.path, IOMEM_DMA_PATH_DENIED);
 	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_NO_COMMON_NODE);
 	KUNIT_EXPECT_EQ(test, v.distance, -1);
 	/* Nothing stayed mapped: the memory can be freed. */
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), 0);
 }
 
 static void map_unwinds_on_refusal(struct kunit *test)
@@ -111,19 +111,19 @@ static void map_unwinds_on_refusal(struct kunit *test)
 	fc = fake_client_create(test, "unwc", sw);
 
 	sg_init_table(sg, 2);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, near->prov, &sg[0],
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, near->prov, &sg[0],
 						 PAGE_SIZE, 0), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, far->prov, &sg[1],
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, far->prov, &sg[1],
 						 PAGE_SIZE, 0), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->dev, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
 						    DMA_FROM_DEVICE, 0),
 			-EREMOTEIO);
 	/* The first entry was mapped, then undone. */
 	KUNIT_EXPECT_EQ(test, atomic_read(&near->bus_calls), 1);
 	KUNIT_EXPECT_EQ(test, sg_dma_len(&sg[0]), 0U);
 	KUNIT_EXPECT_FALSE(test, sg_dma_is_bus_address(&sg[0]));
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[0]), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[1]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[0]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[1]), 0);
 }
 
 static void map_backend_error_propagates(struct kunit *test)
@@ -139,65 +139,65 @@ static void map_backend_error_propagates(struct kunit *test)
 	fc = fake_client_create(test, "errc", sw);
 	fp->fail_client = fc->dev;
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->dev, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
 						    DMA_TO_DEVICE, 0), -ERANGE);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), 0);
 }
 
 static void map_same_device_needs_no_fabric(struct kunit *test)
 {
 	struct fake_prov *fp = fake_prov_create(test, "selfp", POOL, NULL);
+	struct iomem_dma_client *self;
 	struct sg_table sgt;
 
 	fp->dev->dma_mask = &fp->dev->coherent_dma_mask;
-	KUNIT_ASSERT_EQ(test, iomem_dma_client_register(fp->dev,
-							&fake_client_ops,
-							NULL), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fp->dev, fp->prov, &sgt,
+	self = iomem_dma_client_register(fp->dev, &fake_client_ops, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, self);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(self, fp->prov, &sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fp->dev, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(self, &sgt,
 						    DMA_TO_DEVICE, 0), 0);
 	KUNIT_EXPECT_TRUE(test, sg_dma_is_bus_address(sgt.sgl));
 	KUNIT_EXPECT_EQ(test, sg_dma_address(sgt.sgl),
 			(dma_addr_t)(entry_phys(sgt.sgl) + FAKE_BUS_OFFSET));
-	iomem_dma_unmap_sgtable(fp->dev, &sgt, DMA_TO_DEVICE, 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fp->dev, &sgt), 0);
+	iomem_dma_unmap_sgtable(self, &sgt, DMA_TO_DEVICE, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(self, &sgt), 0);
 }
 
 static void map_rejects_bad_input(struct kunit *test)
 {
 	struct fake_prov *fp = fake_prov_create(test, "badmap", POOL, NULL);
 	struct fake_client *fc = fake_client_create(test, "badmapc", NULL);
-	struct device *stranger = iomem_dma_test_device(test, "nomapc");
+	struct fake_client *ended = fake_client_ended(test, "nomapc",
+						      fp->prov);
 	struct sg_table sgt, empty = { };
 	struct scatterlist stale;
 
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, stranger);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(NULL, &sgt, DMA_TO_DEVICE,
 						    0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->dev, NULL,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, NULL,
 						    DMA_TO_DEVICE, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->dev, &empty,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, &empty,
 						    DMA_TO_DEVICE, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->dev, &sgt, DMA_NONE,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt, DMA_NONE,
 						    0), -EINVAL);
-	/* A device that never registered as a client. */
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(stranger, &sgt,
+	/* A client whose registration has ended. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(ended->client, &sgt,
 						    DMA_TO_DEVICE, 0), -ENODEV);
 	KUNIT_EXPECT_EQ(test, sg_dma_len(sgt.sgl), 0U);
 
 	/* An entry whose allocation is gone. */
 	stale = *sgt.sgl;
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), 0);
 	sg_mark_end(&stale);
 	sgt.sgl = &stale;
 	sgt.orig_nents = 1;
 	sgt.nents = 1;
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->dev, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
 						    DMA_TO_DEVICE, 0), -EINVAL);
 }
 
@@ -221,9 +221,9 @@ static void map_host_path_uses_dma_api(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, iomem_dma_check(fp->prov, fc->dev, &v), 0);
 	KUNIT_EXPECT_EQ(test, v.path, IOMEM_DMA_PATH_HOST);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->dev, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
 						    DMA_TO_DEVICE, 0), 0);
 	KUNIT_EXPECT_FALSE(test, sg_dma_is_bus_address(sgt.sgl));
 	KUNIT_EXPECT_EQ(test, sg_dma_len(sgt.sgl), sgt.sgl->length);
@@ -231,8 +231,8 @@ static void map_host_path_uses_dma_api(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sg_dma_address(sgt.sgl),
 			phys_to_dma(fc->dev, entry_phys(sgt.sgl)));
 	KUNIT_EXPECT_EQ(test, atomic_read(&fp->bus_calls), 0);
-	iomem_dma_unmap_sgtable(fc->dev, &sgt, DMA_TO_DEVICE, 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
+	iomem_dma_unmap_sgtable(fc->client, &sgt, DMA_TO_DEVICE, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), 0);
 }
 
 static void map_mixed_ram_and_iomem(struct kunit *test)
@@ -255,11 +255,11 @@ static void map_mixed_ram_and_iomem(struct kunit *test)
 
 	sg_init_table(sg, 3);
 	sg_set_buf(&sg[0], ram, 256);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg[1],
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg[1],
 						 PAGE_SIZE, 0), 0);
 	sg_set_buf(&sg[2], ram + PAGE_SIZE, 512);
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->dev, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
 						    DMA_BIDIRECTIONAL, 0), 0);
 	KUNIT_EXPECT_FALSE(test, sg_dma_is_bus_address(&sg[0]));
 	KUNIT_EXPECT_EQ(test, sg_dma_len(&sg[0]), 256U);
@@ -269,9 +269,9 @@ static void map_mixed_ram_and_iomem(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sg_dma_address(&sg[1]),
 			(dma_addr_t)(entry_phys(&sg[1]) + FAKE_BUS_OFFSET));
 	KUNIT_EXPECT_EQ(test, sg_dma_len(&sg[2]), 512U);
-	iomem_dma_unmap_sgtable(fc->dev, &sgt, DMA_BIDIRECTIONAL, 0);
+	iomem_dma_unmap_sgtable(fc->client, &sgt, DMA_BIDIRECTIONAL, 0);
 	KUNIT_EXPECT_EQ(test, sg_dma_len(&sg[0]), 0U);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[1]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[1]), 0);
 }
 
 static struct kunit_case iomem_dma_map_cases[] = {

@@ -66,6 +66,7 @@ struct m_client {
 	struct model *m;
 	unsigned int idx;
 	struct device *dev;
+	struct iomem_dma_client *client;
 	struct task_struct *task;
 	struct mutex lock;	/* the tables, the stale ring */
 	struct m_table t[M_SLOTS];
@@ -177,10 +178,10 @@ static void m_table_drop(struct m_client *c, struct m_table *t)
 	int ret;
 
 	if (t->mapped)
-		iomem_dma_unmap_sgtable(c->dev, &t->sgt, DMA_BIDIRECTIONAL, 0);
+		iomem_dma_unmap_sgtable(c->client, &t->sgt, DMA_BIDIRECTIONAL, 0);
 	t->mapped = false;
 	c->stale[c->nstale++ % M_STALE] = *t->sgt.sgl;
-	ret = iomem_dma_free_sgt(c->dev, &t->sgt);
+	ret = iomem_dma_free_sgt(c->client, &t->sgt);
 	if (ret)
 		m_fail(c->m, "client %u: free of its own table: %d", c->idx,
 		       ret);
@@ -188,8 +189,8 @@ static void m_table_drop(struct m_client *c, struct m_table *t)
 }
 
 /* The revoke callback: give back everything of @prov. */
-static void m_revoke(struct device *dev, struct iomem_dma_provider *prov,
-		     void *priv)
+static void m_revoke(struct iomem_dma_client *client,
+		     struct iomem_dma_provider *prov, void *priv)
 {
 	struct m_client *c = priv;
 	unsigned int i;
@@ -232,7 +233,7 @@ static void m_op_alloc(struct m_client *c, struct m_table *t)
 	prov = m_prov_get(c->m, p, &inst);
 	if (!prov)
 		return;
-	ret = iomem_dma_alloc_sgt(c->dev, prov, &t->sgt, size, GFP_KERNEL);
+	ret = iomem_dma_alloc_sgt(c->client, prov, &t->sgt, size, GFP_KERNEL);
 	if (!ret) {
 		t->live = true;
 		t->mapped = false;
@@ -254,7 +255,7 @@ static void m_op_map(struct m_client *c, struct m_table *t)
 {
 	int ret;
 
-	ret = iomem_dma_map_sgtable(c->dev, &t->sgt, DMA_BIDIRECTIONAL, 0);
+	ret = iomem_dma_map_sgtable(c->client, &t->sgt, DMA_BIDIRECTIONAL, 0);
 	if (!ret) {
 		t->mapped = true;
 		c->maps++;
@@ -286,14 +287,14 @@ static void m_op_stale(struct m_client *c)
 	if (ret != -ENOENT)
 		m_fail(c->m, "client %u: stale copy write: %d", c->idx, ret);
 	one_entry_table(&sgt, &copy);
-	ret = iomem_dma_map_sgtable(c->dev, &sgt, DMA_BIDIRECTIONAL, 0);
+	ret = iomem_dma_map_sgtable(c->client, &sgt, DMA_BIDIRECTIONAL, 0);
 	if (ret != -EINVAL) {
 		m_fail(c->m, "client %u: stale copy map: %d", c->idx, ret);
 		if (!ret)
-			iomem_dma_unmap_sgtable(c->dev, &sgt, DMA_BIDIRECTIONAL,
+			iomem_dma_unmap_sgtable(c->client, &sgt, DMA_BIDIRECTIONAL,
 						0);
 	}
-	ret = iomem_dma_free_sg(c->dev, &copy);
+	ret = iomem_dma_free_sg(c->client, &copy);
 	if (ret != -ENOENT)
 		m_fail(c->m, "client %u: stale copy free: %d", c->idx, ret);
 }
@@ -322,15 +323,15 @@ static void m_op_foreign(struct m_client *c, struct m_table *mine)
 	sg_mark_end(&copy);
 	c->foreign_uses++;
 	one_entry_table(&sgt, &copy);
-	ret = iomem_dma_map_sgtable(c->dev, &sgt, DMA_BIDIRECTIONAL, 0);
+	ret = iomem_dma_map_sgtable(c->client, &sgt, DMA_BIDIRECTIONAL, 0);
 	if (ret != -EPERM && ret != -EINVAL) {
 		m_fail(m, "client %u: map of client %u's entry: %d", c->idx,
 		       other, ret);
 		if (!ret)
-			iomem_dma_unmap_sgtable(c->dev, &sgt, DMA_BIDIRECTIONAL,
+			iomem_dma_unmap_sgtable(c->client, &sgt, DMA_BIDIRECTIONAL,
 						0);
 	}
-	ret = iomem_dma_free_sg(c->dev, &copy);
+	ret = iomem_dma_free_sg(c->client, &copy);
 	if (ret != -EPERM && ret != -ENOENT)
 		m_fail(m, "client %u: free of client %u's entry: %d", c->idx,
 		       other, ret);
@@ -360,7 +361,7 @@ static void m_client_op(struct m_client *c)
 		break;
 	case 2:
 		if (t->mapped) {
-			iomem_dma_unmap_sgtable(c->dev, &t->sgt,
+			iomem_dma_unmap_sgtable(c->client, &t->sgt,
 						DMA_BIDIRECTIONAL, 0);
 			t->mapped = false;
 		}
@@ -640,9 +641,8 @@ static void model_concurrent_invariants(struct kunit *test)
 		c->dev->dma_mask = &c->dev->coherent_dma_mask;
 		c->dev->coherent_dma_mask = DMA_BIT_MASK(32);
 		fake_fabric_place(test, c->dev, m->sw);
-		KUNIT_ASSERT_EQ(test, iomem_dma_client_register(c->dev,
-								&m_client_ops,
-								c), 0);
+		c->client = iomem_dma_client_register(c->dev, &m_client_ops, c);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c->client);
 		snprintf(m->rule_text[M_PROVS + i], sizeof(m->rule_text[0]),
 			 "deny client=%s", dev_name(c->dev));
 	}
@@ -696,7 +696,7 @@ static void model_concurrent_invariants(struct kunit *test)
 		kunit_info(test, "client %u: %lu ops, %lu maps, %lu denied, %lu stale and %lu foreign uses, %d revokes\n",
 			   i, c->done, c->maps, c->denied, c->stale_uses,
 			   c->foreign_uses, atomic_read(&c->revokes));
-		KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(c->dev), 0);
+		KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(c->client), 0);
 	}
 	kunit_info(test, "%lu policy changes, %lu re-registrations, %lu checks, %lu sysfs reads\n",
 		   m->changes, m->reregisters, m->checks, m->reads);

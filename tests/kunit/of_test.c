@@ -394,17 +394,16 @@ static void of_statement_withdrawn_revokes(struct kunit *test)
 	iomem_dma_policy_clear();
 	fc->dev = of_test_dev(test, MASTER2);
 	p0 = of_test_prov(test, of_test_dev(test, R0), "");
-	KUNIT_ASSERT_EQ(test, 0, iomem_dma_client_register(fc->dev,
-							   &fake_client_ops,
-							   fc));
+	fc->client = iomem_dma_client_register(fc->dev, &fake_client_ops, fc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fc->client);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
 							   fake_client_teardown,
 							   fc));
 
 	cs = of_test_allow(test, OTHER, p0);
-	KUNIT_ASSERT_EQ(test, 0, iomem_dma_alloc_sgt(fc->dev, p0, sgt, 512,
+	KUNIT_ASSERT_EQ(test, 0, iomem_dma_alloc_sgt(fc->client, p0, sgt, 512,
 						     GFP_KERNEL));
-	KUNIT_ASSERT_EQ(test, 0, iomem_dma_map_sgtable(fc->dev, sgt,
+	KUNIT_ASSERT_EQ(test, 0, iomem_dma_map_sgtable(fc->client, sgt,
 						       DMA_BIDIRECTIONAL, 0));
 	fc->free_on_revoke = sgt;
 	iomem_dma_policy_revoke_flush();
@@ -415,7 +414,7 @@ static void of_statement_withdrawn_revokes(struct kunit *test)
 	iomem_dma_policy_revoke_flush();
 	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 1);
 	KUNIT_EXPECT_NULL(test, fc->free_on_revoke);
-	KUNIT_EXPECT_EQ(test, 0, iomem_dma_client_unregister(fc->dev));
+	KUNIT_EXPECT_EQ(test, 0, iomem_dma_client_unregister(fc->client));
 }
 
 static const char *const of_walk_regions[] = { R0, R1, R2 };

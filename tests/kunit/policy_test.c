@@ -506,8 +506,7 @@ static void policy_cache_invalidated_by_change(struct kunit *test)
 			      fake_node(test, host, "crp0", RP));
 	fc = fake_client_create(test, "cachec",
 				fake_node(test, host, "crp1", RP));
-	client = iomem_dma_client_find(fc->dev);
-	KUNIT_ASSERT_NOT_NULL(test, client);
+	client = fc->client;
 
 	iomem_dma_client_verdict(fp->prov, client, &v1);
 	iomem_dma_client_verdict(fp->prov, client, &v2);
@@ -518,7 +517,6 @@ static void policy_cache_invalidated_by_change(struct kunit *test)
 	iomem_dma_client_verdict(fp->prov, client, &v2);
 	KUNIT_EXPECT_GT(test, v2.generation, v1.generation);
 	KUNIT_EXPECT_EQ(test, v2.path, IOMEM_DMA_PATH_HOST);
-	iomem_dma_client_put(client);
 }
 
 static void policy_deny_revokes_mapped_pair(struct kunit *test)
@@ -541,9 +539,9 @@ static void policy_deny_revokes_mapped_pair(struct kunit *test)
 	fp = fake_prov_create(test, "revp", POOL, sw);
 	fc = fake_client_create(test, "revc", sw);
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->dev, sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, sgt,
 						    DMA_TO_DEVICE, 0), 0);
 	fc->free_on_revoke = sgt;
 	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_add(f, rule, strlen(rule)),
@@ -554,15 +552,15 @@ static void policy_deny_revokes_mapped_pair(struct kunit *test)
 
 	/* A new map is refused with the rule as the reason, and logged. */
 	logs = atomic_read(&iomem_dma_denial_logs);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->dev, sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, sgt,
 						    DMA_TO_DEVICE, 0),
 			-EREMOTEIO);
 	KUNIT_EXPECT_EQ(test, atomic_read(&iomem_dma_denial_logs), logs + 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_last_refusal(fc->dev, &v), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_last_refusal(fc->client, &v), 0);
 	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_RULE_DENY);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, sgt), 0);
 }
 
 #define HOLDERS 32
@@ -594,19 +592,19 @@ static void policy_unallow_revokes_every_holder(struct kunit *test)
 	for (i = 0; i < HOLDERS; i++) {
 		snprintf(name, sizeof(name), "allc%u", i);
 		fc[i] = fake_client_create(test, name, NULL);
-		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc[i]->dev, fp->prov,
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc[i]->client, fp->prov,
 							  &sgt[i], 256,
 							  GFP_KERNEL), 0);
-		KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc[i]->dev, &sgt[i],
+		KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc[i]->client, &sgt[i],
 							    DMA_BIDIRECTIONAL,
 							    0), 0);
 		fc[i]->free_on_revoke = &sgt[i];
 		KUNIT_ASSERT_EQ(test,
-				iomem_dma_alloc_sgt(fc[i]->dev, keep->prov,
+				iomem_dma_alloc_sgt(fc[i]->client, keep->prov,
 						    &sgt[HOLDERS + i], 256,
 						    GFP_KERNEL), 0);
 		KUNIT_ASSERT_EQ(test,
-				iomem_dma_map_sgtable(fc[i]->dev,
+				iomem_dma_map_sgtable(fc[i]->client,
 						      &sgt[HOLDERS + i],
 						      DMA_TO_DEVICE, 0), 0);
 	}
@@ -625,9 +623,9 @@ static void policy_unallow_revokes_every_holder(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
 	for (i = 0; i < HOLDERS; i++) {
 		KUNIT_EXPECT_EQ(test, atomic_read(&fc[i]->revokes), 1);
-		iomem_dma_unmap_sgtable(fc[i]->dev, &sgt[HOLDERS + i],
+		iomem_dma_unmap_sgtable(fc[i]->client, &sgt[HOLDERS + i],
 					DMA_TO_DEVICE, 0);
-		KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc[i]->dev,
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc[i]->client,
 							 &sgt[HOLDERS + i]), 0);
 	}
 }
@@ -649,101 +647,117 @@ static void policy_no_revoke_after_unregister(struct kunit *test)
 	fp = fake_prov_create(test, "gonep", POOL, NULL);
 	add_rule(test, "allow provider=gonep");
 	fc = fake_client_create(test, "gonec", NULL);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->dev, sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, sgt,
 						    DMA_TO_DEVICE, 0), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_client_unregister(fc->dev), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_client_unregister(fc->client), 0);
 
 	add_rule(test, rule);
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 0);
 	/* The memory is still the driver's to free. */
 	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 1UL);
-	iomem_dma_unmap_sgtable(fc->dev, sgt, DMA_TO_DEVICE, 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, sgt), 0);
+	iomem_dma_unmap_sgtable(fc->client, sgt, DMA_TO_DEVICE, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, sgt), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(fp->prov), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 0);
 }
 
-#ifdef CONFIG_IOMEM_DMA_FAULT_INJECTION
 /*
- * Runs once between the computation of a verdict (allowed) and its
- * caching: a writer denies the pair and runs its revoke pass, which cannot
- * see the verdict since it is not cached yet.
+ * A provider whose bus_addr() callback, on its first call, denies the pair
+ * and runs the revoke pass: the window between a map's verdict and the
+ * counting of its mapping, opened through the provider API alone.
  */
-static struct task_struct *race_task;
+static atomic_t deny_in_bus_addr;
 
-static void deny_after_verdict(void)
+static int deny_bus_addr(struct iomem_dma_provider *prov,
+			 struct device *client, phys_addr_t phys, size_t len,
+			 dma_addr_t *bus)
 {
 	struct kunit *test = kunit_get_current_test();
 	const char *rule = "deny provider=racep";
 
-	/* Another task's verdict (a revoke work item): wait for ours. */
-	if (current != race_task) {
-		WRITE_ONCE(iomem_dma_test_verdict_hook, deny_after_verdict);
-		return;
+	if (atomic_xchg(&deny_in_bus_addr, 0)) {
+		KUNIT_EXPECT_EQ(test, iomem_dma_policy_add(rule, strlen(rule),
+							   NULL), 0);
+		KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
 	}
-
-	KUNIT_EXPECT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
-			0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 0);
+	return fake_bus_addr(prov, client, phys, len, bus);
 }
+
+static const struct iomem_dma_provider_ops deny_bus_addr_ops = {
+	.bus_addr = deny_bus_addr,
+};
 
 /*
  * A rule added while a map is between its verdict and its mapping: the
- * map sees the generation move, maps again under the new policy and is
- * refused, instead of mapping a pair no revoke pass will find.
+ * revoke pass cannot see the mapping (not counted yet), so the map must
+ * see the generation move, map again under the new policy and be refused,
+ * instead of keeping a mapping of a denied pair no pass will find.
  */
 static void policy_change_during_map(struct kunit *test)
 {
 	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	struct fake_prov *fp = fake_prov_create_flags(test, "racep", POOL,
+						      NULL, false);
+	struct iomem_dma_provider_desc desc = {
+		.dev = fp->dev, .name = "racep", .ranges = &fp->range,
+		.nr_ranges = 1, .ops = &deny_bus_addr_ops, .priv = fp,
+	};
 	struct iomem_dma_verdict v;
+	struct iomem_dma_node *sw;
 	struct fake_client *fc;
 	struct scatterlist *sg;
-	struct fake_prov *fp;
 	unsigned int i;
 	int ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
 	rules_clean(test);
-	fp = fake_prov_create(test, "racep", POOL, NULL);
-	add_rule(test, "allow provider=racep");
-	fc = fake_client_create(test, "racec", NULL);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, sgt,
+	fake_fabric_init(test);
+	sw = fake_node(test, NULL, "racesw", RP);
+	desc.fabric = sw;
+	fp->prov = iomem_dma_provider_register(&desc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp->prov);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test,
+						  fake_prov_unregister_action,
+						  fp));
+	fc = fake_client_create(test, "racec", sw);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, sgt,
 						  2 * PAGE_SIZE, GFP_KERNEL), 0);
 
-	iomem_dma_generation_bump();	/* the map computes its verdict */
-	race_task = current;
-	WRITE_ONCE(iomem_dma_test_verdict_hook, deny_after_verdict);
-	ret = iomem_dma_map_sgtable(fc->dev, sgt, DMA_BIDIRECTIONAL, 0);
-	KUNIT_EXPECT_NULL(test, READ_ONCE(iomem_dma_test_verdict_hook));
+	atomic_set(&deny_in_bus_addr, 1);
+	ret = iomem_dma_map_sgtable(fc->client, sgt, DMA_BIDIRECTIONAL, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&deny_in_bus_addr), 0);
 	KUNIT_EXPECT_EQ(test, ret, -EREMOTEIO);
 	if (!ret)
-		iomem_dma_unmap_sgtable(fc->dev, sgt, DMA_BIDIRECTIONAL, 0);
+		iomem_dma_unmap_sgtable(fc->client, sgt, DMA_BIDIRECTIONAL, 0);
 	for_each_sgtable_sg(sgt, sg, i)
 		KUNIT_EXPECT_EQ(test, sg_dma_len(sg), 0U);
-	KUNIT_ASSERT_EQ(test, iomem_dma_last_refusal(fc->dev, &v), 0);
+	/* Nothing stays counted as mapped for the pair. */
+	KUNIT_ASSERT_FALSE(test, list_empty(&fp->prov->holders));
+	KUNIT_EXPECT_EQ(test,
+			atomic_long_read(&list_first_entry(&fp->prov->holders,
+							   struct iomem_dma_hold,
+							   prov_node)->mapped),
+			0L);
+	KUNIT_ASSERT_EQ(test, iomem_dma_last_refusal(fc->client, &v), 0);
 	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_RULE_DENY);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, sgt), 0);
 }
-#else
-static void policy_change_during_map(struct kunit *test)
-{
-	kunit_skip(test, "needs CONFIG_IOMEM_DMA_FAULT_INJECTION");
-}
-#endif
 
 struct slow_revoke {
 	struct completion entered;
 	struct completion release;
 	struct completion unregistered;
 	struct device *dev;
+	struct iomem_dma_client *client;
 	atomic_t calls;
 };
 
-static void slow_revoke_cb(struct device *dev, struct iomem_dma_provider *prov,
-			   void *priv)
+static void slow_revoke_cb(struct iomem_dma_client *client,
+			   struct iomem_dma_provider *prov, void *priv)
 {
 	struct slow_revoke *sr = priv;
 
@@ -766,7 +780,7 @@ static int slow_unregister_fn(void *data)
 {
 	struct slow_revoke *sr = data;
 
-	iomem_dma_client_unregister(sr->dev);
+	iomem_dma_client_unregister(sr->client);
 	complete(&sr->unregistered);
 	return 0;
 }
@@ -794,12 +808,11 @@ static void policy_unregister_waits_for_revoke(struct kunit *test)
 	rule = add_rule(test, "allow provider=slowp");
 	sr->dev = iomem_dma_test_device(test, "slowc");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sr->dev);
-	KUNIT_ASSERT_EQ(test, iomem_dma_client_register(sr->dev,
-							&slow_revoke_ops, sr),
-			0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(sr->dev, fp->prov, sgt,
+	sr->client = iomem_dma_client_register(sr->dev, &slow_revoke_ops, sr);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sr->client);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(sr->client, fp->prov, sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(sr->dev, sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(sr->client, sgt,
 						    DMA_TO_DEVICE, 0), 0);
 	snprintf(id, sizeof(id), "%u", rule);
 	KUNIT_ASSERT_EQ(test, iomem_dma_policy_remove(id, strlen(id)), 0);
@@ -820,8 +833,8 @@ static void policy_unregister_waits_for_revoke(struct kunit *test)
 							  10 * HZ), 0UL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&sr->calls), 1);
 	/* Gone: the provider going away does not call it again. */
-	iomem_dma_unmap_sgtable(sr->dev, sgt, DMA_TO_DEVICE, 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(sr->dev, sgt), 0);
+	iomem_dma_unmap_sgtable(sr->client, sgt, DMA_TO_DEVICE, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(sr->client, sgt), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(fp->prov), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&sr->calls), 1);
 }

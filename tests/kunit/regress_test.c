@@ -140,16 +140,15 @@ static void regress_error_paths_free_what_they_took(struct kunit *test)
 	/* Allocation: failures with bad input and after partial work. */
 	for (i = 0; i < ARRAY_SIZE(held); i++) {
 		sg_init_table(&held[i], 1);
-		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov,
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov,
 							 &held[i], PAGE_SIZE,
 							 0), 0);
 	}
 	/* Free every other one: 6 holes of one page, 4 pages at the end. */
 	for (i = 0; i < ARRAY_SIZE(held); i += 2)
-		KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->dev, &held[i]), 0);
+		KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->client, &held[i]), 0);
 
-	client = iomem_dma_client_find(fc->dev);
-	KUNIT_ASSERT_NOT_NULL(test, client);
+	client = fc->client;
 	client_refs = kref_read(&client->ref);
 	prov_refs = kref_read(&fp->prov->ref);
 	chunks = chunks_count();
@@ -157,30 +156,28 @@ static void regress_error_paths_free_what_they_took(struct kunit *test)
 			(size_t)(SZ - 6 * PAGE_SIZE));
 
 	sg_init_table(&sg, 1);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg, 0, 0),
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg, 0, 0),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
 						 PAGE_SIZE, 3 * PAGE_SIZE),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
 						 SZ + 1, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, NULL,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, NULL,
 						 PAGE_SIZE, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(spare->dev, fp->prov, &sg,
-						 PAGE_SIZE, 0), -ENODEV);
 	/* No 8 contiguous pages are free: the pool runs short. */
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
 						 8 * PAGE_SIZE, 0), -ENOMEM);
 	/* 11 pages do not exist: the table takes 10, then gives them back. */
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  11 * PAGE_SIZE, GFP_KERNEL),
 			-ENOMEM);
 
 	/* Frees that must not happen, and a second free of the same entry. */
 	sg_init_table(&ram, 1);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &ram), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(other->dev, &held[1]), -EPERM);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &held[0]), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &ram), -EINVAL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(other->client, &held[1]), -EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &held[0]), -EINVAL);
 
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov),
 			(size_t)(SZ - 6 * PAGE_SIZE));
@@ -188,10 +185,9 @@ static void regress_error_paths_free_what_they_took(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, chunks_count(), chunks);
 	KUNIT_EXPECT_EQ(test, kref_read(&client->ref), client_refs);
 	KUNIT_EXPECT_EQ(test, kref_read(&fp->prov->ref), prov_refs);
-	iomem_dma_client_put(client);
 
 	for (i = 1; i < ARRAY_SIZE(held); i += 2)
-		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &held[i]), 0);
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &held[i]), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)SZ);
 	KUNIT_EXPECT_TRUE(test, list_empty(&fp->prov->holders));
 	expect_no_new_warn(test, was_clear);
@@ -328,7 +324,7 @@ static void regress_unregister_never_hangs_silently(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ut);
 	fc->ignore_revoke = true;
 	sg_init_table(&sg, 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
 						 PAGE_SIZE, 0), 0);
 	iomem_dma_stall_report_ms = 10;
 	before = atomic_read(&iomem_dma_stall_reports);
@@ -350,7 +346,7 @@ static void regress_unregister_never_hangs_silently(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, completion_done(&ut->done));
 	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 1);
 
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
 	KUNIT_EXPECT_TRUE(test,
 			  wait_for_completion_timeout(&ut->done, 10 * HZ) > 0);
 	iomem_dma_stall_report_ms = old_ms;
@@ -378,26 +374,26 @@ static void regress_map_path_never_warns(struct kunit *test)
 	far = fake_client_create(test, "warnf", island);
 	was_clear = warn_taint_clear(test);
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  4 * PAGE_SIZE, GFP_KERNEL), 0);
 	for (i = 0; i < 50; i++) {
-		KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->dev, &sgt,
+		KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
 							    DMA_BIDIRECTIONAL,
 							    0), 0);
-		iomem_dma_unmap_sgtable(fc->dev, &sgt, DMA_BIDIRECTIONAL, 0);
+		iomem_dma_unmap_sgtable(fc->client, &sgt, DMA_BIDIRECTIONAL, 0);
 	}
 	/* Unmapping what is not mapped is a no-op. */
-	iomem_dma_unmap_sgtable(fc->dev, &sgt, DMA_BIDIRECTIONAL, 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
+	iomem_dma_unmap_sgtable(fc->client, &sgt, DMA_BIDIRECTIONAL, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), 0);
 
 	/* A refused map is an answer, not a kernel bug. */
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(far->dev, fp->prov, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(far->client, fp->prov, &sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(far->dev, &sgt,
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(far->client, &sgt,
 						    DMA_TO_DEVICE, 0),
 			-EREMOTEIO);
-	iomem_dma_unmap_sgtable(far->dev, &sgt, DMA_TO_DEVICE, 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(far->dev, &sgt), 0);
+	iomem_dma_unmap_sgtable(far->client, &sgt, DMA_TO_DEVICE, 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(far->client, &sgt), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)SZ);
 	expect_no_new_warn(test, was_clear);
 }
@@ -426,21 +422,21 @@ static void regress_bus_entries_have_dma_len(struct kunit *test)
 	/* Fragment the pool: pieces of 1, 2 and 11 pages stay free. */
 	for (i = 0; i < ARRAY_SIZE(holes); i++)
 		sg_init_table(&holes[i], 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &holes[0],
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &holes[0],
 						 PAGE_SIZE, 0), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &holes[1],
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &holes[1],
 						 PAGE_SIZE, 0), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &holes[2],
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &holes[2],
 						 2 * PAGE_SIZE, 0), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &holes[3],
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &holes[3],
 						 PAGE_SIZE, 0), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->dev, &holes[0]), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->dev, &holes[2]), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->client, &holes[0]), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->client, &holes[2]), 0);
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  12 * PAGE_SIZE, GFP_KERNEL), 0);
 	KUNIT_EXPECT_GT(test, sgt.orig_nents, 1U);
-	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->dev, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
 						    DMA_FROM_DEVICE, 0), 0);
 	KUNIT_EXPECT_EQ(test, sgt.nents, sgt.orig_nents);
 	for_each_sgtable_dma_sg(&sgt, sg, i) {
@@ -462,20 +458,20 @@ static void regress_bus_entries_have_dma_len(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, n, sgt.orig_nents);
 	KUNIT_EXPECT_EQ(test, total, (size_t)12 * PAGE_SIZE);
 
-	iomem_dma_unmap_sgtable(fc->dev, &sgt, DMA_FROM_DEVICE, 0);
+	iomem_dma_unmap_sgtable(fc->client, &sgt, DMA_FROM_DEVICE, 0);
 	for_each_sgtable_sg(&sgt, sg, i) {
 		KUNIT_EXPECT_EQ(test, sg_dma_len(sg), 0U);
 		KUNIT_EXPECT_FALSE(test, sg_dma_is_bus_address(sg));
 	}
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &holes[1]), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &holes[3]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &holes[1]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &holes[3]), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov),
 			(size_t)16 * PAGE_SIZE);
 }
 
 struct put_race {
-	struct device *dev;
+	struct iomem_dma_client *client;
 	struct scatterlist sg;
 	struct iomem_dma_provider *ref;
 	unsigned int delay_us;
@@ -488,7 +484,7 @@ static int put_race_fn(void *data)
 	struct put_race *pr = data;
 
 	udelay(pr->delay_us);
-	pr->ret = iomem_dma_free_sg(pr->dev, &pr->sg);
+	pr->ret = iomem_dma_free_sg(pr->client, &pr->sg);
 	iomem_dma_provider_put(pr->ref);
 	complete(&pr->done);
 	return 0;
@@ -538,9 +534,9 @@ static void regress_final_put_races_unplug(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(a), 0);
 	KUNIT_EXPECT_GT(test, dev_refs(fp->dev), refs);
 	sg_init_table(&sg, 1);
-	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->dev, b, &sg, PAGE_SIZE,
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(fc->client, b, &sg, PAGE_SIZE,
 						 0), 0);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(b), 0);
 	KUNIT_EXPECT_EQ(test, dev_refs(fp->dev), refs);
 
@@ -555,11 +551,11 @@ static void regress_final_put_races_unplug(struct kunit *test)
 	for (round = 0; round < 20; round++) {
 		a = iomem_dma_provider_register(&desc);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
-		pr->dev = fc->dev;
+		pr->client = fc->client;
 		pr->ret = 1;
 		pr->delay_us = 10 * round;
 		sg_init_table(&pr->sg, 1);
-		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, a, &pr->sg,
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, a, &pr->sg,
 							 PAGE_SIZE, 0), 0);
 		pr->ref = iomem_dma_provider_get_by_name("put-race");
 		KUNIT_ASSERT_PTR_EQ(test, pr->ref, a);
@@ -585,8 +581,8 @@ struct inflight {
 	bool still_listed;
 };
 
-static void inflight_revoke(struct device *dev, struct iomem_dma_provider *prov,
-			    void *priv)
+static void inflight_revoke(struct iomem_dma_client *client,
+			    struct iomem_dma_provider *prov, void *priv)
 {
 	struct inflight *in = priv;
 	struct iomem_dma_provider *p;
@@ -595,7 +591,8 @@ static void inflight_revoke(struct device *dev, struct iomem_dma_provider *prov,
 
 	atomic_inc(&in->fc.revokes);
 	sg_init_table(&sg, 1);
-	in->alloc_in_revoke = iomem_dma_alloc_sg(dev, prov, &sg, PAGE_SIZE, 0);
+	in->alloc_in_revoke = iomem_dma_alloc_sg(client, prov, &sg, PAGE_SIZE,
+						 0);
 	for_each_sgtable_sg(&in->sgt, s, i)
 		if (sg_dma_len(s))
 			in->mapped_in_revoke++;
@@ -604,8 +601,8 @@ static void inflight_revoke(struct device *dev, struct iomem_dma_provider *prov,
 	in->still_listed = p;
 	iomem_dma_provider_put(p);
 	/* The client stops its DMA, then gives the memory back. */
-	iomem_dma_unmap_sgtable(dev, &in->sgt, DMA_BIDIRECTIONAL, 0);
-	iomem_dma_free_sgt(dev, &in->sgt);
+	iomem_dma_unmap_sgtable(client, &in->sgt, DMA_BIDIRECTIONAL, 0);
+	iomem_dma_free_sgt(client, &in->sgt);
 }
 
 static const struct iomem_dma_client_ops inflight_ops = {
@@ -639,19 +636,20 @@ static void regress_teardown_revokes_then_drains(struct kunit *test)
 	in->fc.dev = iomem_dma_test_device(test, "tdc");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, in->fc.dev);
 	fake_fabric_place(test, in->fc.dev, sw);
-	KUNIT_ASSERT_EQ(test, iomem_dma_client_register(in->fc.dev,
-							&inflight_ops, in), 0);
+	in->fc.client = iomem_dma_client_register(in->fc.dev, &inflight_ops,
+						  in);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, in->fc.client);
 	in->prov = devm_iomem_dma_provider_register(fp->dev, &desc);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, in->prov);
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(in->fc.dev, in->prov,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(in->fc.client, in->prov,
 						  &in->sgt, 3 * PAGE_SIZE,
 						  GFP_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(in->fc.dev, &in->sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(in->fc.client, &in->sgt,
 						    DMA_BIDIRECTIONAL, 0), 0);
 	nents = in->sgt.orig_nents;
 	/* An entry may not be freed while mapped, even by its owner. */
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(in->fc.dev, &in->sgt), -EBUSY);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(in->fc.client, &in->sgt), -EBUSY);
 
 	kunit_device_unregister(test, fp->dev);	/* the unbind */
 

@@ -24,7 +24,7 @@ static void sg_predicate(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ram);
 	sg_init_table(sg, 3);
 	sg_set_buf(&sg[0], ram, 64);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg[1],
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg[1],
 						 PAGE_SIZE, 0), 0);
 
 	KUNIT_EXPECT_FALSE(test, iomem_dma_sg_is_iomem(&sg[0]));
@@ -36,7 +36,7 @@ static void sg_predicate(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, sg_is_last(&sg[1]));
 	KUNIT_EXPECT_TRUE(test, sg_is_last(&sg[2]));
 
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[1]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[1]), 0);
 	KUNIT_EXPECT_FALSE(test, iomem_dma_sg_is_iomem(&sg[1]));
 }
 
@@ -50,7 +50,7 @@ static void sg_last_entry_keeps_end_mark(struct kunit *test)
 
 	sg_init_table(sg, 2);
 	for (i = 0; i < 2; i++)
-		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov,
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov,
 							 &sg[i], PAGE_SIZE, 0),
 				0);
 	KUNIT_EXPECT_TRUE(test, sg_is_last(&sg[1]));
@@ -59,7 +59,7 @@ static void sg_last_entry_keeps_end_mark(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, n, 2U);
 	KUNIT_EXPECT_EQ(test, sg_nents(sg), 2);
 	for (i = 0; i < 2; i++)
-		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[i]), 0);
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[i]), 0);
 }
 
 static void sg_page_is_null(struct kunit *test)
@@ -70,44 +70,44 @@ static void sg_page_is_null(struct kunit *test)
 	struct scatterlist *s;
 	unsigned int i;
 
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->dev, fp->prov, &sgt,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  3 * PAGE_SIZE, GFP_KERNEL), 0);
 	for_each_sgtable_sg(&sgt, s, i) {
 		/* The kernel's own accessor gives no page at all. */
 		KUNIT_EXPECT_NULL(test, sg_page(s));
 		KUNIT_EXPECT_EQ(test, s->page_link & ~(SG_CHAIN | SG_END), 0UL);
 	}
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->dev, &sgt), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(fc->client, &sgt), 0);
 }
 
 static void sg_helpers_refuse_iomem(struct kunit *test)
 {
 	struct fake_prov *fp = fake_prov_create(test, "refuse", POOL, NULL);
 	struct fake_client *fc = fake_client_create(test, "refusec", NULL);
-	atomic_t *misuse = expect_misuse(test);
+	int misuse = atomic_read(&iomem_dma_misuse_reports);
 	void *ram = kunit_kzalloc(test, 128, GFP_KERNEL);
 	struct scatterlist sg[2];
 
 	KUNIT_ASSERT_NOT_NULL(test, ram);
 	sg_init_table(sg, 2);
 	sg_set_buf(&sg[0], ram, 128);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg[1],
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg[1],
 						 PAGE_SIZE, 0), 0);
 
 	KUNIT_EXPECT_NULL(test, iomem_dma_sg_page(&sg[1]));
-	KUNIT_EXPECT_EQ(test, atomic_read(misuse), 1);
+	KUNIT_EXPECT_EQ(test, misuse_since(misuse), 1);
 	KUNIT_EXPECT_NULL(test, iomem_dma_sg_virt(&sg[1]));
-	KUNIT_EXPECT_EQ(test, atomic_read(misuse), 2);
+	KUNIT_EXPECT_EQ(test, misuse_since(misuse), 2);
 
 	/* RAM entries pass through, without a report. */
 	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_sg_page(&sg[0]), virt_to_page(ram));
 	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_sg_virt(&sg[0]), ram);
 	KUNIT_EXPECT_TRUE(test, !iomem_dma_sg_iomem(&sg[0]));
 	KUNIT_EXPECT_NULL(test, iomem_dma_sg_provider(&sg[0]));
-	KUNIT_EXPECT_EQ(test, atomic_read(misuse), 2);
+	KUNIT_EXPECT_EQ(test, misuse_since(misuse), 2);
 
 	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_sg_provider(&sg[1]), fp->prov);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg[1]), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[1]), 0);
 }
 
 static void sg_copy_goes_through_iomem(struct kunit *test)
@@ -126,7 +126,7 @@ static void sg_copy_goes_through_iomem(struct kunit *test)
 	for (i = 0; i < PAGE_SIZE; i++)
 		src[i] = (u8)(i * 7 + 3);
 	sg_init_table(&sg, 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
 						 PAGE_SIZE, 0), 0);
 
 	KUNIT_ASSERT_EQ(test, iomem_dma_sg_copy_to(&sg, 16, src, 100), 0);
@@ -147,7 +147,7 @@ static void sg_copy_goes_through_iomem(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_sg_copy_from(&sg, PAGE_SIZE + 1, dst,
 						     0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, iomem_dma_sg_copy_to(&sg, 0, NULL, 4), -EINVAL);
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_sg_copy_to(&sg, 0, src, 4), -EINVAL);
 }
 
@@ -166,14 +166,14 @@ static void sg_virt_of_iomem_is_not_ram(struct kunit *test)
 	void *va;
 
 	sg_init_table(&sg, 1);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->dev, fp->prov, &sg,
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
 						 PAGE_SIZE, 0), 0);
 	va = sg_virt(&sg);
 	kunit_info(test, "sg_virt() of an iomem entry: 0x%lx\n",
 		   (unsigned long)va);
 	KUNIT_EXPECT_FALSE(test, virt_addr_valid(va));
 	KUNIT_EXPECT_FALSE(test, virt_addr_valid(va + sg.length - 1));
-	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->dev, &sg), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
 }
 
 static struct kunit_case iomem_dma_sg_cases[] = {

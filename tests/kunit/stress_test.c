@@ -39,6 +39,7 @@ struct stress;
 struct stress_worker {
 	struct stress *s;
 	struct device *dev;
+	struct iomem_dma_client *client;
 	struct task_struct *task;
 	unsigned int id;
 	atomic_t revokes;
@@ -61,8 +62,8 @@ struct stress {
 	struct completion churn_done, policy_done;
 };
 
-static void stress_revoke(struct device *dev, struct iomem_dma_provider *prov,
-			  void *priv)
+static void stress_revoke(struct iomem_dma_client *client,
+			  struct iomem_dma_provider *prov, void *priv)
 {
 	struct stress_worker *w = priv;
 
@@ -92,7 +93,7 @@ static void worker_round(struct stress_worker *w, const char *name)
 		w->gone++;
 		return;
 	}
-	ret = iomem_dma_alloc_sgt(w->dev, prov, &sgt, size, GFP_KERNEL);
+	ret = iomem_dma_alloc_sgt(w->client, prov, &sgt, size, GFP_KERNEL);
 	w->done++;
 	if (ret == -ENODEV) {
 		w->gone++;
@@ -102,10 +103,10 @@ static void worker_round(struct stress_worker *w, const char *name)
 		w->unexpected++;
 		w->last_error = ret;
 	} else {
-		ret = iomem_dma_map_sgtable(w->dev, &sgt, DMA_BIDIRECTIONAL, 0);
+		ret = iomem_dma_map_sgtable(w->client, &sgt, DMA_BIDIRECTIONAL, 0);
 		w->done++;
 		if (!ret) {
-			iomem_dma_unmap_sgtable(w->dev, &sgt, DMA_BIDIRECTIONAL,
+			iomem_dma_unmap_sgtable(w->client, &sgt, DMA_BIDIRECTIONAL,
 						0);
 			w->done++;
 		} else if (ret == -EREMOTEIO) {
@@ -114,7 +115,7 @@ static void worker_round(struct stress_worker *w, const char *name)
 			w->unexpected++;
 			w->last_error = ret;
 		}
-		ret = iomem_dma_free_sgt(w->dev, &sgt);
+		ret = iomem_dma_free_sgt(w->client, &sgt);
 		w->done++;
 		if (ret) {
 			w->unexpected++;
@@ -258,10 +259,10 @@ static void stress_alloc_map_vs_policy_and_unplug(struct kunit *test)
 		s->w[i].dev = iomem_dma_test_device(test, name);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s->w[i].dev);
 		fake_fabric_place(test, s->w[i].dev, sw);
-		KUNIT_ASSERT_EQ(test, 0,
-				iomem_dma_client_register(s->w[i].dev,
-							  &stress_client_ops,
-							  &s->w[i]));
+		s->w[i].client = iomem_dma_client_register(s->w[i].dev,
+							   &stress_client_ops,
+							   &s->w[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s->w[i].client);
 	}
 
 	atomic_long_set(&s->ops_left, ops);
