@@ -157,12 +157,6 @@ void iomem_dma_generation_bump(void)
 /* Off until set up; see internal.h. */
 DECLARE_FAULT_ATTR(iomem_dma_fault_attr);
 
-static int __init iomem_dma_fault_setup(char *str)
-{
-	return setup_fault_attr(&iomem_dma_fault_attr, str);
-}
-__setup("fail_iomem_dma=", iomem_dma_fault_setup);
-
 static void iomem_dma_fault_debugfs_init(void)
 {
 	struct dentry *dir;

@@ -242,9 +242,8 @@ extern atomic_t iomem_dma_stall_reports;
  * framework (Documentation/fault-injection/): every step of the core that
  * can fail for want of kernel resources (an allocation, an id, a pool, a
  * sysfs entry) asks should_fail() of iomem_dma_fault_attr first. It is
- * off (probability 0) until set up with the boot option fail_iomem_dma=
- * or in debugfs (iomem_dma/fail_iomem_dma/, with the task filter and the
- * per-task make-it-fail switch); the KUnit suite iomem_dma_faults arms it
+ * off (probability 0) until set up in debugfs (iomem_dma/fail_iomem_dma/,
+ * with the task filter and the per-task make-it-fail switch); the KUnit suite iomem_dma_faults arms it
  * for its own task to fail the Nth step and walks N upwards. Without the
  * option it is a constant false.
  */

@@ -680,8 +680,7 @@ static void contract_avail_races_unregister(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, name);
 		snprintf(name, 16, "ct-avp%u", round);
 		fp = fake_prov_create(test, name, POOL, NULL);
-		a->ref = iomem_dma_provider_get_by_name(
-				iomem_dma_provider_name(fp->prov));
+		a->ref = iomem_dma_provider_get_by_name(name);
 		KUNIT_ASSERT_PTR_EQ(test, a->ref, fp->prov);
 		atomic_set(&a->stop, 0);
 		a->reads = 0;

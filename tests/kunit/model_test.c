@@ -74,7 +74,7 @@ struct m_client {
 	unsigned int nstale;
 	struct rnd_state rnd;
 	u8 next_tag;
-	unsigned long done, maps, denied, stale_uses, foreign_uses;
+	unsigned long done, maps, denied, stale_uses, foreign_uses, reregs;
 	atomic_t revokes;
 };
 
@@ -396,12 +396,49 @@ out:
 	c->done++;
 }
 
+/*
+ * End the client's registration and register again: everything is given
+ * back first (an ended registration gets no revoke, so a mapping kept
+ * through it would escape the policy), then the old handle is dropped,
+ * outside @c->lock, which a revoke callback in progress may be waiting
+ * for while the unregister waits for the callback.
+ */
+static void m_client_reregister(struct m_client *c)
+{
+	struct iomem_dma_client *client;
+	unsigned int i;
+	int ret;
+
+	mutex_lock(&c->lock);
+	for (i = 0; i < M_SLOTS; i++)
+		if (c->t[i].live)
+			m_table_drop(c, &c->t[i]);
+	client = c->client;
+	mutex_unlock(&c->lock);
+	ret = iomem_dma_client_unregister(client);
+	if (ret)
+		m_fail(c->m, "client %u: unregister: %d", c->idx, ret);
+	client = iomem_dma_client_register(c->dev, &m_client_ops, c);
+	if (IS_ERR(client)) {
+		m_fail(c->m, "client %u: register again: %ld", c->idx,
+		       PTR_ERR(client));
+		WRITE_ONCE(c->m->stop, true);
+		return;
+	}
+	mutex_lock(&c->lock);
+	c->client = client;
+	c->reregs++;
+	mutex_unlock(&c->lock);
+}
+
 static int m_client_fn(void *data)
 {
 	struct m_client *c = data;
 	unsigned int i;
 
 	for (i = 0; i < ops && !READ_ONCE(c->m->stop); i++) {
+		if (!(prandom_u32_state(&c->rnd) % 128))
+			m_client_reregister(c);
 		m_client_op(c);
 		cond_resched();
 		if (!(i % 16))
@@ -693,9 +730,9 @@ static void model_concurrent_invariants(struct kunit *test)
 			m_table_drop(c, &c->t[j]);
 		}
 		mutex_unlock(&c->lock);
-		kunit_info(test, "client %u: %lu ops, %lu maps, %lu denied, %lu stale and %lu foreign uses, %d revokes\n",
+		kunit_info(test, "client %u: %lu ops, %lu maps, %lu denied, %lu stale and %lu foreign uses, %d revokes, %lu re-registrations\n",
 			   i, c->done, c->maps, c->denied, c->stale_uses,
-			   c->foreign_uses, atomic_read(&c->revokes));
+			   c->foreign_uses, atomic_read(&c->revokes), c->reregs);
 		KUNIT_EXPECT_EQ(test, iomem_dma_client_unregister(c->client), 0);
 	}
 	kunit_info(test, "%lu policy changes, %lu re-registrations, %lu checks, %lu sysfs reads\n",
