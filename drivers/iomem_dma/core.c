@@ -10,9 +10,9 @@
 /**
  * DOC: locking
  *
- * Each lock guards one concern; none of the mutexes below nests inside
- * another, except that a provider's spinlock nests inside
- * iomem_dma_providers_lock. The helpers named ``*_locked`` assert the lock
+ * Each lock guards one concern; the mutexes below nest only as stated
+ * (iomem_dma_attach_lock outermost), and a provider's spinlock nests
+ * inside iomem_dma_providers_lock. The helpers named ``*_locked`` assert the lock
  * they need with lockdep_assert_held().
  *
  * iomem_dma_providers_lock (a mutex) protects the list of registered
@@ -24,6 +24,11 @@
  * iomem_dma_clients_lock (a mutex) protects the list of clients, which
  * only the verdicts file walks; clients never need it on their hot paths,
  * since they pass the handle registration returned.
+ *
+ * iomem_dma_attach_lock (a mutex) serialises replacing the attachment
+ * nodes of clients and providers (iomem_dma_attachments_refresh()); it is
+ * taken before iomem_dma_clients_lock, iomem_dma_providers_lock and a
+ * client's cb_lock, and verdicts read attachments under RCU instead.
  *
  * iomem_dma_client_lock (a spinlock) makes looking up a device's client
  * registration and adding it one step, and lets iomem_dma_is_client() read
@@ -239,7 +244,8 @@ void iomem_dma_provider_release(struct kref *ref)
 
 	if (prov->id)
 		ida_free(&iomem_dma_provider_ida, prov->id);
-	iomem_dma_node_put(prov->fabric);
+	/* The last reference: nobody reads the attachment any more. */
+	iomem_dma_node_put(rcu_dereference_protected(prov->fabric, true));
 	put_device(prov->dev);
 	kfree(prov->bases);
 	kfree(prov->ranges);
@@ -305,7 +311,7 @@ iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc)
 	int ret;
 
 	might_sleep();
-	if (!desc || !desc->dev)
+	if (!desc || !desc->dev || (desc->fabric_from_device && desc->fabric))
 		return ERR_PTR(-EINVAL);
 	order = desc->granule_order ? desc->granule_order : PAGE_SHIFT;
 	if (order < 6 || order > 30)
@@ -350,8 +356,10 @@ iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc)
 	}
 	for (i = 0; i < prov->nr_ranges; i++)
 		prov->size += prov->ranges[i].size;
-	if (desc->fabric)
-		prov->fabric = iomem_dma_node_get(desc->fabric);
+	prov->fabric_from_dev = desc->fabric_from_device;
+	RCU_INIT_POINTER(prov->fabric, desc->fabric_from_device ?
+			 iomem_dma_node_for_device(desc->dev) :
+			 iomem_dma_node_get(desc->fabric));
 
 	ret = iomem_dma_should_fail() ? -ENOSPC :
 	      ida_alloc_min(&iomem_dma_provider_ida, 1, GFP_KERNEL);
@@ -806,7 +814,7 @@ static void iomem_dma_client_release(struct kref *ref)
 	xa_for_each(&client->verdicts, idx, cv)
 		kfree_rcu(cv, rcu);
 	xa_destroy(&client->verdicts);
-	iomem_dma_node_put(client->node);
+	iomem_dma_node_put(rcu_dereference_protected(client->node, true));
 	kfree(client->name);
 	kfree(client);
 }
@@ -828,8 +836,11 @@ static bool client_verdict_now_locked(struct iomem_dma_provider *prov,
 	lockdep_assert_held(&client->cb_lock);
 	if (client->gone)
 		return false;
-	iomem_dma_verdict_compute(prov, client->dev, client->node,
-				  client->name, v);
+	rcu_read_lock();
+	iomem_dma_verdict_compute(prov, client->dev,
+				  rcu_dereference(client->node), client->name,
+				  v);
+	rcu_read_unlock();
 	return true;
 }
 
@@ -974,7 +985,7 @@ iomem_dma_client_register(struct device *dev,
 		devres_free(slot);
 		return ERR_PTR(-ENOMEM);
 	}
-	client->node = iomem_dma_node_for_device(dev);
+	RCU_INIT_POINTER(client->node, iomem_dma_node_for_device(dev));
 	*slot = client;
 	/* Look and add in one step: two registrations of @dev race here. */
 	spin_lock(&iomem_dma_client_lock);
@@ -994,6 +1005,101 @@ iomem_dma_client_register(struct device *dev,
 	return client;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_client_register);
+
+/* Serialises replacing attachments; see iomem_dma_attachments_refresh(). */
+static DEFINE_MUTEX(iomem_dma_attach_lock);
+
+/* Make @node (a reference, or NULL) the attachment in @slot. */
+static bool attachment_set(struct iomem_dma_node __rcu **slot,
+			   struct iomem_dma_node *node)
+{
+	struct iomem_dma_node *old;
+
+	old = rcu_replace_pointer(*slot, node,
+				  lockdep_is_held(&iomem_dma_attach_lock));
+	/* Verdicts may still walk @old: nodes are freed after RCU. */
+	iomem_dma_node_put(old);
+	return old != node;
+}
+
+/**
+ * iomem_dma_attachments_refresh() - look every attachment up again
+ *
+ * Asks the backends again where every live client and every registered
+ * provider that follows its device (&iomem_dma_provider_desc.fabric_from_device)
+ * sits, and replaces the attachments that changed: a bus that became a
+ * fabric node after a device registered (a devicetree overlay adding
+ * peer-dma-routing) reaches the verdicts. Verdicts read attachments under
+ * RCU, so they never see one go. The caller bumps the generation and runs
+ * a revoke pass when this returns true. A client whose registration ended
+ * is left alone (its device may be gone), as are clients and providers
+ * that register meanwhile (they look theirs up themselves).
+ *
+ * Context: process context, without iomem_dma locks; sleeps.
+ * Return: true if any attachment changed.
+ */
+bool iomem_dma_attachments_refresh(void)
+{
+	struct iomem_dma_provider *prov, **provs = NULL;
+	struct iomem_dma_client *client, **clients = NULL;
+	unsigned int nc = 0, np = 0, i;
+	bool changed = false;
+
+	might_sleep();
+	mutex_lock(&iomem_dma_attach_lock);
+	mutex_lock(&iomem_dma_clients_lock);
+	list_for_each_entry(client, &iomem_dma_clients, list)
+		nc++;
+	clients = iomem_dma_should_fail() ? NULL :
+		  kcalloc(nc ?: 1, sizeof(*clients), GFP_KERNEL);
+	nc = 0;
+	if (clients) {
+		list_for_each_entry(client, &iomem_dma_clients, list) {
+			kref_get(&client->ref);
+			clients[nc++] = client;
+		}
+	}
+	mutex_unlock(&iomem_dma_clients_lock);
+
+	mutex_lock(&iomem_dma_providers_lock);
+	list_for_each_entry(prov, &iomem_dma_providers, list)
+		np += prov->fabric_from_dev;
+	provs = iomem_dma_should_fail() ? NULL :
+		kcalloc(np ?: 1, sizeof(*provs), GFP_KERNEL);
+	np = 0;
+	if (provs) {
+		list_for_each_entry(prov, &iomem_dma_providers, list) {
+			if (!prov->fabric_from_dev)
+				continue;
+			kref_get(&prov->ref);
+			provs[np++] = prov;
+		}
+	}
+	mutex_unlock(&iomem_dma_providers_lock);
+	if (!clients || !provs)
+		pr_warn("out of memory: attachments not looked up again\n");
+
+	for (i = 0; i < nc; i++) {
+		client = clients[i];
+		/* The registration, and so the device, stays while we ask. */
+		mutex_lock(&client->cb_lock);
+		if (!client->gone)
+			changed |= attachment_set(&client->node,
+						  iomem_dma_node_for_device(client->dev));
+		mutex_unlock(&client->cb_lock);
+		iomem_dma_client_put(client);
+	}
+	/* A provider holds its device: asking is safe while it is dying. */
+	for (i = 0; i < np; i++) {
+		changed |= attachment_set(&provs[i]->fabric,
+					  iomem_dma_node_for_device(provs[i]->dev));
+		kref_put(&provs[i]->ref, iomem_dma_provider_release);
+	}
+	mutex_unlock(&iomem_dma_attach_lock);
+	kfree(clients);
+	kfree(provs);
+	return changed;
+}
 
 static int client_devres_match(struct device *dev, void *res, void *data)
 {

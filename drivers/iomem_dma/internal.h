@@ -34,9 +34,12 @@ struct gen_pool;
  *	locklessly.
  * @name: name matched by rules and shown in verdicts, copied whole at
  *	creation.
+ * @rcu: deferred free: verdicts walk nodes under RCU while an attachment
+ *	may be replaced, see iomem_dma_attachments_refresh().
  */
 struct iomem_dma_node {
 	struct kref ref;
+	struct rcu_head rcu;
 	struct iomem_dma_node *parent;
 	unsigned int depth;
 	unsigned long flags;
@@ -63,7 +66,10 @@ struct iomem_dma_node {
  * @size: total bytes.
  * @pool: allocator; its address space starts at 1 << @granule_order so that
  *	0 is never a valid allocation.
- * @fabric: attachment node or %NULL, referenced.
+ * @fabric: attachment node or %NULL, referenced; read under RCU, replaced
+ *	under iomem_dma_attach_lock when @fabric_from_dev.
+ * @fabric_from_dev: the core looks @fabric up from @dev, again after every
+ *	change of the fabric.
  * @id: small unique number, index of cached verdicts.
  * @cdev: the device in class iomem_dma, or %NULL.
  * @preference: administrator's tie-break for iomem_dma_find(), -100..100;
@@ -93,7 +99,8 @@ struct iomem_dma_provider {
 	unsigned int granule_order;
 	u64 size;
 	struct gen_pool *pool;
-	struct iomem_dma_node *fabric;
+	struct iomem_dma_node __rcu *fabric;
+	bool fabric_from_dev;
 	unsigned int id;
 	struct device *cdev;
 	int preference;
@@ -115,7 +122,9 @@ struct iomem_dma_provider {
  *	entry that ends it is released before the device can go.
  * @ops: client callbacks.
  * @priv: passed back to @ops.
- * @node: attachment node found at registration, or %NULL; referenced.
+ * @node: attachment node, or %NULL; referenced. Found at registration and
+ *	again after every change of the fabric; read under RCU, replaced
+ *	under iomem_dma_attach_lock.
  * @lock: protects @last_refusal and @has_refusal.
  * @last_refusal: the verdict of the last refused map.
  * @has_refusal: @last_refusal is valid.
@@ -133,7 +142,7 @@ struct iomem_dma_client {
 	struct device *dev;
 	const struct iomem_dma_client_ops *ops;
 	void *priv;
-	struct iomem_dma_node *node;
+	struct iomem_dma_node __rcu *node;
 	spinlock_t lock; /* see @lock above */
 	struct iomem_dma_verdict last_refusal;
 	bool has_refusal;
@@ -231,6 +240,7 @@ extern struct dentry *iomem_dma_debugfs_root;
 /* core.c */
 void iomem_dma_provider_release(struct kref *ref);
 struct iomem_dma_client *iomem_dma_client_find(struct device *dev);
+bool iomem_dma_attachments_refresh(void);
 void iomem_dma_client_put(struct iomem_dma_client *client);
 u64 iomem_dma_generation(void);
 void iomem_dma_generation_bump(void);
@@ -243,9 +253,9 @@ extern atomic_t iomem_dma_stall_reports;
  * can fail for want of kernel resources (an allocation, an id, a pool, a
  * sysfs entry) asks should_fail() of iomem_dma_fault_attr first. It is
  * off (probability 0) until set up in debugfs (iomem_dma/fail_iomem_dma/,
- * with the task filter and the per-task make-it-fail switch); the KUnit suite iomem_dma_faults arms it
- * for its own task to fail the Nth step and walks N upwards. Without the
- * option it is a constant false.
+ * with the task filter and the per-task make-it-fail switch); the KUnit
+ * suite iomem_dma_faults arms it for its own task to fail the Nth step and
+ * walks N upwards. Without the option it is a constant false.
  */
 #ifdef CONFIG_IOMEM_DMA_FAULT_INJECTION
 #include <linux/fault-inject.h>
@@ -268,7 +278,9 @@ struct iomem_dma_node *iomem_dma_node_for_device(struct device *dev);
 int iomem_dma_firmware_verdict(struct iomem_dma_provider *prov,
 			       struct device *client, char *where, size_t len);
 void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
-			  struct device *client, struct iomem_dma_node *cnode,
+			  const struct iomem_dma_node *pnode,
+			  struct device *client,
+			  const struct iomem_dma_node *cnode,
 			  struct iomem_dma_verdict *v,
 			  const struct iomem_dma_node **common_out);
 
@@ -291,7 +303,7 @@ void iomem_dma_policy_clear(void);
 unsigned int iomem_dma_policy_count(void);
 void iomem_dma_policy_init(void);
 int iomem_dma_policy_revoke_denied(void);
-void iomem_dma_policy_revoke_later(void);
+void iomem_dma_policy_revoke_later(bool reattach);
 void iomem_dma_policy_revoke_flush(void);
 bool iomem_dma_client_revoke(struct iomem_dma_client *client,
 			     struct iomem_dma_provider *prov, bool if_denied);

@@ -471,7 +471,8 @@ static int iomem_dma_of_probe(struct platform_device *pdev)
 						IOMEM_DMA_CPU_UNCACHED;
 	desc.ops = &of_provider_ops;
 	desc.priv = p;
-	desc.fabric = of_node_for_device(dev);
+	/* Looked up again when an overlay changes the fabric. */
+	desc.fabric_from_device = true;
 	p->nr_prov = p->region.cells ? p->region.nr : 1;
 	for (i = 0; i < p->nr_prov; i++) {
 		of_provider_name(dev, p->region.cells, i, name, sizeof(name));
@@ -490,7 +491,6 @@ static int iomem_dma_of_probe(struct platform_device *pdev)
 	platform_set_drvdata(pdev, p);
 	ret = 0;
 out:
-	iomem_dma_node_put(desc.fabric);
 	return ret;
 }
 

@@ -277,7 +277,6 @@ struct iomem_dma_provider *iomem_dma_pci_register_bar(struct pci_dev *pdev,
 						      u64 offset)
 {
 	struct iomem_dma_provider_desc desc = { };
-	struct iomem_dma_provider *prov;
 	struct iomem_dma_pci_bar *b;
 	resource_size_t len;
 	char name[IOMEM_DMA_NODE_NAME_LEN];
@@ -315,11 +314,9 @@ struct iomem_dma_provider *iomem_dma_pci_register_bar(struct pci_dev *pdev,
 	desc.nr_ranges = 1;
 	desc.cpu_map = wc ? IOMEM_DMA_CPU_WC : IOMEM_DMA_CPU_UNCACHED;
 	desc.ops = &pci_bar_ops;
-	desc.fabric = pci_node_for_device(&pdev->dev);
+	desc.fabric_from_device = true;
 	desc.priv = b;
-	prov = devm_iomem_dma_provider_register(&pdev->dev, &desc);
-	iomem_dma_node_put(desc.fabric);
-	return prov;
+	return devm_iomem_dma_provider_register(&pdev->dev, &desc);
 }
 EXPORT_SYMBOL_GPL(iomem_dma_pci_register_bar);
 

@@ -357,7 +357,8 @@ static bool node_on_path(const char *name, const struct iomem_dma_node *from,
 }
 
 static bool rule_matches(const struct iomem_dma_rule *r,
-			 struct iomem_dma_provider *prov, const char *cname,
+			 struct iomem_dma_provider *prov,
+			 const struct iomem_dma_node *pnode, const char *cname,
 			 const struct iomem_dma_node *cnode,
 			 const struct iomem_dma_node *common)
 {
@@ -369,7 +370,7 @@ static bool rule_matches(const struct iomem_dma_rule *r,
 	case RULE_CLIENT:
 		return !strcmp(r->a, cname);
 	case RULE_NODE:
-		return node_on_path(r->a, prov->fabric, common) ||
+		return node_on_path(r->a, pnode, common) ||
 		       node_on_path(r->a, cnode, common);
 	}
 	return false;
@@ -386,19 +387,23 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 			       struct iomem_dma_verdict *v)
 {
 	const struct iomem_dma_rule *r, *allow = NULL, *deny = NULL;
-	const struct iomem_dma_node *common;
+	const struct iomem_dma_node *common, *pnode;
 	char where[IOMEM_DMA_NODE_NAME_LEN];
 	int fw = 0;
 
 	v->generation = iomem_dma_generation();
-	iomem_dma_hw_verdict(prov, client, cnode, v, &common);
-	if (v->reason == IOMEM_DMA_REASON_PROVIDER_GONE ||
-	    v->reason == IOMEM_DMA_REASON_SAME_DEVICE)
-		return;
-
+	/* The provider's attachment may be replaced meanwhile: RCU holds it. */
 	rcu_read_lock();
+	pnode = rcu_dereference(prov->fabric);
+	iomem_dma_hw_verdict(prov, pnode, client, cnode, v, &common);
+	if (v->reason == IOMEM_DMA_REASON_PROVIDER_GONE ||
+	    v->reason == IOMEM_DMA_REASON_SAME_DEVICE) {
+		rcu_read_unlock();
+		return;
+	}
+
 	list_for_each_entry_rcu(r, &iomem_dma_rules, list) {
-		if (!rule_matches(r, prov, cname, cnode, common))
+		if (!rule_matches(r, prov, pnode, cname, cnode, common))
 			continue;
 		if (!r->allow) {
 			deny = r;
@@ -473,8 +478,11 @@ void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 	}
 	rcu_read_unlock();
 
-	iomem_dma_verdict_compute(prov, client->dev, client->node,
-				  client->name, v);
+	rcu_read_lock();
+	iomem_dma_verdict_compute(prov, client->dev,
+				  rcu_dereference(client->node), client->name,
+				  v);
+	rcu_read_unlock();
 	cv = iomem_dma_should_fail() ? NULL : kmalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)
 		return;
@@ -623,8 +631,14 @@ int iomem_dma_policy_revoke_denied(void)
 	return revoked;
 }
 
+/* A fabric change asked for the attachments to be looked up again. */
+static atomic_t iomem_dma_reattach = ATOMIC_INIT(0);
+
 static void revoke_work_fn(struct work_struct *work)
 {
+	if (atomic_xchg(&iomem_dma_reattach, 0) &&
+	    iomem_dma_attachments_refresh())
+		iomem_dma_generation_bump();
 	iomem_dma_policy_revoke_denied();
 }
 
@@ -632,10 +646,13 @@ static DECLARE_WORK(iomem_dma_revoke_work, revoke_work_fn);
 
 /*
  * A topology or firmware change, whose caller may hold locks of its own
- * (the devicetree's, a bus's): revoke from a work item.
+ * (the devicetree's, a bus's): revoke from a work item; with @reattach,
+ * look every attachment up again first.
  */
-void iomem_dma_policy_revoke_later(void)
+void iomem_dma_policy_revoke_later(bool reattach)
 {
+	if (reattach)
+		atomic_set(&iomem_dma_reattach, 1);
 	queue_work(system_unbound_wq, &iomem_dma_revoke_work);
 }
 

@@ -90,7 +90,8 @@ static void iomem_dma_node_release(struct kref *ref)
 		container_of(ref, struct iomem_dma_node, ref);
 	struct iomem_dma_node *parent = node->parent;
 
-	kfree(node);
+	/* Verdicts may be walking it under RCU; its parent goes the same way. */
+	kfree_rcu(node, rcu);
 	iomem_dma_node_put(parent);
 }
 
@@ -128,7 +129,7 @@ int iomem_dma_node_update(struct iomem_dma_node *node, unsigned long set,
 	WRITE_ONCE(node->flags, (node->flags & ~clear) | set);
 	iomem_dma_generation_bump();
 	mutex_unlock(&iomem_dma_node_flags_lock);
-	iomem_dma_policy_revoke_later();
+	iomem_dma_policy_revoke_later(false);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_node_update);
@@ -138,16 +139,18 @@ EXPORT_SYMBOL_GPL(iomem_dma_node_update);
  *
  * For a backend whose view of the fabric changed in a way no node's flags
  * describe (a node went away, a statement was added to a node that is not
- * a fabric node yet): verdicts computed before are stale, and clients with
- * mappings of a pair that is now denied get their revoke callback soon
- * after, from a work item.
+ * a fabric node yet): verdicts computed before are stale; soon after, from
+ * a work item, the core asks the backends again where every client (and
+ * every provider registered with &iomem_dma_provider_desc.fabric_from_device)
+ * sits, and clients with mappings of a pair that is now denied get their
+ * revoke callback.
  *
  * Context: any context that may queue work; does not sleep.
  */
 void iomem_dma_topology_changed(void)
 {
 	iomem_dma_generation_bump();
-	iomem_dma_policy_revoke_later();
+	iomem_dma_policy_revoke_later(true);
 }
 EXPORT_SYMBOL_GPL(iomem_dma_topology_changed);
 
@@ -243,7 +246,9 @@ EXPORT_SYMBOL_GPL(iomem_dma_fabric_unregister);
  *
  * Each backend with a &iomem_dma_fabric.rescan callback reads again what
  * it took from the hardware once (PCI ACS bits, say) and updates the nodes
- * that changed. When this returns, every verdict reflects the new state
+ * that changed; then the core asks again where every client (and every
+ * provider that follows its device) sits. When this returns, every verdict
+ * reflects the new state
  * and every client whose mapped pair the change denied has had its revoke
  * callback. The administrator's way in is /sys/kernel/iomem_dma/rescan.
  *
@@ -268,9 +273,14 @@ int iomem_dma_fabric_rescan(void)
 	srcu_read_unlock(&iomem_dma_fabrics_srcu, idx);
 	/*
 	 * A node that changed was updated with iomem_dma_node_update(), which
-	 * made the verdicts stale and queued the revoke pass: wait for it.
+	 * made the verdicts stale and queued the revoke pass: wait for it. An
+	 * attachment that changed needs a pass of its own.
 	 */
 	iomem_dma_policy_revoke_flush();
+	if (iomem_dma_attachments_refresh()) {
+		iomem_dma_generation_bump();
+		iomem_dma_policy_revoke_denied();
+	}
 	return n;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_fabric_rescan);
@@ -361,12 +371,15 @@ root_of(const struct iomem_dma_node *node)
 }
 
 /*
- * The hardware verdict for @prov and @client, whose attachment node is
- * @cnode (may be NULL); *@common_out gets the nearest common node or NULL.
- * Pure computation on referenced nodes: no locks, no sleeping.
+ * The hardware verdict for @prov, attached at @pnode, and @client, attached
+ * at @cnode (either may be NULL); *@common_out gets the nearest common node
+ * or NULL. Pure computation on nodes the caller holds (a reference, or RCU
+ * on attachments): no locks, no sleeping.
  */
 void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
-			  struct device *client, struct iomem_dma_node *cnode,
+			  const struct iomem_dma_node *pnode,
+			  struct device *client,
+			  const struct iomem_dma_node *cnode,
 			  struct iomem_dma_verdict *v,
 			  const struct iomem_dma_node **common_out)
 {
@@ -385,7 +398,7 @@ void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
 			    IOMEM_DMA_REASON_SAME_DEVICE, 0, NULL);
 		return;
 	}
-	if (!prov->fabric) {
+	if (!pnode) {
 		verdict_set(v, IOMEM_DMA_PATH_DENIED,
 			    IOMEM_DMA_REASON_PROVIDER_NOT_ON_FABRIC, -1, NULL);
 		return;
@@ -397,7 +410,7 @@ void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
 	}
 
 	/* Nearest common node: equalise depths, then climb together. */
-	p = prov->fabric;
+	p = pnode;
 	c = cnode;
 	while (p->depth > c->depth) {
 		p = p->parent;
@@ -438,7 +451,7 @@ void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
 		return;
 	}
 
-	acs = acs_redirect_below(prov->fabric, common);
+	acs = acs_redirect_below(pnode, common);
 	if (!acs)
 		acs = acs_redirect_below(cnode, common);
 	if (!acs && (READ_ONCE(common->flags) & IOMEM_DMA_NODE_ACS_REDIRECT))

@@ -70,7 +70,13 @@ struct iomem_dma_provider_ops {
  * @ops: callbacks, see &struct iomem_dma_provider_ops.
  * @fabric: the provider's place in the topology (its attachment node), or
  *	%NULL if it has none (then only the provider's own device may use
- *	it). A reference is taken.
+ *	it). A reference is taken. Must be %NULL with @fabric_from_device.
+ * @fabric_from_device: the core finds the attachment node itself, asking
+ *	the backends where @dev sits, and asks again whenever a backend
+ *	reports a change of the fabric (iomem_dma_topology_changed()) or the
+ *	administrator rescans it, so that a bus that becomes a fabric node
+ *	later (a devicetree overlay adding peer-dma-routing, say) reaches
+ *	the provider's verdicts.
  * @priv: opaque pointer for @ops, returned by iomem_dma_provider_priv().
  */
 struct iomem_dma_provider_desc {
@@ -82,6 +88,7 @@ struct iomem_dma_provider_desc {
 	unsigned int granule_order;
 	const struct iomem_dma_provider_ops *ops;
 	struct iomem_dma_node *fabric;
+	bool fabric_from_device;
 	void *priv;
 };
 

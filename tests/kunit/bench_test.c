@@ -121,7 +121,7 @@ static void bench_verdict(struct kunit *test)
 	}
 	/* A provider stand-in on ivshmem: the verdict reads only these. */
 	prov.dev = &iv->dev;
-	prov.fabric = iomem_dma_node_for_device(&iv->dev);
+	RCU_INIT_POINTER(prov.fabric, iomem_dma_node_for_device(&iv->dev));
 	prov.id = INT_MAX;
 	prov.name = "bench";
 
@@ -152,7 +152,7 @@ static void bench_verdict(struct kunit *test)
 
 	old = xa_erase(&client->verdicts, prov.id);
 	kfree_rcu((struct iomem_dma_cached_verdict *)old, rcu);
-	iomem_dma_node_put(prov.fabric);
+	iomem_dma_node_put(rcu_dereference_protected(prov.fabric, true));
 	iomem_dma_client_put(client);
 	pci_dev_put(iv);
 	pci_dev_put(edu);

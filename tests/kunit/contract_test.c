@@ -708,6 +708,70 @@ static void contract_avail_races_unregister(struct kunit *test)
 
 /* ---- 6. stale topology ---- */
 
+/*
+ * Attachments follow the fabric: a provider registered to follow its
+ * device and a client move (as when an overlay makes their bus a fabric
+ * node); once the backend reports the change, verdicts use the new
+ * places, and a mapped pair the move denies is revoked. Before, both
+ * attachments were fixed at registration and the move reached nothing.
+ */
+static void contract_attachments_follow_fabric(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create_flags(test, "ct-mvp", POOL,
+						      NULL, false);
+	struct iomem_dma_provider_desc desc = {
+		.dev = fp->dev, .name = "ct-mvp", .ranges = &fp->range,
+		.nr_ranges = 1, .ops = &fake_prov_ops, .priv = fp,
+		.fabric_from_device = true,
+	};
+	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	struct iomem_dma_node *host, *sw;
+	struct iomem_dma_verdict v;
+	struct fake_client *fc;
+
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	rules_clean(test);
+	fake_fabric_init(test);
+	host = fake_node(test, NULL, "ct-mvhost", IOMEM_DMA_NODE_HOST);
+	sw = fake_node(test, host, "ct-mvsw", RP);
+	/* The provider starts on the host bridge, which routes nothing. */
+	fake_fabric_place(test, fp->dev, host);
+	fp->prov = iomem_dma_provider_register(&desc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp->prov);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test,
+						  fake_prov_unregister_action,
+						  fp));
+	desc.fabric = sw;
+	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_provider_register(&desc),
+			    ERR_PTR(-EINVAL));
+	fc = fake_client_create(test, "mvc", sw);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, sgt,
+						  PAGE_SIZE, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, sgt,
+						    DMA_BIDIRECTIONAL, 0),
+			-EREMOTEIO);
+	KUNIT_ASSERT_EQ(test, iomem_dma_last_refusal(fc->client, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_HOST_NOT_ALLOWED);
+
+	/* The provider moves under the switch: the pair is allowed. */
+	fake_fabric_move(test, fp->dev, sw);
+	iomem_dma_topology_changed();
+	iomem_dma_policy_revoke_flush();
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, sgt,
+						    DMA_BIDIRECTIONAL, 0), 0);
+	KUNIT_EXPECT_TRUE(test, sg_dma_is_bus_address(sgt->sgl));
+	fc->free_on_revoke = sgt;
+
+	/* The client moves to the host bridge: its mapping is revoked. */
+	fake_fabric_move(test, fc->dev, host);
+	iomem_dma_topology_changed();
+	iomem_dma_policy_revoke_flush();
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 1);
+	KUNIT_EXPECT_NULL(test, fc->free_on_revoke);
+	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
+}
+
 static struct iomem_dma_node *acs_port;
 static bool acs_now;
 
@@ -925,6 +989,7 @@ static struct kunit_case iomem_dma_contract_cases[] = {
 	KUNIT_CASE(contract_long_names_not_cut),
 	KUNIT_CASE(contract_node_name_not_cut),
 	KUNIT_CASE(contract_rescan_revokes),
+	KUNIT_CASE(contract_attachments_follow_fabric),
 	KUNIT_CASE(contract_register_race_one_wins),
 	KUNIT_CASE(contract_no_map_after_client_unregister),
 	KUNIT_CASE(contract_avail_races_unregister),

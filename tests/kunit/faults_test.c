@@ -26,6 +26,7 @@
  * @fc: a registered client.
  * @probe: an unregistered fake provider, for the registration walk.
  * @dev: an unregistered device, for the client walk.
+ * @client: the registration the client walk made.
  * @sgt: the table of the allocation and map walks.
  * @one: the entry of the first-allocation walk.
  * @prov: the provider the registration walk made.

@@ -399,6 +399,22 @@ static inline void fake_fabric_place(struct kunit *test, struct device *dev,
 	fake_fabric.n++;
 }
 
+/* Move @dev, placed before, to @node: what a backend sees change. */
+static inline void fake_fabric_move(struct kunit *test, struct device *dev,
+				    struct iomem_dma_node *node)
+{
+	unsigned int i;
+
+	for (i = 0; i < fake_fabric.n; i++) {
+		if (fake_fabric.dev[i] != dev)
+			continue;
+		iomem_dma_node_put(fake_fabric.node[i]);
+		fake_fabric.node[i] = iomem_dma_node_get(node);
+		return;
+	}
+	KUNIT_FAIL(test, "%s was never placed", dev_name(dev));
+}
+
 static inline void node_put_action(void *node)
 {
 	iomem_dma_node_put(node);

@@ -79,17 +79,17 @@ static void pci_agrees_with_upstream(struct kunit *test)
 	struct pci_dev *prov_dev = pci_devs[p->a], *client = pci_devs[p->b];
 	struct iomem_dma_provider prov = { };
 	const struct iomem_dma_node *common;
-	struct iomem_dma_node *cnode;
+	struct iomem_dma_node *cnode, *pnode;
 	struct iomem_dma_verdict v;
 	struct device *cdev = &client->dev;
 	int upstream;
 
 	prov.dev = &prov_dev->dev;
-	prov.fabric = iomem_dma_node_for_device(&prov_dev->dev);
+	pnode = iomem_dma_node_for_device(&prov_dev->dev);
 	cnode = iomem_dma_node_for_device(cdev);
-	KUNIT_ASSERT_NOT_NULL(test, prov.fabric);
+	KUNIT_ASSERT_NOT_NULL(test, pnode);
 	KUNIT_ASSERT_NOT_NULL(test, cnode);
-	iomem_dma_hw_verdict(&prov, cdev, cnode, &v, &common);
+	iomem_dma_hw_verdict(&prov, pnode, cdev, cnode, &v, &common);
 	upstream = pci_p2pdma_distance(prov_dev, cdev, false);
 
 	kunit_info(test, "%s -> %s: iomem_dma %s (%s, distance %d, node %s), upstream %d\n",
@@ -99,7 +99,7 @@ static void pci_agrees_with_upstream(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.path != IOMEM_DMA_PATH_DENIED, upstream >= 0);
 	if (upstream >= 0)
 		KUNIT_EXPECT_EQ(test, v.distance, upstream);
-	iomem_dma_node_put(prov.fabric);
+	iomem_dma_node_put(pnode);
 	iomem_dma_node_put(cnode);
 }
 
