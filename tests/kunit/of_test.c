@@ -384,6 +384,92 @@ static void of_statement_change(struct kunit *test)
 }
 
 /*
+ * A bus that is not a fabric node starts stating peer-dma-routing: a
+ * provider (registered to follow its device) and a client on that bus,
+ * both registered before, move to the new node, so their pair goes from
+ * "no route" to the bus path; withdrawing the statement revokes the
+ * mapping made on its strength. Before, attachments were fixed at
+ * registration and the change reached neither.
+ */
+static void of_routing_added_to_bus(struct kunit *test)
+{
+	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	struct fake_client *fc = kunit_kzalloc(test, sizeof(*fc), GFP_KERNEL);
+	struct iomem_dma_provider_desc desc = { };
+	struct iomem_dma_provider *prov;
+	struct of_changeset *cs;
+	struct device_node *np;
+	struct fake_prov *fp;
+
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	KUNIT_ASSERT_NOT_NULL(test, fc);
+	of_test_good(test);
+	iomem_dma_policy_clear();
+	/* RAM standing in for memory of a device on OTHER, in a free slot. */
+	fp = kunit_kzalloc(test, sizeof(*fp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fp);
+	fp->mem = kunit_kzalloc(test, FAKE_PHYS_STRIDE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fp->mem);
+	fp->range.phys = FAKE_PHYS_BASE + 8 * FAKE_PHYS_STRIDE;
+	fp->range.size = 0x10000;
+	fp->range.vaddr = fake_iomem_map_buf(test, fp->range.phys, fp->mem,
+					     fp->range.size);
+	desc.dev = of_test_dev(test, MASTER3);
+	desc.name = "of-rt";
+	desc.ranges = &fp->range;
+	desc.nr_ranges = 1;
+	desc.ops = &fake_prov_ops;
+	desc.priv = fp;
+	desc.fabric_from_device = true;
+	prov = iomem_dma_provider_register(&desc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, prov);
+	fp->prov = prov;
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test,
+						  fake_prov_unregister_action,
+						  fp));
+	fc->dev = of_test_dev(test, MASTER2);
+	fc->client = iomem_dma_client_register(fc->dev, &fake_client_ops, fc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fc->client);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   fake_client_teardown,
+							   fc));
+	KUNIT_ASSERT_EQ(test, 0, iomem_dma_alloc_sgt(fc->client, prov, sgt,
+						     PAGE_SIZE, GFP_KERNEL));
+	/* Both attach at the root, which routes nothing. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, sgt,
+						    DMA_BIDIRECTIONAL, 0),
+			-EREMOTEIO);
+
+	np = of_find_node_by_path(OTHER);
+	KUNIT_ASSERT_NOT_NULL(test, np);
+	cs = kunit_kzalloc(test, sizeof(*cs), GFP_KERNEL);
+	if (!cs)
+		of_node_put(np);
+	KUNIT_ASSERT_NOT_NULL(test, cs);
+	of_changeset_init(cs);
+	if (of_changeset_add_prop_bool(cs, np, "peer-dma-routing")) {
+		of_node_put(np);
+		KUNIT_FAIL_AND_ABORT(test, "changeset not built");
+	}
+	of_node_put(np);
+	KUNIT_ASSERT_EQ(test, 0, of_changeset_apply(cs));
+	iomem_dma_policy_revoke_flush();
+	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, sgt,
+						    DMA_BIDIRECTIONAL, 0), 0);
+	KUNIT_EXPECT_TRUE(test, sg_dma_is_bus_address(sgt->sgl));
+	fc->free_on_revoke = sgt;
+
+	/* Withdrawn: the node routes nothing, the mapping is revoked. */
+	KUNIT_ASSERT_EQ(test, 0, of_changeset_revert(cs));
+	of_changeset_destroy(cs);
+	iomem_dma_policy_revoke_flush();
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 1);
+	KUNIT_EXPECT_NULL(test, fc->free_on_revoke);
+	KUNIT_EXPECT_EQ(test, prov->nr_chunks, 0UL);
+}
+
+/*
  * A statement withdrawn at run time revokes the memory a client holds on
  * its strength, once the work item queued by the change has run.
  */
@@ -677,6 +763,7 @@ static struct kunit_case iomem_dma_of_cases[] = {
 	KUNIT_CASE(of_verdicts),
 	KUNIT_CASE(of_statement_change),
 	KUNIT_CASE(of_statement_withdrawn_revokes),
+	KUNIT_CASE(of_routing_added_to_bus),
 	KUNIT_CASE(of_probe_fault_walk),
 	KUNIT_CASE(of_bus_address),
 	KUNIT_CASE(of_bad_regions),
