@@ -763,8 +763,12 @@ static void regress_sysfs_read_races_release(struct kunit *test)
 		for (i = 0; i < ARRAY_SIZE(files); i++)
 			wait_for_completion(&r[i]->started);
 		/* Let every reader get some data before the removal. */
-		for (i = 0; i < 200 && atomic_read(&r[0]->good) < 3; i++)
-			usleep_range(1000, 2000);
+		for (i = 0; i < ARRAY_SIZE(files); i++) {
+			unsigned int w;
+
+			for (w = 0; w < 200 && atomic_read(&r[i]->good) < 3; w++)
+				usleep_range(1000, 2000);
+		}
 		KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(fp->prov), 0);
 		for (i = 0; i < 200 && atomic_read(&r[0]->gone) < 3; i++)
 			usleep_range(1000, 2000);
