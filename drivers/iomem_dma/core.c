@@ -12,8 +12,8 @@
  *
  * Each lock guards one concern; the mutexes below nest only as stated
  * (iomem_dma_attach_lock outermost), and a provider's spinlock nests
- * inside iomem_dma_providers_lock. The helpers named ``*_locked`` assert the lock
- * they need with lockdep_assert_held().
+ * inside iomem_dma_providers_lock. The helpers named ``*_locked`` assert
+ * the lock they need with lockdep_assert_held().
  *
  * iomem_dma_providers_lock (a mutex) protects the list of registered
  * providers and the list of providers being unregistered, and orders
@@ -1006,6 +1006,34 @@ iomem_dma_client_register(struct device *dev,
 }
 EXPORT_SYMBOL_GPL(iomem_dma_client_register);
 
+/*
+ * The registered clients, each referenced, in an array of *@n the caller
+ * frees after putting each; NULL if out of memory. For walks that sleep
+ * per client (verdicts, attachments), which cannot hold the list's lock.
+ */
+struct iomem_dma_client **iomem_dma_clients_get(unsigned int *n)
+{
+	struct iomem_dma_client *client, **clients;
+	unsigned int i = 0;
+
+	mutex_lock(&iomem_dma_clients_lock);
+	*n = 0;
+	list_for_each_entry(client, &iomem_dma_clients, list)
+		(*n)++;
+	clients = iomem_dma_should_fail() ? NULL :
+		  kcalloc(*n ?: 1, sizeof(*clients), GFP_KERNEL);
+	if (clients) {
+		list_for_each_entry(client, &iomem_dma_clients, list) {
+			kref_get(&client->ref);
+			clients[i++] = client;
+		}
+	} else {
+		*n = 0;
+	}
+	mutex_unlock(&iomem_dma_clients_lock);
+	return clients;
+}
+
 /* Serialises replacing attachments; see iomem_dma_attachments_refresh(). */
 static DEFINE_MUTEX(iomem_dma_attach_lock);
 
@@ -1040,26 +1068,14 @@ static bool attachment_set(struct iomem_dma_node __rcu **slot,
  */
 bool iomem_dma_attachments_refresh(void)
 {
-	struct iomem_dma_provider *prov, **provs = NULL;
-	struct iomem_dma_client *client, **clients = NULL;
-	unsigned int nc = 0, np = 0, i;
+	struct iomem_dma_provider *prov, **provs;
+	struct iomem_dma_client *client, **clients;
+	unsigned int nc, np = 0, i;
 	bool changed = false;
 
 	might_sleep();
 	mutex_lock(&iomem_dma_attach_lock);
-	mutex_lock(&iomem_dma_clients_lock);
-	list_for_each_entry(client, &iomem_dma_clients, list)
-		nc++;
-	clients = iomem_dma_should_fail() ? NULL :
-		  kcalloc(nc ?: 1, sizeof(*clients), GFP_KERNEL);
-	nc = 0;
-	if (clients) {
-		list_for_each_entry(client, &iomem_dma_clients, list) {
-			kref_get(&client->ref);
-			clients[nc++] = client;
-		}
-	}
-	mutex_unlock(&iomem_dma_clients_lock);
+	clients = iomem_dma_clients_get(&nc);
 
 	mutex_lock(&iomem_dma_providers_lock);
 	list_for_each_entry(prov, &iomem_dma_providers, list)

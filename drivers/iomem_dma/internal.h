@@ -240,6 +240,7 @@ extern struct dentry *iomem_dma_debugfs_root;
 /* core.c */
 void iomem_dma_provider_release(struct kref *ref);
 struct iomem_dma_client *iomem_dma_client_find(struct device *dev);
+struct iomem_dma_client **iomem_dma_clients_get(unsigned int *n);
 bool iomem_dma_attachments_refresh(void);
 void iomem_dma_client_put(struct iomem_dma_client *client);
 u64 iomem_dma_generation(void);

@@ -161,27 +161,16 @@ static ssize_t verdicts_read(struct file *filp, struct kobject *kobj,
 			     loff_t pos, size_t count)
 {
 	struct iomem_dma_provider *prov = cdev_to_prov(kobj_to_dev(kobj));
-	struct iomem_dma_client *client, **clients;
+	struct iomem_dma_client **clients;
 	struct iomem_dma_verdict v;
-	unsigned int n = 0, i;
+	unsigned int n, i;
 	size_t size = 0, cap;
 	ssize_t ret;
 	char *text;
 
-	mutex_lock(&iomem_dma_clients_lock);
-	list_for_each_entry(client, &iomem_dma_clients, list)
-		n++;
-	clients = kcalloc(n ?: 1, sizeof(*clients), GFP_KERNEL);
-	if (!clients) {
-		mutex_unlock(&iomem_dma_clients_lock);
+	clients = iomem_dma_clients_get(&n);
+	if (!clients)
 		return -ENOMEM;
-	}
-	i = 0;
-	list_for_each_entry(client, &iomem_dma_clients, list) {
-		kref_get(&client->ref);
-		clients[i++] = client;
-	}
-	mutex_unlock(&iomem_dma_clients_lock);
 
 	cap = 1;
 	for (i = 0; i < n; i++)

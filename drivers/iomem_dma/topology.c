@@ -273,14 +273,11 @@ int iomem_dma_fabric_rescan(void)
 	srcu_read_unlock(&iomem_dma_fabrics_srcu, idx);
 	/*
 	 * A node that changed was updated with iomem_dma_node_update(), which
-	 * made the verdicts stale and queued the revoke pass: wait for it. An
-	 * attachment that changed needs a pass of its own.
+	 * made the verdicts stale; the work item that runs its revoke pass
+	 * looks the attachments up again first when asked to: ask, and wait.
 	 */
+	iomem_dma_policy_revoke_later(true);
 	iomem_dma_policy_revoke_flush();
-	if (iomem_dma_attachments_refresh()) {
-		iomem_dma_generation_bump();
-		iomem_dma_policy_revoke_denied();
-	}
 	return n;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_fabric_rescan);

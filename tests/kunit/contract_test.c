@@ -736,12 +736,7 @@ static void contract_attachments_follow_fabric(struct kunit *test)
 	sw = fake_node(test, host, "ct-mvsw", RP);
 	/* The provider starts on the host bridge, which routes nothing. */
 	fake_fabric_place(test, fp->dev, host);
-	fp->prov = iomem_dma_provider_register(&desc);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp->prov);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test,
-						  fake_prov_unregister_action,
-						  fp));
+	fake_prov_register(test, fp, &desc);
 	desc.fabric = sw;
 	KUNIT_EXPECT_PTR_EQ(test, iomem_dma_provider_register(&desc),
 			    ERR_PTR(-EINVAL));

@@ -211,6 +211,18 @@ static inline void fake_prov_unregister_action(void *data)
 	iomem_dma_provider_unregister(fp->prov);
 }
 
+/* Register @desc as @fp's provider until the end of @test. */
+static inline void fake_prov_register(struct kunit *test, struct fake_prov *fp,
+				      const struct iomem_dma_provider_desc *desc)
+{
+	fp->prov = iomem_dma_provider_register(desc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp->prov);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test,
+						  fake_prov_unregister_action,
+						  fp));
+}
+
 static inline struct fake_prov *
 fake_prov_create_flags(struct kunit *test, const char *name, size_t size,
 		       struct iomem_dma_node *node, bool register_it)
@@ -240,12 +252,7 @@ fake_prov_create_flags(struct kunit *test, const char *name, size_t size,
 	desc.ops = &fake_prov_ops;
 	desc.fabric = node;
 	desc.priv = fp;
-	fp->prov = iomem_dma_provider_register(&desc);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp->prov);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test,
-						  fake_prov_unregister_action,
-						  fp));
+	fake_prov_register(test, fp, &desc);
 	return fp;
 }
 
@@ -516,6 +523,20 @@ static inline void fake_client_teardown(void *data)
 	fake_client_sweep(fc->client, NULL);
 }
 
+/*
+ * Register @fc->dev as a client recording into @fc; what it still holds is
+ * given back at the end of @test.
+ */
+static inline void fake_client_register(struct kunit *test,
+					struct fake_client *fc)
+{
+	fc->client = iomem_dma_client_register(fc->dev, &fake_client_ops, fc);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fc->client);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, fake_client_teardown,
+						  fc));
+}
+
 /* A registered client device, placed at @node (may be NULL). */
 static inline struct fake_client *fake_client_create(struct kunit *test,
 						     const char *name,
@@ -534,11 +555,7 @@ static inline struct fake_client *fake_client_create(struct kunit *test,
 							  DMA_BIT_MASK(64)));
 	if (node)
 		fake_fabric_place(test, fc->dev, node);
-	fc->client = iomem_dma_client_register(fc->dev, &fake_client_ops, fc);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fc->client);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, fake_client_teardown,
-						  fc));
+	fake_client_register(test, fc);
 	return fc;
 }
 

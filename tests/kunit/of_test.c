@@ -331,12 +331,17 @@ static void of_verdicts(struct kunit *test)
 		       IOMEM_DMA_REASON_FW_ALLOW, MASTER2);
 }
 
-/* Apply a changeset adding "peer-dma-allow = <@p>" to the node at @path. */
-static struct of_changeset *of_test_allow(struct kunit *test, const char *path,
-					  struct iomem_dma_provider *p)
+/*
+ * Apply a changeset adding the property @prop to the node at @path: a
+ * one-cell value *@val, or an empty (boolean) property if @val is NULL.
+ */
+static struct of_changeset *of_test_add_prop(struct kunit *test,
+					     const char *path, const char *prop,
+					     const u32 *val)
 {
 	struct of_changeset *cs;
 	struct device_node *np;
+	int ret;
 
 	np = of_find_node_by_path(path);
 	KUNIT_ASSERT_NOT_NULL(test, np);
@@ -345,14 +350,22 @@ static struct of_changeset *of_test_allow(struct kunit *test, const char *path,
 		of_node_put(np);
 	KUNIT_ASSERT_NOT_NULL(test, cs);
 	of_changeset_init(cs);
-	if (of_changeset_add_prop_u32(cs, np, "peer-dma-allow",
-				      dev_of_node(p->dev)->phandle)) {
-		of_node_put(np);
-		KUNIT_FAIL_AND_ABORT(test, "changeset not built");
-	}
+	ret = val ? of_changeset_add_prop_u32(cs, np, prop, *val) :
+		    of_changeset_add_prop_bool(cs, np, prop);
 	of_node_put(np);
+	if (ret)
+		KUNIT_FAIL_AND_ABORT(test, "changeset not built");
 	KUNIT_ASSERT_EQ(test, 0, of_changeset_apply(cs));
 	return cs;
+}
+
+/* Apply a changeset adding "peer-dma-allow = <@p>" to the node at @path. */
+static struct of_changeset *of_test_allow(struct kunit *test, const char *path,
+					  struct iomem_dma_provider *p)
+{
+	u32 phandle = dev_of_node(p->dev)->phandle;
+
+	return of_test_add_prop(test, path, "peer-dma-allow", &phandle);
 }
 
 /* A statement changed at run time makes cached verdicts stale. */
@@ -398,7 +411,6 @@ static void of_routing_added_to_bus(struct kunit *test)
 	struct iomem_dma_provider_desc desc = { };
 	struct iomem_dma_provider *prov;
 	struct of_changeset *cs;
-	struct device_node *np;
 	struct fake_prov *fp;
 
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
@@ -421,19 +433,10 @@ static void of_routing_added_to_bus(struct kunit *test)
 	desc.ops = &fake_prov_ops;
 	desc.priv = fp;
 	desc.fabric_from_device = true;
-	prov = iomem_dma_provider_register(&desc);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, prov);
-	fp->prov = prov;
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test,
-						  fake_prov_unregister_action,
-						  fp));
+	fake_prov_register(test, fp, &desc);
+	prov = fp->prov;
 	fc->dev = of_test_dev(test, MASTER2);
-	fc->client = iomem_dma_client_register(fc->dev, &fake_client_ops, fc);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fc->client);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-							   fake_client_teardown,
-							   fc));
+	fake_client_register(test, fc);
 	KUNIT_ASSERT_EQ(test, 0, iomem_dma_alloc_sgt(fc->client, prov, sgt,
 						     PAGE_SIZE, GFP_KERNEL));
 	/* Both attach at the root, which routes nothing. */
@@ -441,19 +444,7 @@ static void of_routing_added_to_bus(struct kunit *test)
 						    DMA_BIDIRECTIONAL, 0),
 			-EREMOTEIO);
 
-	np = of_find_node_by_path(OTHER);
-	KUNIT_ASSERT_NOT_NULL(test, np);
-	cs = kunit_kzalloc(test, sizeof(*cs), GFP_KERNEL);
-	if (!cs)
-		of_node_put(np);
-	KUNIT_ASSERT_NOT_NULL(test, cs);
-	of_changeset_init(cs);
-	if (of_changeset_add_prop_bool(cs, np, "peer-dma-routing")) {
-		of_node_put(np);
-		KUNIT_FAIL_AND_ABORT(test, "changeset not built");
-	}
-	of_node_put(np);
-	KUNIT_ASSERT_EQ(test, 0, of_changeset_apply(cs));
+	cs = of_test_add_prop(test, OTHER, "peer-dma-routing", NULL);
 	iomem_dma_policy_revoke_flush();
 	KUNIT_EXPECT_EQ(test, iomem_dma_map_sgtable(fc->client, sgt,
 						    DMA_BIDIRECTIONAL, 0), 0);
@@ -486,11 +477,7 @@ static void of_statement_withdrawn_revokes(struct kunit *test)
 	iomem_dma_policy_clear();
 	fc->dev = of_test_dev(test, MASTER2);
 	p0 = of_test_prov(test, of_test_dev(test, R0), "");
-	fc->client = iomem_dma_client_register(fc->dev, &fake_client_ops, fc);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fc->client);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-							   fake_client_teardown,
-							   fc));
+	fake_client_register(test, fc);
 
 	cs = of_test_allow(test, OTHER, p0);
 	KUNIT_ASSERT_EQ(test, 0, iomem_dma_alloc_sgt(fc->client, p0, sgt, 512,

@@ -717,12 +717,7 @@ static void policy_change_during_map(struct kunit *test)
 	fake_fabric_init(test);
 	sw = fake_node(test, NULL, "racesw", RP);
 	desc.fabric = sw;
-	fp->prov = iomem_dma_provider_register(&desc);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fp->prov);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test,
-						  fake_prov_unregister_action,
-						  fp));
+	fake_prov_register(test, fp, &desc);
 	fc = fake_client_create(test, "racec", sw);
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, sgt,
 						  2 * PAGE_SIZE, GFP_KERNEL), 0);
