@@ -301,3 +301,96 @@ void iomem_dma_unmap_sgtable(struct iomem_dma_client *client,
 	sgt->nents = 0;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_unmap_sgtable);
+
+/*
+ * One pass of a sync: RAM entries through the DMA API (cache maintenance
+ * on non-coherent devices, bounce-buffer copies), iomem entries by a
+ * barrier only. I/O memory has no cacheable alias that could hold stale
+ * bytes: providers map it uncached or write-combined, and the DMA API
+ * must never see it (dma_to_phys() of a bus address is not memory).
+ */
+static void sync_sgtable(struct iomem_dma_client *client, struct sg_table *sgt,
+			 enum dma_data_direction dir, bool for_device)
+{
+	struct device *dev;
+	struct scatterlist *sg;
+	bool iomem = false;
+	unsigned int i;
+
+	if (!client || !sgt || !sgt->sgl || !valid_dma_direction(dir))
+		return;
+	dev = client->dev;
+	for_each_sgtable_sg(sgt, sg, i) {
+		/* Entries that are not mapped have no DMA length. */
+		if (!sg_dma_len(sg))
+			continue;
+		if (iomem_dma_sg_is_iomem(sg)) {
+			iomem = true;
+			continue;
+		}
+		if (for_device)
+			dma_sync_single_for_device(dev, sg->dma_address,
+						   sg_dma_len(sg), dir);
+		else
+			dma_sync_single_for_cpu(dev, sg->dma_address,
+						sg_dma_len(sg), dir);
+	}
+	if (!iomem)
+		return;
+	/*
+	 * Write-combined CPU stores to I/O memory must be out of the CPU's
+	 * buffers before the device reads; the device's writes must be
+	 * complete before the CPU reads what follows.
+	 */
+	if (for_device)
+		wmb();
+	else
+		rmb();
+}
+
+/**
+ * iomem_dma_sync_sgtable_for_cpu() - give a mapped table back to the CPU
+ * @client: the client the table was mapped for.
+ * @sgt: a table mapped with iomem_dma_map_sgtable() and not unmapped.
+ * @dir: the direction given to the map.
+ *
+ * The counterpart of dma_sync_sgtable_for_cpu() for tables that mix RAM
+ * and iomem entries, which the DMA API must not be handed. RAM entries
+ * get dma_sync_single_for_cpu() (cache invalidation on a non-coherent
+ * device, the copy back from a bounce buffer); iomem entries need no
+ * cache maintenance and get a read barrier. Entries that are not mapped
+ * are skipped. Call it after the device's DMA and before the CPU reads
+ * the RAM entries; the mapping stays valid.
+ *
+ * Context: any context in which the DMA API's sync calls may be made.
+ */
+void iomem_dma_sync_sgtable_for_cpu(struct iomem_dma_client *client,
+				    struct sg_table *sgt,
+				    enum dma_data_direction dir)
+{
+	sync_sgtable(client, sgt, dir, false);
+}
+EXPORT_SYMBOL_GPL(iomem_dma_sync_sgtable_for_cpu);
+
+/**
+ * iomem_dma_sync_sgtable_for_device() - give a mapped table to the device
+ * @client: the client the table was mapped for.
+ * @sgt: a table mapped with iomem_dma_map_sgtable() and not unmapped.
+ * @dir: the direction given to the map.
+ *
+ * The counterpart of dma_sync_sgtable_for_device(): RAM entries get
+ * dma_sync_single_for_device() (cache clean on a non-coherent device,
+ * the copy into a bounce buffer); iomem entries get a write barrier, so
+ * CPU stores through a write-combined mapping reach the memory first.
+ * Entries that are not mapped are skipped. Call it after the CPU wrote
+ * and before the device's next DMA.
+ *
+ * Context: any context in which the DMA API's sync calls may be made.
+ */
+void iomem_dma_sync_sgtable_for_device(struct iomem_dma_client *client,
+				       struct sg_table *sgt,
+				       enum dma_data_direction dir)
+{
+	sync_sgtable(client, sgt, dir, true);
+}
+EXPORT_SYMBOL_GPL(iomem_dma_sync_sgtable_for_device);

@@ -167,6 +167,12 @@ int iomem_dma_map_sgtable(struct iomem_dma_client *client, struct sg_table *sgt,
 void iomem_dma_unmap_sgtable(struct iomem_dma_client *client,
 			     struct sg_table *sgt, enum dma_data_direction dir,
 			     unsigned long attrs);
+void iomem_dma_sync_sgtable_for_cpu(struct iomem_dma_client *client,
+				    struct sg_table *sgt,
+				    enum dma_data_direction dir);
+void iomem_dma_sync_sgtable_for_device(struct iomem_dma_client *client,
+				       struct sg_table *sgt,
+				       enum dma_data_direction dir);
 int iomem_dma_last_refusal(struct iomem_dma_client *client,
 			   struct iomem_dma_verdict *verdict);
 

@@ -232,6 +232,17 @@ static void routed_board(void)
 	check(!ctl_cmd("release") && prov_attr("available") == OCM_SIZE,
 	      "all released: all of the OCM is free again");
 
+	printf("\n== one mapping of a mixed RAM + OCM table, reused with syncs ==\n");
+	check(!ctl_cmd("cycle 8 4096 ocm") && !strncmp(result, "ok: 8 rounds", 12) &&
+	      strstr(result, "bus path"),
+	      "8 rounds of 4096 bytes RAM -> OCM -> RAM through one mapping, synced for device and CPU each round, every byte verified");
+	check(!ctl_cmd("cycle 3 65536 ocm") && !strncmp(result, "ok: 3 rounds", 12),
+	      "3 rounds of 65536 bytes through one mapping, every byte verified");
+	check(ctl_cmd("cycle 0 4096 ocm") == -EINVAL,
+	      "cycle with 0 rounds is refused with EINVAL");
+	check(prov_attr("available") == OCM_SIZE,
+	      "after the cycles all of the OCM is free again");
+
 	printf("\n== the administrator denies the region while a buffer is mapped ==\n");
 	check(!ctl_cmd("hold 4096 ocm") && strstr(result, "holds 1"),
 	      "the client holds 4096 bytes, mapped");

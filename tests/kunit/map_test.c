@@ -274,6 +274,85 @@ static void map_mixed_ram_and_iomem(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[1]), 0);
 }
 
+/*
+ * The streaming lifecycle of a mixed table: map once, sync for the device
+ * and for the CPU as often as the transfers need, unmap. The syncs go to
+ * the DMA API for the RAM entries only (DMA_API_DEBUG checks each against
+ * its mapping and reports a sync of something not mapped), leave every
+ * address, length and flag as the map set them, and do nothing to the
+ * bytes of the I/O memory. After the unmap a sync does nothing at all.
+ */
+static void map_sync_mixed_table(struct kunit *test)
+{
+	struct iomem_dma_node *sw;
+	struct fake_prov *fp;
+	struct fake_client *fc;
+	struct scatterlist sg[3];
+	struct sg_table sgt = { .sgl = sg, .orig_nents = 3, .nents = 3 };
+	dma_addr_t addr[3];
+	u8 pattern[64], back[64];
+	unsigned int i, round;
+	u8 *ram;
+
+	if (!IS_ENABLED(CONFIG_HAS_DMA))
+		kunit_skip(test, "no DMA API on this architecture");
+	ram = kunit_kzalloc(test, 2 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ram);
+	fake_fabric_init(test);
+	sw = fake_node(test, NULL, "sw", IOMEM_DMA_NODE_ROUTES_PEER);
+	fp = fake_prov_create(test, "syncp", POOL, sw);
+	fc = fake_client_create(test, "syncc", sw);
+
+	sg_init_table(sg, 3);
+	sg_set_buf(&sg[0], ram, 256);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg[1],
+						 PAGE_SIZE, 0), 0);
+	sg_set_buf(&sg[2], ram + PAGE_SIZE, 512);
+	for (i = 0; i < sizeof(pattern); i++)
+		pattern[i] = i * 3 + 1;
+	KUNIT_ASSERT_EQ(test, iomem_dma_sg_copy_to(&sg[1], 0, pattern,
+						   sizeof(pattern)), 0);
+
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
+						    DMA_BIDIRECTIONAL, 0), 0);
+	for (i = 0; i < 3; i++)
+		addr[i] = sg_dma_address(&sg[i]);
+	for (round = 0; round < 4; round++) {
+		iomem_dma_sync_sgtable_for_cpu(fc->client, &sgt,
+					       DMA_BIDIRECTIONAL);
+		memset(ram, round, 256);
+		iomem_dma_sync_sgtable_for_device(fc->client, &sgt,
+						  DMA_BIDIRECTIONAL);
+	}
+	iomem_dma_sync_sgtable_for_cpu(fc->client, &sgt, DMA_BIDIRECTIONAL);
+	KUNIT_EXPECT_EQ(test, ram[255], 3);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, sg_dma_address(&sg[i]), addr[i]);
+	KUNIT_EXPECT_EQ(test, sg_dma_len(&sg[0]), 256U);
+	KUNIT_EXPECT_EQ(test, sg_dma_len(&sg[1]), (unsigned int)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, sg_dma_len(&sg[2]), 512U);
+	KUNIT_EXPECT_FALSE(test, sg_dma_is_bus_address(&sg[0]));
+	KUNIT_EXPECT_TRUE(test, sg_dma_is_bus_address(&sg[1]));
+	KUNIT_EXPECT_TRUE(test, iomem_dma_sg_is_iomem(&sg[1]));
+	KUNIT_ASSERT_EQ(test, iomem_dma_sg_copy_from(&sg[1], 0, back,
+						     sizeof(back)), 0);
+	KUNIT_EXPECT_MEMEQ(test, back, pattern, sizeof(pattern));
+	/* Still mapped: the syncs did not drop the pin. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[1]), -EBUSY);
+
+	iomem_dma_unmap_sgtable(fc->client, &sgt, DMA_BIDIRECTIONAL, 0);
+	/* Nothing is mapped: DMA_API_DEBUG would report a sync reaching it. */
+	iomem_dma_sync_sgtable_for_cpu(fc->client, &sgt, DMA_BIDIRECTIONAL);
+	iomem_dma_sync_sgtable_for_device(fc->client, &sgt, DMA_BIDIRECTIONAL);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, sg_dma_len(&sg[i]), 0U);
+	/* Bad arguments are ignored, as the DMA API's syncs have no errors. */
+	iomem_dma_sync_sgtable_for_cpu(NULL, &sgt, DMA_BIDIRECTIONAL);
+	iomem_dma_sync_sgtable_for_device(fc->client, NULL, DMA_TO_DEVICE);
+	iomem_dma_sync_sgtable_for_device(fc->client, &sgt, DMA_NONE);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[1]), 0);
+}
+
 static struct kunit_case iomem_dma_map_cases[] = {
 	KUNIT_CASE(map_bus_address_from_backend),
 	KUNIT_CASE(map_denied_with_reason),
@@ -283,6 +362,7 @@ static struct kunit_case iomem_dma_map_cases[] = {
 	KUNIT_CASE(map_rejects_bad_input),
 	KUNIT_CASE(map_host_path_uses_dma_api),
 	KUNIT_CASE(map_mixed_ram_and_iomem),
+	KUNIT_CASE(map_sync_mixed_table),
 	{}
 };
 
