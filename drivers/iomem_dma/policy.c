@@ -6,13 +6,17 @@
  * Rule syntax, one rule per write or per ';'-separated item of the
  * iomem_dma.policy= boot parameter:
  *
- *	allow|deny provider=NAME [client=NAME] [force]
- *	allow|deny client=NAME [force]
- *	allow|deny node=NAME [force]
+ *	allow|deny provider=NAME [client=NAME] [force] [iommu|bus]
+ *	allow|deny client=NAME [force] [iommu|bus]
+ *	allow|deny node=NAME [force] [iommu|bus]
  *
  * NAME is a provider name, a device's stable name (PCI dddd:bb:dd.f,
  * devicetree full path, otherwise dev_name()) or a fabric node name.
- * "force" is only valid with allow.
+ * "force", "iommu" and "bus" are only valid with allow. "iommu" keeps
+ * the client's IOMMU (or the host bridge) in the path of a pair the
+ * fabric would route by bus address; "bus" keeps the bus address even
+ * though the client's IOMMU translates, which is right only where the
+ * fabric delivers peer requests before they reach the IOMMU.
  *
  * Precedence: a matching deny rule wins over everything. Otherwise a
  * matching allow rule allows the pair through the host bridge or IOMMU
@@ -32,6 +36,7 @@
 
 #include <linux/ctype.h>
 #include <linux/device.h>
+#include <linux/iommu.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/of.h>
@@ -44,6 +49,7 @@
 #include "internal.h"
 
 enum rule_target { RULE_PAIR, RULE_PROVIDER, RULE_CLIENT, RULE_NODE };
+enum rule_iommu { RULE_IOMMU_DEFAULT, RULE_IOMMU_KEEP, RULE_IOMMU_BYPASS };
 
 /**
  * struct iomem_dma_rule - one administrator rule
@@ -51,6 +57,8 @@ enum rule_target { RULE_PAIR, RULE_PROVIDER, RULE_CLIENT, RULE_NODE };
  * @id: number shown to and used by the administrator, never reused.
  * @allow: allow (true) or deny.
  * @force: allow even over a hardware "no".
+ * @iommu: "iommu" (keep the IOMMU in the path), "bus" (bypass a
+ *	translating IOMMU) or neither.
  * @target: what the names match.
  * @a: provider or node name, or client name for %RULE_CLIENT.
  * @b: client name for %RULE_PAIR.
@@ -62,6 +70,7 @@ struct iomem_dma_rule {
 	unsigned int id;
 	bool allow;
 	bool force;
+	enum rule_iommu iommu;
 	enum rule_target target;
 	char a[IOMEM_DMA_NAME_MAX];
 	char b[IOMEM_DMA_NAME_MAX];
@@ -176,12 +185,20 @@ static int rule_parse(const char *buf, size_t len, struct iomem_dma_rule *r)
 		return -EINVAL;
 	}
 
-	if (p < end) {
-		if (*p++ != ' ' || !word_at(p, end, "force") || !r->allow)
-			return -EINVAL;
+	/* Options in this order, each at most once, only on allow rules. */
+	if (p < end && *p == ' ' && word_at(p + 1, end, "force")) {
 		r->force = true;
-		p += 5;
+		p += 6;
 	}
+	if (p < end && *p == ' ' && word_at(p + 1, end, "iommu")) {
+		r->iommu = RULE_IOMMU_KEEP;
+		p += 6;
+	} else if (p < end && *p == ' ' && word_at(p + 1, end, "bus")) {
+		r->iommu = RULE_IOMMU_BYPASS;
+		p += 4;
+	}
+	if ((r->force || r->iommu) && !r->allow)
+		return -EINVAL;
 	return p == end ? 0 : -EINVAL;
 }
 
@@ -189,7 +206,7 @@ static bool rule_same(const struct iomem_dma_rule *x,
 		      const struct iomem_dma_rule *y)
 {
 	return x->allow == y->allow && x->force == y->force &&
-	       x->target == y->target && !strcmp(x->a, y->a) &&
+	       x->iommu == y->iommu && x->target == y->target && !strcmp(x->a, y->a) &&
 	       !strcmp(x->b, y->b);
 }
 
@@ -304,11 +321,16 @@ static int rule_format(const struct iomem_dma_rule *r, char *buf, size_t size)
 		[RULE_CLIENT] = "client", [RULE_NODE] = "node",
 	};
 
-	return scnprintf(buf, size, "%u %s %s=%s%s%s%s\n", r->id,
+	static const char *const opts[] = {
+		[RULE_IOMMU_DEFAULT] = "", [RULE_IOMMU_KEEP] = " iommu",
+		[RULE_IOMMU_BYPASS] = " bus",
+	};
+
+	return scnprintf(buf, size, "%u %s %s=%s%s%s%s%s\n", r->id,
 			 r->allow ? "allow" : "deny", keys[r->target], r->a,
 			 r->target == RULE_PAIR ? " client=" : "",
 			 r->target == RULE_PAIR ? r->b : "",
-			 r->force ? " force" : "");
+			 r->force ? " force" : "", opts[r->iommu]);
 }
 
 /**
@@ -374,6 +396,55 @@ static bool rule_matches(const struct iomem_dma_rule *r,
 		       node_on_path(r->a, cnode, common);
 	}
 	return false;
+}
+
+/* What translates @dev's DMA. Lockless: the group's current domain. */
+static enum iomem_dma_iommu client_iommu(struct device *dev)
+{
+#ifdef CONFIG_IOMMU_API
+	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+	if (!dom)
+		return IOMEM_DMA_IOMMU_NONE;
+	if (dom->type == IOMMU_DOMAIN_IDENTITY)
+		return IOMEM_DMA_IOMMU_IDENTITY;
+	/* Paging and blocking domains: nothing passes untranslated. */
+	return IOMEM_DMA_IOMMU_TRANSLATING;
+#else
+	return IOMEM_DMA_IOMMU_NONE;
+#endif
+}
+
+/*
+ * The client's IOMMU, after hardware and rules. A bus address bypasses
+ * the IOMMU: it works only if the fabric delivers the request before it
+ * reaches the IOMMU, which the kernel cannot know (Linux turns on ACS
+ * redirect on every port when an IOMMU is present, so the ports it can
+ * see send peer requests up to it; QEMU's SMMUv3 translates every DMA,
+ * even between the ports of one switch). So under a translating IOMMU a
+ * bus path becomes a path through the IOMMU (dma_map_resource() gives an
+ * IOVA), unless the deciding allow rule says "bus"; an allow rule with
+ * "iommu" keeps the IOMMU or host bridge in the path of any bus-path pair.
+ */
+static void iommu_step(struct device *client, const struct iomem_dma_rule *allow,
+		       struct iomem_dma_verdict *v)
+{
+	enum rule_iommu opt = allow ? allow->iommu : RULE_IOMMU_DEFAULT;
+
+	v->iommu = client_iommu(client);
+	if (v->path != IOMEM_DMA_PATH_BUS)
+		return;
+	if (opt == RULE_IOMMU_KEEP ||
+	    (v->iommu == IOMEM_DMA_IOMMU_TRANSLATING &&
+	     opt != RULE_IOMMU_BYPASS)) {
+		v->path = IOMEM_DMA_PATH_HOST;
+		v->iommu_path = IOMEM_DMA_IOMMU_PATH_KEPT;
+	} else if (v->iommu == IOMEM_DMA_IOMMU_TRANSLATING) {
+		v->iommu_path = IOMEM_DMA_IOMMU_PATH_BYPASSED;
+	}
+	/* The rule whose option decided is named in the verdict. */
+	if (opt != RULE_IOMMU_DEFAULT && v->iommu_path)
+		v->rule = allow->id;
 }
 
 /*
@@ -453,6 +524,7 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 			}
 		}
 	}
+	iommu_step(client, allow, v);
 	rcu_read_unlock();
 }
 

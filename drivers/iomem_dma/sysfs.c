@@ -143,13 +143,27 @@ int iomem_dma_verdict_format(const char *client,
 			     const struct iomem_dma_verdict *v,
 			     char *buf, size_t size)
 {
+	static const char *const iommu_codes[] = {
+		[IOMEM_DMA_IOMMU_NONE] = "none",
+		[IOMEM_DMA_IOMMU_IDENTITY] = "identity",
+		[IOMEM_DMA_IOMMU_TRANSLATING] = "translating",
+	};
+	static const char *const iommu_path_codes[] = {
+		[IOMEM_DMA_IOMMU_PATH_UNCHANGED] = "",
+		[IOMEM_DMA_IOMMU_PATH_KEPT] = " iommu_path=kept",
+		[IOMEM_DMA_IOMMU_PATH_BYPASSED] = " iommu_path=bypassed",
+	};
+
 	return scnprintf(buf, size,
-			 "%s %s distance=%d node=%s rule=%u reason=%s generation=%llu\n",
+			 "%s %s distance=%d node=%s rule=%u reason=%s generation=%llu iommu=%s%s\n",
 			 client, iomem_dma_path_str(v->path), v->distance,
 			 v->node[0] ? v->node : "-", v->rule,
 			 (unsigned int)v->reason < IOMEM_DMA_REASON_MAX ?
 			 reason_codes[v->reason] : "unknown",
-			 v->generation);
+			 v->generation,
+			 iommu_codes[v->iommu % ARRAY_SIZE(iommu_codes)],
+			 iommu_path_codes[v->iommu_path %
+					  ARRAY_SIZE(iommu_path_codes)]);
 }
 
 /*

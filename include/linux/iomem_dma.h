@@ -90,6 +90,37 @@ enum iomem_dma_reason {
 #define IOMEM_DMA_NODE_NAME_LEN	64
 
 /**
+ * enum iomem_dma_iommu - what translates the client's DMA
+ * @IOMEM_DMA_IOMMU_NONE: no IOMMU; DMA addresses are bus addresses.
+ * @IOMEM_DMA_IOMMU_IDENTITY: an IOMMU in identity (passthrough) mode.
+ * @IOMEM_DMA_IOMMU_TRANSLATING: the client's DMA goes through IOMMU page
+ *	tables (a DMA or blocking domain); only addresses mapped in them
+ *	reach memory.
+ */
+enum iomem_dma_iommu {
+	IOMEM_DMA_IOMMU_NONE,
+	IOMEM_DMA_IOMMU_IDENTITY,
+	IOMEM_DMA_IOMMU_TRANSLATING,
+};
+
+/**
+ * enum iomem_dma_iommu_path - what the IOMMU did to a bus-path verdict
+ * @IOMEM_DMA_IOMMU_PATH_UNCHANGED: nothing: not a bus path, or no
+ *	translating IOMMU and no rule option.
+ * @IOMEM_DMA_IOMMU_PATH_KEPT: the fabric routes the pair by bus address,
+ *	but the traffic goes through the client's IOMMU or host bridge
+ *	(%IOMEM_DMA_PATH_HOST): the IOMMU translates, or an allow rule with
+ *	"iommu" says so.
+ * @IOMEM_DMA_IOMMU_PATH_BYPASSED: an allow rule with "bus" keeps the bus
+ *	address although the client's IOMMU translates.
+ */
+enum iomem_dma_iommu_path {
+	IOMEM_DMA_IOMMU_PATH_UNCHANGED,
+	IOMEM_DMA_IOMMU_PATH_KEPT,
+	IOMEM_DMA_IOMMU_PATH_BYPASSED,
+};
+
+/**
  * struct iomem_dma_verdict - the answer to "may this client reach this memory?"
  * @path: how, or %IOMEM_DMA_PATH_DENIED.
  * @reason: why.
@@ -97,6 +128,9 @@ enum iomem_dma_reason {
  *	when they share no node.
  * @node: name of the fabric node that decided (empty if none).
  * @rule: id of the administrator rule that decided, 0 if none did.
+ * @iommu: the client's IOMMU when the verdict was computed.
+ * @iommu_path: what the IOMMU, or a rule's "iommu" or "bus" option, did
+ *	to a path the fabric would take by bus address.
  * @generation: topology and policy generation the verdict was computed in.
  */
 struct iomem_dma_verdict {
@@ -104,6 +138,8 @@ struct iomem_dma_verdict {
 	enum iomem_dma_reason reason;
 	int distance;
 	unsigned int rule;
+	enum iomem_dma_iommu iommu;
+	enum iomem_dma_iommu_path iommu_path;
 	char node[IOMEM_DMA_NODE_NAME_LEN];
 	u64 generation;
 };

@@ -105,6 +105,23 @@ static const struct policy_case policy_cases[] = {
 	{ "hardware route needs no rule", { "allow node=elsewhere" }, RP, RP,
 	  "dp0", "dp1",
 	  IOMEM_DMA_PATH_BUS, IOMEM_DMA_REASON_COMMON_NODE, -1 },
+	{ "iommu option keeps the host in a bus path", { "allow provider=polp iommu" },
+	  RP, RP, "dp0", "dp1",
+	  IOMEM_DMA_PATH_HOST, IOMEM_DMA_REASON_COMMON_NODE, 0 },
+	{ "iommu option on a node", { "allow node=sw iommu" }, RP, RP, "dp0", "dp1",
+	  IOMEM_DMA_PATH_HOST, IOMEM_DMA_REASON_COMMON_NODE, 0 },
+	{ "iommu option of another pair", { "allow provider=polp client=other iommu" },
+	  RP, RP, "dp0", "dp1",
+	  IOMEM_DMA_PATH_BUS, IOMEM_DMA_REASON_COMMON_NODE, -1 },
+	{ "bus option without a translating IOMMU changes nothing", { "allow provider=polp bus" },
+	  RP, RP, "dp0", "dp1",
+	  IOMEM_DMA_PATH_BUS, IOMEM_DMA_REASON_COMMON_NODE, -1 },
+	{ "deny beats the iommu option", { "allow provider=polp iommu", "deny node=sw" },
+	  RP, RP, "dp0", "dp1",
+	  IOMEM_DMA_PATH_DENIED, IOMEM_DMA_REASON_RULE_DENY, 1 },
+	{ "iommu option on a forced pair", { "allow provider=polp force iommu" },
+	  RP, 0, "dp0", "dp1",
+	  IOMEM_DMA_PATH_HOST, IOMEM_DMA_REASON_RULE_FORCED, 0 },
 };
 
 static void policy_case_desc(const struct policy_case *c, char *desc)
@@ -173,6 +190,11 @@ static void policy_precedence(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, iomem_dma_reason_str(v.reason),
 			   iomem_dma_reason_str(c->reason));
 	KUNIT_EXPECT_EQ(test, v.rule, c->rule_index < 0 ? 0 : ids[c->rule_index]);
+	/* No IOMMU on the KUnit devices; only a rule option moves a bus path. */
+	KUNIT_EXPECT_EQ(test, v.iommu, IOMEM_DMA_IOMMU_NONE);
+	KUNIT_EXPECT_EQ(test, v.iommu_path,
+			strstr(c->desc, "iommu option") && v.path == IOMEM_DMA_PATH_HOST ?
+			IOMEM_DMA_IOMMU_PATH_KEPT : IOMEM_DMA_IOMMU_PATH_UNCHANGED);
 }
 
 static void policy_force_taints_once(struct kunit *test)
@@ -229,6 +251,8 @@ static void policy_parse_valid(struct kunit *test)
 		"deny node=pci0000:00",
 		"allow node=/soc/sram@fffc0000",
 		"allow provider=x client=/soc/dma@f8003000 force",
+		"allow provider=x iommu",
+		"allow node=sw force bus\n",
 	};
 	static const char *const shown[] = {
 		"allow provider=a",
@@ -237,6 +261,8 @@ static void policy_parse_valid(struct kunit *test)
 		"deny node=pci0000:00",
 		"allow node=/soc/sram@fffc0000",
 		"allow provider=x client=/soc/dma@f8003000 force",
+		"allow provider=x iommu",
+		"allow node=sw force bus",
 	};
 	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
 	char want[128];
@@ -269,6 +295,13 @@ static const char *const hostile[] = {
 	"allow provider=a client=b client=c",
 	"allow provider=a force force",
 	"deny provider=a force",
+	"deny provider=a iommu",
+	"deny node=a bus",
+	"allow provider=a iommu bus",
+	"allow provider=a bus force",
+	"allow provider=a iommu iommu",
+	"allow provider=a iommu ",
+	"allow provider=a iommux",
 	"permit provider=a",
 	"ALLOW provider=a",
 	"allow provider=a;deny client=b",
@@ -846,13 +879,13 @@ static void policy_verdict_line(struct kunit *test)
 
 	iomem_dma_verdict_format("0000:02:00.0", &v, line, sizeof(line));
 	KUNIT_EXPECT_STREQ(test, line,
-			   "0000:02:00.0 denied distance=4 node=0000:01:00.0 rule=0 reason=acs_redirect generation=7\n");
+			   "0000:02:00.0 denied distance=4 node=0000:01:00.0 rule=0 reason=acs_redirect generation=7 iommu=none\n");
 	v.node[0] = '\0';
 	v.path = IOMEM_DMA_PATH_BUS;
 	v.reason = IOMEM_DMA_REASON_SAME_DEVICE;
 	iomem_dma_verdict_format("x", &v, line, sizeof(line));
 	KUNIT_EXPECT_STREQ(test, line,
-			   "x bus distance=4 node=- rule=0 reason=same_device generation=7\n");
+			   "x bus distance=4 node=- rule=0 reason=same_device generation=7 iommu=none\n");
 }
 
 /* ---- concurrent writers ---- */

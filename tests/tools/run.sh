@@ -71,6 +71,12 @@ t "allow writes one rule line" 0 "added rule" -- allow provider=0000:03:00.0-bar
 	&& ok "the add file got exactly the rule" || nok "the add file got exactly the rule"
 : >"$root/kernel/iomem_dma/add"
 t "deny force is refused before writing" 4 "force\" only goes with allow" -- deny node=x force
+t "deny iommu is refused before writing" 4 "only go with allow" -- deny node=x iommu
+t "iommu and bus together are refused" 4 "unexpected text" -- allow node=x iommu bus
+t "allow with the iommu option writes the rule" 0 "added rule" -- allow node=x force iommu
+[ "$(cat "$root/kernel/iomem_dma/add")" = "allow node=x force iommu" ] \
+	&& ok "the add file got the rule with its options" || nok "the add file got the rule with its options"
+: >"$root/kernel/iomem_dma/add"
 t "bad name is refused before writing" 4 "names use only" -- allow provider=caf\$
 t "trailing garbage is refused" 4 "unexpected text" -- allow node=a b
 t "allow without target is a usage error" 1 "needs a target" -- allow
@@ -97,6 +103,16 @@ echo "0000:04:00.0 host distance=-1 node=/pcie@10000000 rule=0 reason=fw_allow g
 t "explain names the devicetree node of a statement" 0 "rule: +none; the devicetree node /pcie@10000000 decided" -- explain 7f000000.peer-dma-region 0000:04:00.0
 t "explain says what a devicetree statement is" 0 "firmware statement \\(devicetree peer-dma-allow\\)" -- explain 7f000000.peer-dma-region 0000:04:00.0
 rm -r "$root/class/iomem_dma/7f000000.peer-dma-region"
+mkdir -p "$root/class/iomem_dma/0000:06:00.0-bar2"
+echo "0000:04:00.0 host distance=4 node=0000:01:00.0 rule=0 reason=common_node generation=7 iommu=translating iommu_path=kept" \
+	>"$root/class/iomem_dma/0000:06:00.0-bar2/verdicts"
+t "explain says the client's IOMMU translates" 0 "iommu: +the client's IOMMU translates its DMA" -- explain 0000:06:00.0-bar2 0000:04:00.0
+t "explain says why the IOMMU stays in a bus path" 0 "a bus address would bypass the translation and fault" -- explain 0000:06:00.0-bar2 0000:04:00.0
+"$ctl" --sysfs-root "$root" --json explain 0000:06:00.0-bar2 0000:04:00.0 >"$work/json" 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["iommu"]=="translating" and d["iommu_path"]=="kept" and d["path"]=="host"' "$work/json" \
+	&& ok "explain --json has the IOMMU state" || nok "explain --json has the IOMMU state"
+t "explain of an old verdict line without iommu= says none" 0 "iommu: +none translates" -- explain 0000:03:00.0-bar2 0000:04:00.0
+rm -r "$root/class/iomem_dma/0000:06:00.0-bar2"
 t "explain with one argument" 1 "explain takes PROVIDER CLIENT" -- explain 0000:03:00.0-bar2
 
 t "save writes the rules" 0 "" -- save "$work/saved.rules"

@@ -529,6 +529,7 @@ static int cmd_explain(int argc, char **argv)
 {
 	char **names, **clients = NULL, *v, *line, *save, *rules, *found = NULL;
 	char client[256], path[16], node[128] = "-", reason[64] = "?";
+	char iommu[16] = "none", iommu_path[16] = "-";
 	unsigned long rule = 0, gen = 0;
 	int n, i, nc = 0, dist = -1, err, ret;
 
@@ -579,6 +580,10 @@ static int cmd_explain(int argc, char **argv)
 		sscanf(strstr(found, "reason="), "reason=%63s", reason);
 	if (strstr(found, "generation="))
 		sscanf(strstr(found, "generation="), "generation=%lu", &gen);
+	if (strstr(found, " iommu="))
+		sscanf(strstr(found, " iommu="), " iommu=%15s", iommu);
+	if (strstr(found, " iommu_path="))
+		sscanf(strstr(found, " iommu_path="), " iommu_path=%15s", iommu_path);
 
 	rules = rules_text(&err);
 	line = NULL;
@@ -605,7 +610,11 @@ static int cmd_explain(int argc, char **argv)
 		json_str(node);
 		printf(",\"rule\":%lu,\"rule_text\":", rule);
 		json_str(line ? strchr(line, ' ') + 1 : "");
-		printf(",\"generation\":%lu}\n", gen);
+		printf(",\"generation\":%lu,\"iommu\":", gen);
+		json_str(iommu);
+		printf(",\"iommu_path\":");
+		json_str(iommu_path);
+		printf("}\n");
 	} else {
 		bool fw = !strncmp(reason, "fw_", 3);
 
@@ -625,6 +634,20 @@ static int cmd_explain(int argc, char **argv)
 			printf("  rule:     none; the devicetree node %s decided\n", node);
 		else
 			printf("  rule:     none; the hardware decided\n");
+		if (!strcmp(iommu, "identity"))
+			printf("  iommu:    the client's IOMMU is in identity (passthrough) mode: no translation\n");
+		else if (!strcmp(iommu, "translating"))
+			printf("  iommu:    the client's IOMMU translates its DMA (a DMA domain)\n");
+		else
+			printf("  iommu:    none translates the client's DMA\n");
+		if (!strcmp(iommu_path, "kept"))
+			printf("            the fabric would route by bus address; the traffic goes through the IOMMU\n"
+			       "            instead (%s)\n",
+			       strcmp(iommu, "translating") ? "an allow rule with 'iommu' says so" :
+			       "a bus address would bypass the translation and fault");
+		else if (!strcmp(iommu_path, "bypassed"))
+			printf("            an allow rule with 'bus' sends a bus address past the translating IOMMU:\n"
+			       "            right only if the fabric delivers it before the IOMMU\n");
 		printf("  policy generation %lu\n", gen);
 		if (!strcmp(path, "denied") && strcmp(reason, "rule_deny"))
 			printf("  to allow it: iomem-dma-ctl allow provider=%s client=%s%s\n", argv[0], argv[1],

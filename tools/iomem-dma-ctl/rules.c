@@ -88,12 +88,16 @@ const char *rule_check(const char *text, size_t len)
 	}
 	if (err)
 		return err;
-	if (p < e) {
-		if (*p++ != ' ' || !word(p, e, "force"))
-			return "unexpected text after the rule";
+	/* Options in this order, each at most once: force, then iommu or bus. */
+	if (p < e && *p == ' ' && word(p + 1, e, "force")) {
 		if (!allow)
 			return "\"force\" only goes with allow";
-		p += 5;
+		p += 6;
+	}
+	if (p < e && *p == ' ' && (word(p + 1, e, "iommu") || word(p + 1, e, "bus"))) {
+		if (!allow)
+			return "\"iommu\" and \"bus\" only go with allow";
+		p += word(p + 1, e, "iommu") ? 6 : 4;
 	}
 	return p == e ? NULL : "unexpected text after the rule";
 }
