@@ -6,9 +6,12 @@
 # carve-out), and run tests/board/board-init.c (with iomem-dma-ctl and
 # iomem-dma-dtcheck in /bin); then boot again with
 # dts/virt-carveout-policy.dtso for the devicetree policy checks.
-# usage: board.sh [--demo|--bench]
-#   --demo   print the story instead of the checks
+# usage: board.sh [--demo|--bench|--smmu]
+#   --demo   print the story instead of the checks (with one SMMUv3 boot)
 #   --bench  boot with iomem_dma_bench.full=1 and print the benchmark table
+#   --smmu   only the SMMUv3 boots: the same kernel and fabric on
+#            -machine virt,iommu=smmuv3, once with translating DMA domains
+#            and once with iommu.passthrough=1 (identity domains)
 . "$(dirname "$0")/common.sh"
 
 mode=${1:-check}
@@ -20,6 +23,7 @@ out=$CACHE/out/board
 log=$LOGS/board-build.log
 boot=$LOGS/board-boot.log
 counts=$RESULTS/board.counts
+[ "$mode" = --smmu ] && counts=$RESULTS/board-smmu.counts
 rm -f "$counts"
 mkdir -p "$out/root/proc" "$out/root/sys" "$out/root/dev"
 
@@ -66,6 +70,49 @@ for o in virt-carveout virt-carveout-policy; do
 		fdtoverlay -i "$dtbs/virt-qemu.dtb" -o "$dtbs/$o.dtb" "$out/$o.dtbo" ||
 		die "board: dts/$o.dtso does not apply to QEMU's DTB" "check it with dtc and fdtoverlay"
 done
+
+# One SMMUv3 boot: QEMU builds its own devicetree with the SMMU in it.
+# smmu_boot LOG EXTRA_ARGS
+smmu_boot() {
+	local slog=$1 extra=$2 smachine=("${machine[@]}")
+	smachine[1]=virt,iommu=smmuv3
+	echo "board: booting QEMU arm64 virt,iommu=smmuv3 $extra (log: $slog)"
+	set +e
+	timeout "${BOARD_TIMEOUT:-900}" qemu-system-aarch64 "${smachine[@]}" \
+		-kernel "$build/arch/arm64/boot/Image.gz" \
+		-initrd "$out/initramfs.cpio.gz" \
+		-append "console=ttyAMA0 rdinit=/init board_smmu kunit.enable=0 $extra" \
+		</dev/null >"$slog" 2>&1
+	SMMU_QRC=$?
+	set -e
+	sed -i 's/\r$//' "$slog"
+}
+
+if [ "$mode" = --smmu ]; then
+	smmu_boot "$LOGS/board-smmu-boot.log" ""
+	q1=$SMMU_QRC
+	smmu_boot "$LOGS/board-smmu-identity-boot.log" "iommu.passthrough=1"
+	q2=$SMMU_QRC
+	sp=0 sf=0 sn=0
+	for l in "$LOGS/board-smmu-boot.log:$q1" "$LOGS/board-smmu-identity-boot.log:$q2"; do
+		f=${l%:*} q=${l##*:}
+		grep -q "iomem_dma board: done" "$f" ||
+			{ show_log_tail "$f" 40; die "board-smmu: the boot did not finish (qemu exit $q)" "see $f"; }
+		p=$(grep -c '^board: ok ' "$f" || true)
+		n=$(grep -c '^board: not ok ' "$f" || true)
+		plan=$(sed -n 's/^board: 1\.\.\([0-9]*\)$/\1/p' "$f" | tail -n1)
+		[ "$((p + n))" = "${plan:-x}" ] ||
+			die "board-smmu: $((p + n)) results for a plan of ${plan:-none}" "see $f"
+		sp=$((sp + p)) sf=$((sf + n)) sn=$((sn + plan))
+	done
+	echo "$sp $sf 0" >"$counts"
+	echo "board-smmu: $sp of $sn checks passed (translating and identity boots)"
+	if [ "$sf" -ne 0 ]; then
+		grep -h '^board: not ok' "$LOGS"/board-smmu-*boot.log >&2 || true
+		die "board-smmu: FAILED" "see $LOGS/board-smmu-boot.log and $LOGS/board-smmu-identity-boot.log"
+	fi
+	exit 0
+fi
 
 echo "board: booting QEMU arm64 virt (log: $boot)"
 rm -f "$boot" "$out/qmp.sock"
@@ -114,6 +161,12 @@ if [ "$mode" = --demo ]; then
 	echo
 	echo "== second boot: the same board with dts/virt-carveout-policy.dtso =="
 	sed -n '/== devicetree policy/,/iomem_dma board: done/p' "$boot2" |
+		grep -v '^board: 1\.\.' |
+		sed 's/^board: ok [0-9]* - /  [ok] /; s/^board: not ok [0-9]* - /  [FAILED] /'
+	echo
+	echo "== third boot: the same fabric behind an SMMUv3 (-machine virt,iommu=smmuv3) =="
+	smmu_boot "$LOGS/board-smmu-boot.log" ""
+	sed -n '/== an SMMUv3 translates/,/iomem_dma board: done/p' "$LOGS/board-smmu-boot.log" |
 		grep -v '^board: 1\.\.' |
 		sed 's/^board: ok [0-9]* - /  [ok] /; s/^board: not ok [0-9]* - /  [FAILED] /'
 fi

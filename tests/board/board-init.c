@@ -311,6 +311,166 @@ static void dt_policy(struct pcidev *edudev)
 	      "a deny rule overrides the devicetree (%s)", err(r));
 }
 
+/* Lines of the kernel log that contain @what. */
+static int klog_count(const char *what)
+{
+	static char klog[262144];
+	int n = klogctl(3, klog, sizeof(klog) - 1), count = 0;
+	const char *p;
+
+	klog[n > 0 ? n : 0] = '\0';
+	for (p = klog; (p = strstr(p, what)); p += strlen(what))
+		count++;
+	return count;
+}
+
+/* The start address of BAR @bar of @bdf, from its resource file. */
+static unsigned long long bar_start(const char *bdf, int bar)
+{
+	char path[PATH_MAX], buf[1024], *line = buf;
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource", bdf);
+	if (read_file(path, buf, sizeof(buf)))
+		return 0;
+	for (i = 0; i < bar && line; i++) {
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return line ? strtoull(line, NULL, 16) : 0;
+}
+
+/* The dma address edu's last result printed, or 0. */
+static unsigned long long result_dma(void)
+{
+	const char *p = strstr(result, "dma address ");
+
+	return p ? strtoull(p + 12, NULL, 16) : 0;
+}
+
+/*
+ * QEMU virt with an SMMUv3 (-machine virt,iommu=smmuv3): the SMMU
+ * translates every DMA of every PCI device, also between the ports of
+ * one switch. With @identity the boot asked for identity domains
+ * (iommu.passthrough=1): nothing is translated.
+ */
+static void smmu_checks(struct pcidev *ivsw, struct pcidev *ivrp,
+			struct pcidev *edudev, int identity)
+{
+	char sw_prov[80], rp_prov[80], line[512], cmd[160], type[32] = "";
+	unsigned long long bar, dma;
+	int events, id, ret;
+
+	printf("\n== an SMMUv3 translates the PCI devices' DMA%s ==\n",
+	       identity ? " (identity domains: iommu.passthrough=1)" : "");
+	check(klog_count("arm-smmu-v3") > 0 &&
+	      access("/sys/class/iommu", F_OK) == 0,
+	      "arm-smmu-v3 probed (/sys/class/iommu)");
+	snprintf(cmd, sizeof(cmd), "/sys/bus/pci/devices/%s/iommu_group/type",
+		 edudev->name);
+	read_file(cmd, type, sizeof(type));
+	type[strcspn(type, "\n")] = '\0';
+	if (identity)
+		check(!strcmp(type, "identity"),
+		      "edu's IOMMU group is in identity mode (%s)", type);
+	else
+		check(!strncmp(type, "DMA", 3),
+		      "edu's IOMMU group translates (domain type %s)", type);
+
+	check(!bind_provider(ivsw->name) && !bind_provider(ivrp->name),
+	      "driver_override binds iomem_dma_pci to both ivshmem devices");
+	snprintf(sw_prov, sizeof(sw_prov), "%s-bar2", ivsw->name);
+	snprintf(rp_prov, sizeof(rp_prov), "%s-bar2", ivrp->name);
+	bar = bar_start(ivsw->name, 2);
+
+	verdict_line(sw_prov, edudev->name, line, sizeof(line));
+	printf("  %s: %s\n", sw_prov, line);
+	snprintf(cmd, sizeof(cmd), "copy %s", sw_prov);
+	if (identity) {
+		check(strstr(line, " bus ") && strstr(line, "reason=common_node") &&
+		      strstr(line, "iommu=identity") && !strstr(line, "iommu_path="),
+		      "same switch, identity domain: the bus path stands");
+		check(!edu_cmd(cmd) && strstr(result, "ok:") && strstr(result, "bus path") &&
+		      result_dma() == bar,
+		      "switch pair: bytes verified by bus address %#llx (nothing translates it)",
+		      bar);
+		check(run_ctl("explain", sw_prov, edudev->name, NULL) == 0 &&
+		      strstr(tool_out, "identity (passthrough) mode"),
+		      "iomem-dma-ctl explain says the IOMMU is in identity mode");
+		snprintf(line, sizeof(line), "provider=%s", sw_prov);
+		id = run_ctl("allow", line, "iommu", NULL) == 0 ? added_rule() : -1;
+		check(id > 0, "iomem-dma-ctl allow provider=%s iommu (rule %d)", sw_prov, id);
+		verdict_line(sw_prov, edudev->name, line, sizeof(line));
+		printf("  %s: %s\n", sw_prov, line);
+		check(strstr(line, " host ") && strstr(line, "iommu_path=kept"),
+		      "the 'iommu' option keeps the IOMMU in the path of the switch pair");
+		ret = edu_cmd(cmd);
+		check(!ret && strstr(result, "ok:") && strstr(result, "host path"),
+		      "switch pair: bytes verified through dma_map_resource()");
+		snprintf(line, sizeof(line), "%d", id);
+		check(id > 0 && run_ctl("remove", line, NULL, NULL) == 0,
+		      "the 'iommu' rule removed");
+		goto log_check;
+	}
+	check(strstr(line, " host ") && strstr(line, "reason=common_node") &&
+	      strstr(line, "iommu=translating iommu_path=kept"),
+	      "same switch, translating SMMU: the path goes through the IOMMU, not by bus address");
+	check(run_ctl("explain", sw_prov, edudev->name, NULL) == 0 &&
+	      strstr(tool_out, "IOMMU translates its DMA") &&
+	      strstr(tool_out, "would bypass the translation and fault"),
+	      "iomem-dma-ctl explain says why");
+	events = klog_count("event 0x10 received");
+	ret = edu_cmd(cmd);
+	dma = result_dma();
+	check(!ret && strstr(result, "ok:") && strstr(result, "host path"),
+	      "switch pair: 2048 bytes provider -> edu -> provider verified through the SMMU");
+	check(dma && (dma < bar || dma >= bar + (1 << 20)),
+	      "edu used an IOVA (%#llx), not the BAR's bus address (%#llx)", dma, bar);
+	check(klog_count("event 0x10 received") == events,
+	      "no SMMU translation fault for it");
+
+	printf("\n== measured: a bus address under the translating SMMU ==\n");
+	snprintf(line, sizeof(line), "provider=%s", sw_prov);
+	id = run_ctl("allow", line, "bus", NULL) == 0 ? added_rule() : -1;
+	check(id > 0, "iomem-dma-ctl allow provider=%s bus: the bus address kept (rule %d)",
+	      sw_prov, id);
+	verdict_line(sw_prov, edudev->name, line, sizeof(line));
+	printf("  %s: %s\n", sw_prov, line);
+	check(strstr(line, " bus ") && strstr(line, "iommu_path=bypassed"),
+	      "the verdict says the bus path bypasses the IOMMU");
+	events = klog_count("event 0x10 received");
+	check(edu_cmd(cmd) != 0 && strstr(result, "differ"),
+	      "edu's DMA to bus address %#llx moved nothing: the bytes differ", bar);
+	check(klog_count("event 0x10 received") > events,
+	      "the SMMU logged translation faults (event 0x10): %d",
+	      klog_count("event 0x10 received") - events);
+	snprintf(line, sizeof(line), "%d", id);
+	check(id > 0 && run_ctl("remove", line, NULL, NULL) == 0,
+	      "the 'bus' rule removed");
+	verdict_line(sw_prov, edudev->name, line, sizeof(line));
+	check(strstr(line, " host ") && strstr(line, "iommu_path=kept"),
+	      "without it the IOMMU is back in the path");
+
+	printf("\n== across root ports: the host bridge, through the SMMU ==\n");
+	verdict_line(rp_prov, edudev->name, line, sizeof(line));
+	printf("  %s: %s\n", rp_prov, line);
+	check(strstr(line, " denied ") && strstr(line, "reason=host_not_allowed") &&
+	      strstr(line, "iommu=translating"),
+	      "across root ports: denied by default, the IOMMU state shown");
+	check(run_ctl("allow", "node=pci0000:00", NULL, NULL) == 0,
+	      "iomem-dma-ctl allow node=pci0000:00");
+	snprintf(cmd, sizeof(cmd), "copy %s", rp_prov);
+	bar = bar_start(ivrp->name, 2);
+	ret = edu_cmd(cmd);
+	dma = result_dma();
+	check(!ret && strstr(result, "ok:") && strstr(result, "host path") &&
+	      dma && (dma < bar || dma >= bar + (1 << 20)),
+	      "root-port pair: bytes verified through the SMMU at IOVA %#llx", dma);
+log_check:
+	check(klog_count("arm-smmu-v3") > 0, "the SMMU stayed up");
+}
+
 int main(void)
 {
 	char sw_prov[80], rp_prov[80], root_prov[80], line[512], cmd[160];
@@ -339,6 +499,10 @@ int main(void)
 	read_file("/proc/cmdline", line, sizeof(line));
 	if (strstr(line, "board_dt_policy")) {
 		dt_policy(edudev);
+		goto log;
+	}
+	if (strstr(line, "board_smmu")) {
+		smmu_checks(ivsw, ivrp, edudev, !!strstr(line, "iommu.passthrough=1"));
 		goto log;
 	}
 
