@@ -33,6 +33,29 @@ pl=$(sed -n 's/^PATCHLEVEL = //p' "$KSRC/Makefile" | head -n1)
 [ ! -f "$KSRC/.config" ] || die "$KSRC has a .config in the source tree; out-of-tree builds refuse it" \
 	"run 'make -C $KSRC mrproper' or unset KSRC"
 
+# Kernel changes on top of 6.12 (scripts/kernel/*.patch, also in `make
+# patch`): applied once; when the set changes, the set applied before is
+# reverted first, so the tree only ever carries the current one.
+kp_applied=$KSRC/.iomem_dma-kernel-patches
+kp_want=$(mktemp)
+cat "$REPO"/scripts/kernel/*.patch >"$kp_want" 2>/dev/null || true
+if ! cmp -s "$kp_want" "$kp_applied"; then
+	if [ -s "$kp_applied" ]; then
+		(cd "$KSRC" && patch -p1 -R --quiet --force --no-backup-if-mismatch <"$kp_applied") ||
+			{ rm -f "$kp_want"; die "could not revert the kernel patches applied before" \
+				"run 'make distclean' for a fresh tree"; }
+	fi
+	: >"$kp_applied"
+	for p in "$REPO"/scripts/kernel/*.patch; do
+		[ -f "$p" ] || continue
+		(cd "$KSRC" && patch -p1 --quiet --forward --no-backup-if-mismatch <"$p") ||
+			{ rm -f "$kp_want"; die "scripts/kernel/$(basename "$p") does not apply to $KSRC" \
+				"run 'make distclean' for a fresh tree"; }
+		cat "$p" >>"$kp_applied"
+	done
+fi
+rm -f "$kp_want"
+
 # The overlay: what the kernel tree gets from this repository.
 manifest=$KSRC/.iomem_dma-manifest
 if [ -f "$manifest" ]; then

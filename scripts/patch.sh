@@ -9,16 +9,19 @@ manifest=$KSRC/.iomem_dma-manifest
 [ -f "$manifest" ] || die "$KSRC is not overlaid" "run 'make overlay' first"
 mkdir -p "$(dirname "$out")"
 
-# Pristine copies of the two kernel files that get hook lines.
+# Pristine copies of the two kernel files that get hook lines and of the
+# files scripts/kernel/*.patch change.
+kfiles=$(cat "$REPO"/scripts/kernel/*.patch 2>/dev/null | sed -n 's|^+++ b/||p' | sort -u)
 orig=$CACHE/orig-hooks
-if [ ! -f "$orig/.done" ]; then
+if [ "$(cat "$orig/.done" 2>/dev/null)" != "$(echo $kfiles)" ]; then
 	rm -rf "$orig"
 	mkdir -p "$orig"
-	tar -xf "$TARBALL" -C "$orig" --wildcards --strip-components=1 \
-		'*/drivers/Kconfig' '*/drivers/Makefile' ||
-		die "cannot read drivers/Kconfig and drivers/Makefile from $TARBALL" \
+	pats=("*/drivers/Kconfig" "*/drivers/Makefile")
+	for f in $kfiles; do pats+=("*/$f"); done
+	tar -xf "$TARBALL" -C "$orig" --wildcards --strip-components=1 "${pats[@]}" ||
+		die "cannot read the hooked and patched kernel files from $TARBALL" \
 		    "run 'make deps' to install linux-source-6.12"
-	touch "$orig/.done"
+	echo $kfiles >"$orig/.done"
 fi
 
 work=$(mktemp -d)
@@ -26,6 +29,11 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/a/drivers" "$work/b/drivers"
 cp "$orig/drivers/Kconfig" "$orig/drivers/Makefile" "$work/a/drivers/"
 cp "$KSRC/drivers/Kconfig" "$KSRC/drivers/Makefile" "$work/b/drivers/"
+for f in $kfiles; do
+	mkdir -p "$work/a/$(dirname "$f")" "$work/b/$(dirname "$f")"
+	cp "$orig/$f" "$work/a/$f"
+	cp "$KSRC/$f" "$work/b/$f"
+done
 while read -r rel; do
 	mkdir -p "$work/b/$(dirname "$rel")"
 	cp -rL "$KSRC/$rel" "$work/b/$rel"
@@ -35,7 +43,10 @@ done <"$manifest"
 # diff labels carry timestamps; drop them so the patch is reproducible,
 # and mark created files as coming from /dev/null.
 sed -E 's/^(\+\+\+|---) ([^\t]*)\t.*$/\1 \2/' "$out.tmp" |
-	sed -E '/^--- a\/drivers\/(Kconfig|Makefile)$/!s|^--- a/.*$|--- /dev/null|' >"$out"
+	awk -v keep="drivers/Kconfig drivers/Makefile $(echo $kfiles)" '
+		BEGIN { n = split(keep, k, " "); for (i = 1; i <= n; i++) kept["--- a/" k[i]] = 1 }
+		/^--- a\// && !($0 in kept) { print "--- /dev/null"; next }
+		{ print }' >"$out"
 rm -f "$out.tmp"
 [ -s "$out" ] || die "the generated patch is empty" "check the overlay with 'make overlay'"
 files=$(grep -c '^+++ ' "$out")
