@@ -337,14 +337,11 @@ static void sync_sgtable(struct iomem_dma_client *client, struct sg_table *sgt,
 	}
 	if (!iomem)
 		return;
-	/*
-	 * Write-combined CPU stores to I/O memory must be out of the CPU's
-	 * buffers before the device reads; the device's writes must be
-	 * complete before the CPU reads what follows.
-	 */
 	if (for_device)
+		/* Write-combined CPU stores out before the device reads. */
 		wmb();
 	else
+		/* The device's writes complete before the CPU reads on. */
 		rmb();
 }
 

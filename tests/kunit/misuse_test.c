@@ -111,7 +111,7 @@ static void misuse_sg_page(struct kunit *test)
 static void expect_unmapped(struct kunit *test, const char *what, void *va,
 			    size_t len)
 {
-	kunit_info(test, "%s of an iomem entry: %px\n", what, va);
+	kunit_info(test, "%s of an iomem entry: 0x%lx\n", what, (unsigned long)va);
 	KUNIT_EXPECT_FALSE_MSG(test, virt_addr_valid(va), "%s is RAM", what);
 	KUNIT_EXPECT_FALSE_MSG(test, virt_addr_valid(va + len - 1),
 			       "%s + len is RAM", what);
