@@ -55,6 +55,9 @@ if ! cmp -s "$kp_want" "$kp_applied"; then
 	done
 fi
 rm -f "$kp_want"
+[ -s "$kp_applied" ] && grep -q DMA_SG_PAGELESS "$KSRC/kernel/dma/Kconfig" ||
+	die "the kernel change of scripts/kernel/ is not in $KSRC" \
+		"check that scripts/kernel/*.patch is in the checkout, or 'make distclean'"
 
 # The overlay: what the kernel tree gets from this repository.
 manifest=$KSRC/.iomem_dma-manifest

@@ -81,12 +81,13 @@ void iomem_dma_pool_destroy(struct iomem_dma_provider *prov)
  * Allocation ids. An id is the pair (index in iomem_dma_chunks, epoch):
  * indexes are handed out cyclically, each once per epoch, and the epoch
  * moves on whenever the index allocator wraps, under the xarray's lock. A
- * pair therefore comes back only after 2^48 allocations, and a stale copy
- * of a freed entry names nothing until then: its lookup fails. Index 1
- * stays reserved (see iomem_dma_init()).
+ * pair therefore comes back only after 2^61 allocations (2^45 on 32-bit,
+ * where indexes have 16 bits, see IOMEM_DMA_ID_MAX), and a stale copy of
+ * a freed entry names nothing until then: its lookup fails. Index 1 stays
+ * reserved (see iomem_dma_init()).
  */
 static u32 iomem_dma_chunk_next;	/* under the xa_lock of iomem_dma_chunks */
-static u16 iomem_dma_chunk_epoch;	/* under the xa_lock of iomem_dma_chunks */
+static u32 iomem_dma_chunk_epoch;	/* under the xa_lock of iomem_dma_chunks */
 
 /*
  * Cyclic indexes march through the xarray, so the leaf node of the current
@@ -126,11 +127,12 @@ static int chunk_id_alloc(struct iomem_dma_chunk *chunk, gfp_t gfp)
 	xa_lock(&iomem_dma_chunks);
 	/* Reserve first: the entry appears only once its epoch is set. */
 	ret = __xa_alloc_cyclic(&iomem_dma_chunks, &id, NULL,
-				XA_LIMIT(2, U32_MAX), &iomem_dma_chunk_next,
-				gfp);
+				XA_LIMIT(2, IOMEM_DMA_ID_MAX),
+				&iomem_dma_chunk_next, gfp);
 	if (ret >= 0) {
 		if (ret == 1)
-			iomem_dma_chunk_epoch++;
+			iomem_dma_chunk_epoch = (iomem_dma_chunk_epoch + 1) &
+						IOMEM_DMA_EPOCH_MASK;
 		chunk->id = id;
 		chunk->epoch = iomem_dma_chunk_epoch;
 		/* Fills the reserved slot: needs no memory. */
@@ -154,7 +156,7 @@ struct iomem_dma_chunk *iomem_dma_chunk_lookup(const struct scatterlist *sg)
 	if (!iomem_dma_sg_is_iomem(sg))
 		return NULL;
 	chunk = xa_load(&iomem_dma_chunks, sg->offset);
-	if (chunk && chunk->epoch != sg->dma_flags >> IOMEM_DMA_SG_EPOCH_SHIFT)
+	if (chunk && chunk->epoch != iomem_dma_sg_epoch(sg))
 		return NULL;
 	return chunk;
 }

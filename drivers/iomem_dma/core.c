@@ -1226,6 +1226,7 @@ static int __init iomem_dma_init(void)
 	 */
 	if (xa_reserve(&iomem_dma_chunks, 1, GFP_KERNEL))
 		pr_warn("chunk id 1 not reserved; lone allocations are slower\n");
+	iomem_dma_sg_guard_init();
 	iomem_dma_debugfs_init();
 	iomem_dma_fault_debugfs_init();
 	iomem_dma_policy_init();

@@ -6,10 +6,13 @@
 #define _IOMEM_DMA_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/bitfield.h>
 #include <linux/iomem_dma_provider.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
@@ -217,7 +220,7 @@ struct iomem_dma_hold {
  */
 struct iomem_dma_chunk {
 	u32 id;
-	u16 epoch;
+	u32 epoch;
 	struct iomem_dma_provider *prov;
 	struct iomem_dma_client *client;
 	struct iomem_dma_hold *hold;
@@ -347,10 +350,64 @@ void iomem_dma_report_misuse(const char *what, const struct scatterlist *sg,
 extern atomic_t iomem_dma_misuse_reports;
 
 /*
- * dma_flags of an iomem entry: bit 15 marks it, bits 16 to 31 hold the
- * epoch of its allocation's id (the DMA API uses the low bits only).
+ * dma_flags of an iomem entry: bit 15 marks it; bits 2 to 14 and 16 to 31
+ * hold the 29-bit epoch of its allocation's id (the DMA API owns bits 0
+ * and 1: SG_DMA_BUS_ADDRESS, SG_DMA_SWIOTLB).
  */
 #define IOMEM_DMA_SG_IOMEM	BIT(15)
-#define IOMEM_DMA_SG_EPOCH_SHIFT	16
+#define IOMEM_DMA_SG_EPOCH_LO	GENMASK(14, 2)
+#define IOMEM_DMA_SG_EPOCH_HI	GENMASK(31, 16)
+#define IOMEM_DMA_EPOCH_BITS	29
+#define IOMEM_DMA_EPOCH_MASK	GENMASK(IOMEM_DMA_EPOCH_BITS - 1, 0)
+
+static inline unsigned int iomem_dma_sg_epoch_flags(u32 epoch)
+{
+	return FIELD_PREP(IOMEM_DMA_SG_EPOCH_LO, epoch) |
+	       FIELD_PREP(IOMEM_DMA_SG_EPOCH_HI, epoch >> 13);
+}
+
+static inline u32 iomem_dma_sg_epoch(const struct scatterlist *sg)
+{
+	return FIELD_GET(IOMEM_DMA_SG_EPOCH_LO, sg->dma_flags) |
+	       FIELD_GET(IOMEM_DMA_SG_EPOCH_HI, sg->dma_flags) << 13;
+}
+
+/*
+ * Allocation indexes, stored in an iomem entry's offset. sg_virt() and
+ * page_address(sg_page()) + offset of an entry give page_address(NULL)
+ * plus the index: the guard (sg.c) reserves that range. On 64-bit it
+ * covers every 32-bit index and length; 32-bit kernels use 16-bit
+ * indexes (the epoch keeps a pair from coming back for 2^45
+ * allocations) and a guard of 1 MiB past the last index.
+ */
+#ifdef CONFIG_64BIT
+#define IOMEM_DMA_ID_MAX	U32_MAX
+#define IOMEM_DMA_GUARD_SPAN	(2 * ((unsigned long)U32_MAX + 1))
+#else
+#define IOMEM_DMA_ID_MAX	0xffffU
+#define IOMEM_DMA_GUARD_SPAN	(0x10000UL + SZ_1M)
+#endif
+
+/**
+ * enum iomem_dma_guard_state - what protects page_address(NULL) + index
+ * @IOMEM_DMA_GUARD_NONE: nothing; the kernel could not place the guard.
+ * @IOMEM_DMA_GUARD_RESERVED: the range is a vmalloc area of ours that is
+ *	never mapped, so an access faults.
+ * @IOMEM_DMA_GUARD_UNREACHABLE: the range lies where the kernel can never
+ *	have a mapping (UML: the host kernel's half of the address space;
+ *	the gap between the linear map and the vmalloc area).
+ * @IOMEM_DMA_GUARD_NULL_PAGE: page_address(NULL) itself dereferences the
+ *	NULL page (highmem, classic sparsemem): an oops at the NULL page.
+ */
+enum iomem_dma_guard_state {
+	IOMEM_DMA_GUARD_NONE,
+	IOMEM_DMA_GUARD_RESERVED,
+	IOMEM_DMA_GUARD_UNREACHABLE,
+	IOMEM_DMA_GUARD_NULL_PAGE,
+};
+
+extern enum iomem_dma_guard_state iomem_dma_guard_state;
+extern unsigned long iomem_dma_guard_start, iomem_dma_guard_end;
+void __init iomem_dma_sg_guard_init(void);
 
 #endif /* _IOMEM_DMA_INTERNAL_H */

@@ -14,8 +14,10 @@
 
 #include <linux/bug.h>
 #include <linux/io.h>
+#include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/scatterlist.h>
+#include <linux/vmalloc.h>
 
 #include "internal.h"
 
@@ -28,7 +30,7 @@ void iomem_dma_sg_set_chunk(struct scatterlist *sg,
 	sg->dma_address = 0;
 	sg_dma_len(sg) = 0;
 	sg->dma_flags = IOMEM_DMA_SG_IOMEM |
-			(unsigned int)chunk->epoch << IOMEM_DMA_SG_EPOCH_SHIFT;
+			iomem_dma_sg_epoch_flags(chunk->epoch);
 }
 
 void iomem_dma_sg_clear(struct scatterlist *sg)
@@ -42,6 +44,74 @@ void iomem_dma_sg_clear(struct scatterlist *sg)
 }
 
 atomic_t iomem_dma_misuse_reports = ATOMIC_INIT(0);
+
+enum iomem_dma_guard_state iomem_dma_guard_state;
+unsigned long iomem_dma_guard_start, iomem_dma_guard_end;
+
+/*
+ * The guard. An iomem entry has no page, so code that does not know about
+ * I/O memory and computes sg_virt(), page_address(sg_page()) + offset or
+ * kmap_local_page(sg_page()) + offset gets page_address(NULL) plus the
+ * entry's index. Make sure nothing is ever mapped there: on arm and arm64
+ * that address lies in the vmalloc area, so reserve the range as a vmalloc
+ * area of ours that is never mapped (it costs address space only); on UML
+ * it lies in the host kernel's half, which the UML process cannot reach.
+ */
+void __init iomem_dma_sg_guard_init(void)
+{
+#if !defined(CONFIG_HIGHMEM) && \
+	(defined(CONFIG_FLATMEM) || defined(CONFIG_SPARSEMEM_VMEMMAP))
+	unsigned long base = (unsigned long)page_address((struct page *)NULL);
+	struct vm_struct *area;
+
+	iomem_dma_guard_start = base;
+	iomem_dma_guard_end = base + IOMEM_DMA_GUARD_SPAN;
+	if (iomem_dma_guard_end < base) {
+		pr_warn("page_address(NULL) at 0x%lx: no room for a guard\n", base);
+		return;
+	}
+#ifdef CONFIG_UML
+	/*
+	 * x86-64 user space, where UML runs, ends below 2^56 even with
+	 * 5-level paging: above it every address is non-canonical or the
+	 * host kernel's, and an access faults.
+	 */
+	if (IS_ENABLED(CONFIG_64BIT) && base >= 1UL << 56) {
+		iomem_dma_guard_state = IOMEM_DMA_GUARD_UNREACHABLE;
+		return;
+	}
+#else
+	/*
+	 * The gap some architectures leave between the linear map and the
+	 * vmalloc area (arm: VMALLOC_OFFSET, to catch stray pointers) is never
+	 * mapped.
+	 */
+	if (base >= (unsigned long)high_memory &&
+	    iomem_dma_guard_end <= VMALLOC_START) {
+		iomem_dma_guard_state = IOMEM_DMA_GUARD_UNREACHABLE;
+		return;
+	}
+	if (base >= VMALLOC_START && iomem_dma_guard_end <= VMALLOC_END) {
+		area = __get_vm_area_caller(IOMEM_DMA_GUARD_SPAN, VM_NO_GUARD,
+					    base, iomem_dma_guard_end,
+					    __builtin_return_address(0));
+		if (area && (unsigned long)area->addr == base) {
+			iomem_dma_guard_state = IOMEM_DMA_GUARD_RESERVED;
+			return;
+		}
+		pr_warn("guard: vmalloc gave %px for [0x%lx, 0x%lx)\n",
+			area ? area->addr : NULL, base, iomem_dma_guard_end);
+		if (area)
+			free_vm_area(area);
+	}
+#endif
+	pr_warn("page_address(NULL) + index, [0x%lx, 0x%lx), could not be reserved: sg_virt() of an iomem entry is not guaranteed to fault\n",
+		iomem_dma_guard_start, iomem_dma_guard_end);
+#else
+	/* page_address() reads the NULL page itself: it oopses there. */
+	iomem_dma_guard_state = IOMEM_DMA_GUARD_NULL_PAGE;
+#endif
+}
 
 /*
  * Misuse of an iomem entry as RAM is a bug in the calling driver, which

@@ -111,13 +111,79 @@ static void misuse_sg_page(struct kunit *test)
 static void expect_unmapped(struct kunit *test, const char *what, void *va,
 			    size_t len)
 {
-	kunit_info(test, "%s of an iomem entry: 0x%lx\n", what, (unsigned long)va);
+	unsigned long a = (unsigned long)va;
+
+	kunit_info(test, "%s of an iomem entry: 0x%lx (guard [0x%lx, 0x%lx), state %d)\n",
+		   what, a, iomem_dma_guard_start, iomem_dma_guard_end,
+		   iomem_dma_guard_state);
 	KUNIT_EXPECT_FALSE_MSG(test, virt_addr_valid(va), "%s is RAM", what);
 	KUNIT_EXPECT_FALSE_MSG(test, virt_addr_valid(va + len - 1),
 			       "%s + len is RAM", what);
-	if (is_vmalloc_addr(va))
-		KUNIT_EXPECT_NULL_MSG(test, find_vm_area(va),
-				      "%s lies in a mapped vmalloc area", what);
+	KUNIT_ASSERT_TRUE(test, iomem_dma_guard_state == IOMEM_DMA_GUARD_RESERVED ||
+			  iomem_dma_guard_state == IOMEM_DMA_GUARD_UNREACHABLE);
+	/* Every byte of the entry is inside the guard. */
+	KUNIT_EXPECT_GE(test, a, iomem_dma_guard_start);
+	KUNIT_EXPECT_LE(test, a + len, iomem_dma_guard_end);
+#ifdef CONFIG_MMU
+	if (iomem_dma_guard_state == IOMEM_DMA_GUARD_RESERVED) {
+		struct vm_struct *area = find_vm_area(va);
+
+		/* Ours, and nothing mapped in it. */
+		KUNIT_EXPECT_NOT_NULL(test, area);
+		if (area)
+			KUNIT_EXPECT_EQ(test, (unsigned long)area->addr,
+					iomem_dma_guard_start);
+		KUNIT_EXPECT_NULL(test, vmalloc_to_page(va));
+		KUNIT_EXPECT_NULL(test, vmalloc_to_page(va + len - 1));
+	}
+#endif
+}
+
+/*
+ * Try to get a vmalloc area inside the guard, as ioremap() or vmalloc()
+ * would: it must be refused, so nothing can ever be mapped where sg_virt()
+ * of an iomem entry points.
+ */
+static void misuse_guard_cannot_be_taken(struct kunit *test)
+{
+#if defined(CONFIG_MMU) && !defined(CONFIG_UML)
+	unsigned long mid = iomem_dma_guard_start +
+			    ((iomem_dma_guard_end - iomem_dma_guard_start) / 2 &
+			     PAGE_MASK);
+	struct vm_struct *area;
+
+	if (iomem_dma_guard_state == IOMEM_DMA_GUARD_UNREACHABLE) {
+		/* The gap below the vmalloc area: nothing is ever mapped there. */
+		KUNIT_EXPECT_GE(test, iomem_dma_guard_start,
+				(unsigned long)high_memory);
+		KUNIT_EXPECT_LE(test, iomem_dma_guard_end, VMALLOC_START);
+		KUNIT_EXPECT_FALSE(test, is_vmalloc_addr((void *)iomem_dma_guard_start));
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, iomem_dma_guard_state, IOMEM_DMA_GUARD_RESERVED);
+	area = __get_vm_area_caller(PAGE_SIZE, 0, iomem_dma_guard_start,
+				    iomem_dma_guard_start + 2 * PAGE_SIZE,
+				    __builtin_return_address(0));
+	KUNIT_EXPECT_NULL(test, area);
+	if (area)
+		free_vm_area(area);
+	area = __get_vm_area_caller(PAGE_SIZE, 0, mid, mid + 2 * PAGE_SIZE,
+				    __builtin_return_address(0));
+	KUNIT_EXPECT_NULL(test, area);
+	if (area)
+		free_vm_area(area);
+	/* The same request just past the guard succeeds: the check is real. */
+	if (iomem_dma_guard_end + 2 * PAGE_SIZE <= VMALLOC_END) {
+		area = __get_vm_area_caller(PAGE_SIZE, 0, iomem_dma_guard_end,
+					    iomem_dma_guard_end + 2 * PAGE_SIZE,
+					    __builtin_return_address(0));
+		KUNIT_EXPECT_NOT_NULL(test, area);
+		if (area)
+			free_vm_area(area);
+	}
+#else
+	KUNIT_EXPECT_EQ(test, iomem_dma_guard_state, IOMEM_DMA_GUARD_UNREACHABLE);
+#endif
 }
 
 static void misuse_sg_virt(struct kunit *test)
@@ -336,6 +402,7 @@ static void misuse_dma_sync_unmap(struct kunit *test)
 static struct kunit_case iomem_dma_misuse_cases[] = {
 	KUNIT_CASE(misuse_sg_page),
 	KUNIT_CASE(misuse_sg_virt),
+	KUNIT_CASE(misuse_guard_cannot_be_taken),
 	KUNIT_CASE(misuse_page_address),
 	KUNIT_CASE(misuse_kmap_local_page),
 	KUNIT_CASE(misuse_sg_phys),
