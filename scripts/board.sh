@@ -151,6 +151,22 @@ if [ "$mode" != --bench ]; then
 	sed -i 's/\r$//' "$boot2"
 fi
 
+# The third boot: deliberate oopses of unaware code (tainted, lockdep off
+# afterwards, so a boot of its own; no benchmarks).
+boot3=$LOGS/board-boot-oops.log
+if [ "$mode" = check ]; then
+	echo "board: booting again for the deliberate oopses (log: $boot3)"
+	set +e
+	timeout "${BOARD_TIMEOUT:-900}" qemu-system-aarch64 "${machine[@]}" \
+		-kernel "$build/arch/arm64/boot/Image.gz" \
+		-initrd "$out/initramfs.cpio.gz" \
+		-append "console=ttyAMA0 rdinit=/init board_oops kunit.enable=0" \
+		</dev/null >"$boot3" 2>&1
+	qrc3=$?
+	set -e
+	sed -i 's/\r$//' "$boot3"
+fi
+
 if [ "$mode" = --demo ]; then
 	sed -n '/== iomem_dma on QEMU/,/iomem_dma board: done/p' "$boot" |
 		grep -v '^board: 1\.\.' |
@@ -192,15 +208,16 @@ boot_counts() {
 }
 boot_counts "$boot" "first boot" "$qrc"
 [ "$mode" = --bench ] || boot_counts "$boot2" "devicetree-policy boot" "$qrc2"
+[ "$mode" = check ] && boot_counts "$boot3" "oops boot" "$qrc3"
 set +e
 ktap_counts "$boot" "$LOGS/ktap-board.err"
 krc=$?
 set -e
 kp=$KP kf=$KF ks=$KS
 echo "$((bp + kp)) $((bf + kf)) $ks" >"$counts"
-echo "board: $bp of $plan board checks passed (two boots); KUnit on the board: $kp passed, $kf failed, $ks skipped"
+echo "board: $bp of $plan board checks passed (three boots); KUnit on the board: $kp passed, $kf failed, $ks skipped"
 if [ "$bf" -ne 0 ] || [ "$kf" -ne 0 ] || [ "$krc" -ne 0 ]; then
-	grep -hE '^board: not ok|not ok' "$boot" "${boot2:-/dev/null}" >&2 || true
+	grep -hE '^board: not ok|not ok' "$boot" "${boot2:-/dev/null}" "${boot3:-/dev/null}" >&2 || true
 	cat "$LOGS/ktap-board.err" >&2 || true
 	die "board: FAILED" "see $boot and $boot2"
 fi

@@ -99,8 +99,9 @@ void __init iomem_dma_sg_guard_init(void)
 			iomem_dma_guard_state = IOMEM_DMA_GUARD_RESERVED;
 			return;
 		}
-		pr_warn("guard: vmalloc gave %px for [0x%lx, 0x%lx)\n",
-			area ? area->addr : NULL, base, iomem_dma_guard_end);
+		pr_warn("guard: vmalloc gave 0x%lx for [0x%lx, 0x%lx)\n",
+			area ? (unsigned long)area->addr : 0, base,
+			iomem_dma_guard_end);
 		if (area)
 			free_vm_area(area);
 	}

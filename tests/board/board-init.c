@@ -471,6 +471,52 @@ log_check:
 	check(klog_count("arm-smmu-v3") > 0, "the SMMU stayed up");
 }
 
+#define OOPS_CTL "/sys/kernel/debug/iomem_dma_misuse_oops/run"
+
+/*
+ * The boot with "board_oops": code that does not know about I/O memory
+ * dereferences what sg_virt(), kmap_local_page(sg_page()) and
+ * get_page(sg_page()) give for an iomem entry of an ivshmem BAR, each in a
+ * kthread of its own (tests/drivers/misuse_oops.c). Each must oops at an
+ * address where nothing is mapped, and the BAR must keep its bytes.
+ */
+static void oops_checks(struct pcidev *ivsw)
+{
+	static const struct {
+		const char *mode, *fault;
+	} cases[] = {
+		{ "sg_virt", "Unable to handle kernel paging request at virtual address ffff8010" },
+		{ "kmap", "Unable to handle kernel paging request at virtual address ffff8010" },
+		{ "get_page", "NULL pointer dereference at virtual address 00000000000000" },
+	};
+	char prov[80], cmd[160], out[256];
+	unsigned int i;
+	int oopses, faults, ret;
+
+	printf("\n== unaware code dereferences an iomem entry (deliberate oopses) ==\n");
+	check(!bind_provider(ivsw->name), "iomem_dma_pci bound to %s", ivsw->name);
+	snprintf(prov, sizeof(prov), "%s-bar2", ivsw->name);
+	check(kernel_problems() == 0, "a clean kernel log before the first oops");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		/* Each case is judged on its own log. */
+		klogctl(5, NULL, 0);
+		oopses = klog_count("Internal error: Oops");
+		faults = klog_count(cases[i].fault);
+		snprintf(cmd, sizeof(cmd), "%s %s", cases[i].mode, prov);
+		ret = write_file(OOPS_CTL, cmd);
+		read_file(OOPS_CTL, out, sizeof(out));
+		printf("  # echo '%s' > %s\n    %s", cmd, OOPS_CTL, out);
+		check(!ret && !strncmp(out, "stopped:", 8) && strstr(out, "unchanged"),
+		      "%s: the access faulted, the kthread died, the BAR's bytes are unchanged",
+		      cases[i].mode);
+		check(klog_count("Internal error: Oops") == oopses + 1 &&
+		      klog_count(cases[i].fault) == faults + 1 &&
+		      klog_count("WARNING:") == 0 && klog_count("BUG:") == 0,
+		      "%s: one oops, at \"%s...\", nothing else", cases[i].mode,
+		      cases[i].fault);
+	}
+}
+
 int main(void)
 {
 	char sw_prov[80], rp_prov[80], root_prov[80], line[512], cmd[160];
@@ -500,6 +546,10 @@ int main(void)
 	if (strstr(line, "board_dt_policy")) {
 		dt_policy(edudev);
 		goto log;
+	}
+	if (strstr(line, "board_oops")) {
+		oops_checks(ivsw);
+		goto out;
 	}
 	if (strstr(line, "board_smmu")) {
 		smmu_checks(ivsw, ivrp, edudev, !!strstr(line, "iommu.passthrough=1"));

@@ -11,6 +11,8 @@
 #ifndef BOARD_LIB_H
 #define BOARD_LIB_H
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>

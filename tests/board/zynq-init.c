@@ -40,8 +40,6 @@
 #define CTL		"/sys/kernel/debug/iomem_dma_dmaengine/ctl"
 #define OCM_SIZE	(256 * 1024)
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
 static int prop_is(const char *path, const char *want)
 {
 	char buf[256];
