@@ -12,7 +12,7 @@ stages=(
 	"kunit-um|KUnit on UML|scripts/kunit.sh um"
 	"kunit-arm64|KUnit on QEMU arm64 virt, 4 CPUs, KCSAN|scripts/kunit.sh arm64"
 	"kunit-arm|KUnit on QEMU arm virt|scripts/kunit.sh arm"
-	"board|arm64 board: PCIe fabric, edu DMA, upstream agreement, devicetree carve-out|scripts/board.sh"
+	"board|arm64 board: PCIe fabric, edu DMA, upstream agreement, devicetree carve-out, deliberate oopses|scripts/board.sh"
 	"board-smmu|arm64 board behind an SMMUv3: IOMMU state in verdicts, DMA through the IOMMU, identity domains|scripts/board.sh --smmu"
 	"board-zynq|zynq board: pl330 dmaengine into OCM, devicetree region and policy|scripts/board-zynq.sh"
 	"dts|board devicetrees: dt-schema (our bindings), iomem-dma-dtcheck|scripts/dts.sh"
