@@ -497,6 +497,8 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 	iomem_dma_generation_bump();
 	mutex_unlock(&iomem_dma_providers_lock);
 
+	/* Its heap hands out nothing more (after @dead: see heap.c). */
+	iomem_dma_heap_provider_gone(prov);
 	provider_revoke_all(prov);
 
 	while (!wait_event_timeout(prov->drain_wq, provider_drained(prov),

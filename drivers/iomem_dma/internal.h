@@ -307,6 +307,49 @@ void iomem_dma_policy_clear(void);
 unsigned int iomem_dma_policy_count(void);
 void iomem_dma_policy_init(void);
 int iomem_dma_policy_revoke_denied(void);
+
+/* map.c */
+bool iomem_dma_bus_range_ok(struct device *dev, dma_addr_t addr, size_t len);
+
+/* dmabuf.c, heap.c */
+struct iomem_dma_heap;
+struct seq_file;
+#ifdef CONFIG_IOMEM_DMA_DMABUF
+void iomem_dma_buf_recheck(void);
+struct dma_buf *iomem_dma_buf_export_charged(struct iomem_dma_provider *prov,
+					     size_t size, int flags,
+					     struct iomem_dma_heap *heap,
+					     size_t charged);
+extern atomic_t iomem_dma_buf_refusals;
+#else
+static inline void iomem_dma_buf_recheck(void) { }
+#endif
+#ifdef CONFIG_IOMEM_DMA_HEAPS
+int iomem_dma_heap_set_limit(struct iomem_dma_provider *prov, u64 limit);
+u64 iomem_dma_heap_limit(struct iomem_dma_provider *prov);
+void iomem_dma_heap_provider_gone(struct iomem_dma_provider *prov);
+void iomem_dma_heap_uncharge(struct iomem_dma_heap *h, size_t bytes);
+void iomem_dma_heap_show(struct seq_file *s);
+struct iomem_dma_heap *iomem_dma_heap_of(struct iomem_dma_provider *prov);
+struct dma_buf *iomem_dma_heap_alloc(struct iomem_dma_heap *h,
+				     unsigned long len, u32 fd_flags);
+#else
+static inline int iomem_dma_heap_set_limit(struct iomem_dma_provider *prov,
+					   u64 limit)
+{
+	return limit ? -EOPNOTSUPP : 0;
+}
+
+static inline u64 iomem_dma_heap_limit(struct iomem_dma_provider *prov)
+{
+	return 0;
+}
+
+static inline void iomem_dma_heap_provider_gone(struct iomem_dma_provider *prov) { }
+static inline void iomem_dma_heap_uncharge(struct iomem_dma_heap *h,
+					   size_t bytes) { }
+static inline void iomem_dma_heap_show(struct seq_file *s) { }
+#endif
 void iomem_dma_policy_revoke_later(bool reattach);
 void iomem_dma_policy_revoke_flush(void);
 bool iomem_dma_client_revoke(struct iomem_dma_client *client,

@@ -57,7 +57,7 @@ static void chunk_unpin(struct iomem_dma_chunk *chunk)
 }
 
 /* Can @dev put every byte of [@addr, @addr + @len) on its bus? */
-static bool bus_range_ok(struct device *dev, dma_addr_t addr, size_t len)
+bool iomem_dma_bus_range_ok(struct device *dev, dma_addr_t addr, size_t len)
 {
 	u64 limit = dma_get_mask(dev);
 
@@ -125,7 +125,7 @@ static int map_iomem_entry(struct iomem_dma_client *client,
 		if (ret)
 			goto unpin;
 		/* Beyond what the client can address: refuse, never truncate. */
-		if (!bus_range_ok(dev, addr, sg->length)) {
+		if (!iomem_dma_bus_range_ok(dev, addr, sg->length)) {
 			ret = -EIO;
 			goto unpin;
 		}

@@ -700,6 +700,8 @@ int iomem_dma_policy_revoke_denied(void)
 		kref_put(&prov->ref, iomem_dma_provider_release);
 	}
 	mutex_unlock(&iomem_dma_revoke_lock);
+	/* Importers of exported buffers are told the same (dmabuf.c). */
+	iomem_dma_buf_recheck();
 	return revoked;
 }
 

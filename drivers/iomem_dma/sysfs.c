@@ -109,6 +109,39 @@ static ssize_t preference_write(struct file *filp, struct kobject *kobj,
 }
 static BIN_ATTR(preference, 0600, preference_read, preference_write, 0);
 
+static ssize_t heap_limit_read(struct file *filp, struct kobject *kobj,
+			       struct bin_attribute *attr, char *out,
+			       loff_t pos, size_t count)
+{
+	struct iomem_dma_provider *prov = cdev_to_prov(kobj_to_dev(kobj));
+	char text[24];
+	int n;
+
+	n = scnprintf(text, sizeof(text), "%llu\n", iomem_dma_heap_limit(prov));
+	return memory_read_from_buffer(out, count, &pos, text, n);
+}
+
+static ssize_t heap_limit_write(struct file *filp, struct kobject *kobj,
+				struct bin_attribute *attr, char *buf,
+				loff_t pos, size_t count)
+{
+	char tmp[24];
+	u64 val;
+	int ret;
+
+	if (!iomem_dma_policy_may_write(filp))
+		return -EPERM;
+	if (pos || !count || count >= sizeof(tmp))
+		return -EINVAL;
+	memcpy(tmp, buf, count);
+	tmp[count] = '\0';
+	if (strlen(tmp) != count || kstrtou64(tmp, 0, &val))
+		return -EINVAL;
+	ret = iomem_dma_heap_set_limit(cdev_to_prov(kobj_to_dev(kobj)), val);
+	return ret ? ret : count;
+}
+static BIN_ATTR(heap_limit, 0600, heap_limit_read, heap_limit_write, 0);
+
 static ssize_t bus_show(struct device *cdev, struct device_attribute *attr,
 			char *buf)
 {
@@ -218,6 +251,9 @@ static struct attribute *iomem_dma_prov_attrs[] = {
 static struct bin_attribute *iomem_dma_prov_bin_attrs[] = {
 	&bin_attr_verdicts,
 	&bin_attr_preference,
+#ifdef CONFIG_IOMEM_DMA_HEAPS
+	&bin_attr_heap_limit,
+#endif
 	NULL
 };
 

@@ -212,6 +212,25 @@ void iomem_dma_sync_sgtable_for_device(struct iomem_dma_client *client,
 int iomem_dma_last_refusal(struct iomem_dma_client *client,
 			   struct iomem_dma_verdict *verdict);
 
+struct dma_buf;
+#ifdef CONFIG_IOMEM_DMA_DMABUF
+struct dma_buf *iomem_dma_buf_export(struct iomem_dma_provider *prov,
+				     size_t size, int flags);
+struct iomem_dma_provider *iomem_dma_buf_provider(struct dma_buf *dmabuf);
+#else
+static inline struct dma_buf *
+iomem_dma_buf_export(struct iomem_dma_provider *prov, size_t size, int flags)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static inline struct iomem_dma_provider *
+iomem_dma_buf_provider(struct dma_buf *dmabuf)
+{
+	return NULL;
+}
+#endif
+
 #ifdef CONFIG_IOMEM_DMA_OF
 struct iomem_dma_provider *iomem_dma_of_get(struct device *dev,
 					    const char *name);

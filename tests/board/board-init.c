@@ -11,17 +11,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
 
 #define BOARD_TAG "board"
 #include "board-lib.h"
@@ -517,11 +522,94 @@ static void oops_checks(struct pcidev *ivsw)
 	}
 }
 
+/* DMA_BUF_IOCTL_SYNC of @fd; 0 or -errno. */
+static int buf_sync(int fd, unsigned long long flags)
+{
+	struct dma_buf_sync sync = { .flags = flags };
+
+	return ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) ? -errno : 0;
+}
+
+/*
+ * User space and dma-bufs: the administrator offers the switch's ivshmem
+ * BAR as a DMA-BUF heap; a program allocates from it, mmaps the buffer,
+ * writes a pattern, hands the fd to edu, which imports it and copies
+ * through its own DMA; the program checks through its mapping.
+ */
+static void heap_checks(const char *prov, struct pcidev *edudev)
+{
+	char path[PATH_MAX], cmd[160], line[256], num[16];
+	struct dma_heap_allocation_data d = {
+		.len = 8192, .fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	unsigned char *p;
+	int heap, i, bad, id;
+
+	printf("\n== user space allocates from a DMA-BUF heap of the ivshmem BAR ==\n");
+	snprintf(path, sizeof(path), "/dev/dma_heap/%s", prov);
+	check(access(path, F_OK) != 0, "no heap by default (%s absent)", path);
+	snprintf(cmd, sizeof(cmd), "/sys/class/iomem_dma/%s/heap_limit", prov);
+	check(write_file(cmd, "65536") == 0, "# echo 65536 > %s", cmd);
+	heap = open(path, O_RDONLY | O_CLOEXEC);
+	check(heap >= 0, "%s appeared and opens", path);
+	if (heap < 0)
+		return;
+	check(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &d) == 0 && d.fd > 0,
+	      "DMA_HEAP_IOCTL_ALLOC of 8192 bytes gives dma-buf fd %u", d.fd);
+	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 0);
+	check(p != MAP_FAILED, "the buffer mmaps (write-combined BAR memory)");
+	if (p == MAP_FAILED)
+		goto close_heap;
+	check(!buf_sync(d.fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE),
+	      "DMA_BUF_IOCTL_SYNC start");
+	for (i = 0; i < 2048; i++) {
+		p[i] = (unsigned char)(i * 29 + 3);
+		p[2048 + i] = 0;
+	}
+	check(!buf_sync(d.fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE),
+	      "DMA_BUF_IOCTL_SYNC end");
+	snprintf(cmd, sizeof(cmd), "import %u", d.fd);
+	check(!edu_cmd(cmd) && strstr(result, "ok:") && strstr(result, "bus path") &&
+	      strstr(result, "orig_nents 0"),
+	      "edu imports the fd as a peer2peer importer: bus path, a table without CPU entries");
+	buf_sync(d.fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	for (i = 0, bad = -1; i < 2048 && bad < 0; i++)
+		if (p[2048 + i] != (unsigned char)(i * 29 + 3))
+			bad = i;
+	buf_sync(d.fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	check(bad < 0, "the program reads edu's copy through its mapping (first bad byte %d)",
+	      bad);
+
+	snprintf(line, sizeof(line), "provider=%s", prov);
+	snprintf(path, sizeof(path), "client=%s", edudev->name);
+	id = run_ctl("deny", line, path, NULL) == 0 ? added_rule() : -1;
+	check(id > 0, "iomem-dma-ctl deny %s %s (rule %d)", line, path, id);
+	check(edu_cmd(cmd) == -EREMOTEIO && strstr(result, "denied"),
+	      "with the pair denied, edu's import is refused at map");
+	snprintf(num, sizeof(num), "%d", id);
+	check(id > 0 && !run_ctl("remove", num, NULL, NULL), "the deny rule removed");
+	check(!edu_cmd(cmd) && strstr(result, "ok:"), "edu imports again");
+
+	{
+		struct dma_heap_allocation_data big = {
+			.len = 1 << 20, .fd_flags = O_RDWR | O_CLOEXEC,
+		};
+
+		check(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &big) != 0 && errno == ENOSPC,
+		      "1 MiB from a heap limited to 64 KiB: ENOSPC");
+	}
+	munmap(p, 8192);
+	close(d.fd);
+close_heap:
+	close(heap);
+}
+
 int main(void)
 {
 	char sw_prov[80], rp_prov[80], root_prov[80], line[512], cmd[160];
 	struct pcidev *ivsw, *ivrp, *testdev, *edudev;
-	int ret, bad;
+	unsigned char *heap_map = MAP_FAILED;
+	int ret, bad, heap_fd = -1, heap_buf = -1;
 
 	board_setup();
 
@@ -615,6 +703,8 @@ int main(void)
 	      strstr(tool_out, "DENIED") && strstr(tool_out, "host bridge that is not known"),
 	      "iomem-dma-ctl explain says why the root-port pair is denied");
 
+	heap_checks(sw_prov, edudev);
+
 	dt_carveout(edudev);
 
 	printf("\n== the administrator allows the host bridge ==\n");
@@ -701,6 +791,26 @@ int main(void)
 	snprintf(cmd, sizeof(cmd), "hold %s", rp_prov);
 	check(!edu_cmd(cmd) && strstr(result, "holding 4096"),
 	      "edu holds a mapping (host path, allowed by rule)");
+	{
+		struct dma_heap_allocation_data d = {
+			.len = 4096, .fd_flags = O_RDWR | O_CLOEXEC,
+		};
+
+		snprintf(line, sizeof(line), "/sys/class/iomem_dma/%s/heap_limit", rp_prov);
+		heap_fd = write_file(line, "4096") ? -1 : 0;
+		snprintf(line, sizeof(line), "/dev/dma_heap/%s", rp_prov);
+		if (!heap_fd)
+			heap_fd = open(line, O_RDONLY | O_CLOEXEC);
+		if (heap_fd >= 0 && !ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &d)) {
+			heap_buf = d.fd;
+			heap_map = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					MAP_SHARED, heap_buf, 0);
+		}
+		check(heap_map != MAP_FAILED &&
+		      (heap_map[0] = 0x5c, heap_map[0] == 0x5c),
+		      "a program has a 4 KiB buffer of the heap of %s mapped and writes it",
+		      rp_prov);
+	}
 	printf("board: unplug iv2 (QEMU device_del at root port rp2)\n");
 	snprintf(line, sizeof(line), "/sys/bus/pci/devices/%s", ivrp->name);
 	for (ret = 0; ret < 600 && access(line, F_OK) == 0; ret++)
@@ -713,6 +823,32 @@ int main(void)
 	      "edu was revoked before the device went");
 	snprintf(line, sizeof(line), "/sys/class/iomem_dma/%s", rp_prov);
 	check(access(line, F_OK) != 0, "provider %s is gone from sysfs", rp_prov);
+	{
+		int status = 0;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			/* The first touch after the revoke faults. */
+			volatile unsigned char c = heap_map[1];
+
+			(void)c;
+			_exit(0);
+		}
+		waitpid(pid, &status, 0);
+		check(heap_map != MAP_FAILED && WIFSIGNALED(status) &&
+		      WTERMSIG(status) == SIGBUS,
+		      "after the unplug the program's mapping gets SIGBUS (status %#x)",
+		      status);
+		check(heap_buf >= 0 &&
+		      buf_sync(heap_buf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ) == -ENODEV,
+		      "DMA_BUF_IOCTL_SYNC on the revoked buffer: ENODEV");
+		if (heap_map != MAP_FAILED)
+			munmap(heap_map, 4096);
+		if (heap_buf >= 0)
+			close(heap_buf);
+		if (heap_fd >= 0)
+			close(heap_fd);
+	}
 
 	printf("\n== a provider on the root bus is removed through sysfs ==\n");
 	snprintf(cmd, sizeof(cmd), "hold %s", root_prov);

@@ -9,11 +9,18 @@
  *                          buffer and back into the second half, verify
  *   write "hold PROVIDER"  allocate and map 4 KiB and keep the mapping
  *   write "release"        unmap and free what "hold" kept
+ *   write "import FD"      attach to the dma-buf FD of the writing process
+ *                          as a dynamic peer2peer importer, map it for
+ *                          edu, let edu DMA the first 2 KiB into its
+ *                          buffer and back into the next 2 KiB, unmap
+ *                          and detach (the process checks the bytes)
  *   read                   the result of the last command and the number
  *                          of revokes received
  */
 
 #include <linux/debugfs.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-resv.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
@@ -184,6 +191,81 @@ free_bufs:
 	return ret;
 }
 
+static void edu_move_notify(struct dma_buf_attachment *at)
+{
+	/* Imports map and unmap within one command: nothing is kept. */
+}
+
+static const struct dma_buf_attach_ops edu_import_ops = {
+	.allow_peer2peer = true,
+	.move_notify = edu_move_notify,
+};
+
+/*
+ * Import the dma-buf @fd of the calling process: attach, map for edu,
+ * copy its first EDU_XFER bytes through edu's buffer into the next
+ * EDU_XFER bytes, unmap, detach.
+ */
+static int edu_import(struct edu *edu, int fd)
+{
+	struct dma_buf_attachment *at;
+	struct dma_buf *dmabuf;
+	struct sg_table *sgt;
+	dma_addr_t addr;
+	bool bus;
+	int ret;
+
+	dmabuf = dma_buf_get(fd);
+	if (IS_ERR(dmabuf)) {
+		snprintf(edu->result, sizeof(edu->result),
+			 "error %ld: fd %d is not a dma-buf\n", PTR_ERR(dmabuf), fd);
+		return PTR_ERR(dmabuf);
+	}
+	at = dma_buf_dynamic_attach(dmabuf, &edu->pdev->dev, &edu_import_ops,
+				    edu);
+	if (IS_ERR(at)) {
+		ret = PTR_ERR(at);
+		snprintf(edu->result, sizeof(edu->result),
+			 "error %d: attach refused\n", ret);
+		goto put;
+	}
+	sgt = dma_buf_map_attachment_unlocked(at, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		ret = PTR_ERR(sgt);
+		snprintf(edu->result, sizeof(edu->result),
+			 ret == -EREMOTEIO ? "denied: map of the dma-buf refused (%d)\n" :
+			 "error %d: map of the dma-buf failed\n", ret);
+		goto detach;
+	}
+	ret = -EINVAL;
+	if (sgt->nents < 1 || sg_dma_len(sgt->sgl) < 2 * EDU_XFER) {
+		snprintf(edu->result, sizeof(edu->result),
+			 "error: the dma-buf's first entry is shorter than %d bytes\n",
+			 2 * EDU_XFER);
+		goto unmap;
+	}
+	addr = sg_dma_address(sgt->sgl);
+	bus = sg_dma_is_bus_address(sgt->sgl);
+	ret = edu_dma(edu, addr, EDU_BUFFER, EDU_XFER, 0);
+	if (!ret)
+		ret = edu_dma(edu, EDU_BUFFER, addr + EDU_XFER, EDU_XFER,
+			      EDU_CMD_TO_RAM);
+	if (ret)
+		snprintf(edu->result, sizeof(edu->result),
+			 "error %d: edu DMA did not complete\n", ret);
+	else
+		snprintf(edu->result, sizeof(edu->result),
+			 "ok: %d bytes of the dma-buf copied by edu, %s path, dma address %pad, orig_nents %u\n",
+			 EDU_XFER, bus ? "bus" : "host", &addr, sgt->orig_nents);
+unmap:
+	dma_buf_unmap_attachment_unlocked(at, sgt, DMA_BIDIRECTIONAL);
+detach:
+	dma_buf_detach(dmabuf, at);
+put:
+	dma_buf_put(dmabuf);
+	return ret;
+}
+
 static ssize_t edu_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
@@ -207,6 +289,14 @@ static ssize_t edu_ctl_write(struct file *file, const char __user *ubuf,
 		edu_release_held(edu);
 		snprintf(edu->result, sizeof(edu->result), "released\n");
 		ret = 0;
+		goto unlock;
+	}
+	if (!strcmp(cmd, "import") && arg) {
+		int fd;
+
+		ret = kstrtoint(arg, 10, &fd);
+		if (!ret)
+			ret = edu_import(edu, fd);
 		goto unlock;
 	}
 	if ((strcmp(cmd, "copy") && strcmp(cmd, "hold")) || !arg) {
@@ -329,4 +419,5 @@ static void __exit edu_exit(void)
 module_exit(edu_exit);
 
 MODULE_DESCRIPTION("iomem_dma client for QEMU's edu device (tests)");
+MODULE_IMPORT_NS(DMA_BUF);
 MODULE_LICENSE("GPL");
