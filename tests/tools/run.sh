@@ -111,6 +111,11 @@ t "explain says why the IOMMU stays in a bus path" 0 "a bus address would bypass
 "$ctl" --sysfs-root "$root" --json explain 0000:06:00.0-bar2 0000:04:00.0 >"$work/json" 2>&1
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["iommu"]=="translating" and d["iommu_path"]=="kept" and d["path"]=="host"' "$work/json" \
 	&& ok "explain --json has the IOMMU state" || nok "explain --json has the IOMMU state"
+printf '%s\n' "iomem_dma_dmabuf bus distance=2 node=x rule=0 reason=common_node generation=7 iommu=none" \
+	"0000:04:00.0 denied distance=6 node=pci0000:00 rule=0 reason=host_not_allowed generation=7 iommu=none" \
+	>"$root/class/iomem_dma/0000:06:00.0-bar2/verdicts"
+t "explain finds a client that is not the first line" 0 "0000:06:00.0-bar2 -> 0000:04:00.0: DENIED" -- explain 0000:06:00.0-bar2 0000:04:00.0
+t "list shows every client of a provider" 0 "client +0000:04:00.0: denied \(host_not_allowed\)" -- list
 t "explain of an old verdict line without iommu= says none" 0 "iommu: +none translates" -- explain 0000:03:00.0-bar2 0000:04:00.0
 rm -r "$root/class/iomem_dma/0000:06:00.0-bar2"
 t "explain with one argument" 1 "explain takes PROVIDER CLIENT" -- explain 0000:03:00.0-bar2

@@ -425,6 +425,16 @@ static char *attr(const char *prov, const char *name)
 	return t ? t : strdup("?");
 }
 
+/* A multi-line file of a provider, whole (the verdicts). */
+static char *attr_lines(const char *prov, const char *name)
+{
+	char path[PATH_MAX], *t;
+
+	path_of(path, sizeof(path), "class/iomem_dma/%s/%s", prov, name);
+	t = slurp(path, NULL);
+	return t ? t : strdup("");
+}
+
 static int cmd_list(void)
 {
 	char **names, *v, *line, *save;
@@ -456,7 +466,7 @@ static int cmd_list(void)
 			}
 			free(v);
 		}
-		v = attr(names[i], "verdicts");
+		v = attr_lines(names[i], "verdicts");
 		if (json)
 			printf(",\"clients\":[");
 		for (line = strtok_r(v, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -549,7 +559,7 @@ static int cmd_explain(int argc, char **argv)
 		return EXIT_NOTFOUND;
 	}
 	free_names(names, n);
-	v = attr(argv[0], "verdicts");
+	v = attr_lines(argv[0], "verdicts");
 	for (line = strtok_r(v, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (sscanf(line, "%255s %15s", client, path) != 2)
 			continue;
