@@ -109,6 +109,7 @@ static ssize_t preference_write(struct file *filp, struct kobject *kobj,
 }
 static BIN_ATTR(preference, 0600, preference_read, preference_write, 0);
 
+#ifdef CONFIG_IOMEM_DMA_HEAPS
 static ssize_t heap_limit_read(struct file *filp, struct kobject *kobj,
 			       struct bin_attribute *attr, char *out,
 			       loff_t pos, size_t count)
@@ -141,6 +142,7 @@ static ssize_t heap_limit_write(struct file *filp, struct kobject *kobj,
 	return ret ? ret : count;
 }
 static BIN_ATTR(heap_limit, 0600, heap_limit_read, heap_limit_write, 0);
+#endif
 
 static ssize_t bus_show(struct device *cdev, struct device_attribute *attr,
 			char *buf)
