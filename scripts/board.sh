@@ -71,43 +71,48 @@ for o in virt-carveout virt-carveout-policy; do
 		die "board: dts/$o.dtso does not apply to QEMU's DTB" "check it with dtc and fdtoverlay"
 done
 
-# One SMMUv3 boot: QEMU builds its own devicetree with the SMMU in it.
-# smmu_boot LOG EXTRA_ARGS
-smmu_boot() {
-	local slog=$1 extra=$2 smachine=("${machine[@]}")
-	smachine[1]=virt,iommu=smmuv3
-	echo "board: booting QEMU arm64 virt,iommu=smmuv3 $extra (log: $slog)"
+# boot_counts LOG WHAT QEMU_EXIT: add LOG's board checks to bp, bf and plan;
+# the boot must have finished and printed a result for every check planned.
+bp=0 bf=0 plan=0
+boot_counts() {
+	local log=$1 what=$2 qrc=$3 p f n
+	grep -q "iomem_dma board: done" "$log" ||
+		{ show_log_tail "$log" 40; die "board: the $what did not finish (qemu exit $qrc)" "see $log"; }
+	p=$(grep -c '^board: ok ' "$log" || true)
+	f=$(grep -c '^board: not ok ' "$log" || true)
+	n=$(sed -n 's/^board: 1\.\.\([0-9]*\)$/\1/p' "$log" | tail -n1)
+	[ "$((p + f))" = "${n:-x}" ] ||
+		die "board: $((p + f)) results for a plan of ${n:-none} in the $what" "see $log"
+	bp=$((bp + p)) bf=$((bf + f)) plan=$((plan + n))
+}
+
+# A boot without QEMU's DTB replaced (QEMU builds its own, with the SMMU
+# if MACHINE asks for one) and without KUnit. Sets BOOT_QRC.
+# plain_boot LOG MACHINE ARGS
+plain_boot() {
+	local blog=$1 m=("${machine[@]}")
+	m[1]=$2
+	echo "board: booting QEMU arm64 $2 $3 (log: $blog)"
 	set +e
-	timeout "${BOARD_TIMEOUT:-900}" qemu-system-aarch64 "${smachine[@]}" \
+	timeout "${BOARD_TIMEOUT:-900}" qemu-system-aarch64 "${m[@]}" \
 		-kernel "$build/arch/arm64/boot/Image.gz" \
 		-initrd "$out/initramfs.cpio.gz" \
-		-append "console=ttyAMA0 rdinit=/init board_smmu kunit.enable=0 $extra" \
-		</dev/null >"$slog" 2>&1
-	SMMU_QRC=$?
+		-append "console=ttyAMA0 rdinit=/init kunit.enable=0 $3" \
+		</dev/null >"$blog" 2>&1
+	BOOT_QRC=$?
 	set -e
-	sed -i 's/\r$//' "$slog"
+	sed -i 's/\r$//' "$blog"
 }
 
 if [ "$mode" = --smmu ]; then
-	smmu_boot "$LOGS/board-smmu-boot.log" ""
-	q1=$SMMU_QRC
-	smmu_boot "$LOGS/board-smmu-identity-boot.log" "iommu.passthrough=1"
-	q2=$SMMU_QRC
-	sp=0 sf=0 sn=0
-	for l in "$LOGS/board-smmu-boot.log:$q1" "$LOGS/board-smmu-identity-boot.log:$q2"; do
-		f=${l%:*} q=${l##*:}
-		grep -q "iomem_dma board: done" "$f" ||
-			{ show_log_tail "$f" 40; die "board-smmu: the boot did not finish (qemu exit $q)" "see $f"; }
-		p=$(grep -c '^board: ok ' "$f" || true)
-		n=$(grep -c '^board: not ok ' "$f" || true)
-		plan=$(sed -n 's/^board: 1\.\.\([0-9]*\)$/\1/p' "$f" | tail -n1)
-		[ "$((p + n))" = "${plan:-x}" ] ||
-			die "board-smmu: $((p + n)) results for a plan of ${plan:-none}" "see $f"
-		sp=$((sp + p)) sf=$((sf + n)) sn=$((sn + plan))
-	done
-	echo "$sp $sf 0" >"$counts"
-	echo "board-smmu: $sp of $sn checks passed (translating and identity boots)"
-	if [ "$sf" -ne 0 ]; then
+	plain_boot "$LOGS/board-smmu-boot.log" virt,iommu=smmuv3 board_smmu
+	boot_counts "$LOGS/board-smmu-boot.log" "SMMUv3 boot" "$BOOT_QRC"
+	plain_boot "$LOGS/board-smmu-identity-boot.log" virt,iommu=smmuv3 \
+		"board_smmu iommu.passthrough=1"
+	boot_counts "$LOGS/board-smmu-identity-boot.log" "SMMUv3 identity boot" "$BOOT_QRC"
+	echo "$bp $bf 0" >"$counts"
+	echo "board-smmu: $bp of $plan checks passed (translating and identity boots)"
+	if [ "$bf" -ne 0 ]; then
 		grep -h '^board: not ok' "$LOGS"/board-smmu-*boot.log >&2 || true
 		die "board-smmu: FAILED" "see $LOGS/board-smmu-boot.log and $LOGS/board-smmu-identity-boot.log"
 	fi
@@ -155,16 +160,8 @@ fi
 # afterwards, so a boot of its own; no benchmarks).
 boot3=$LOGS/board-boot-oops.log
 if [ "$mode" = check ]; then
-	echo "board: booting again for the deliberate oopses (log: $boot3)"
-	set +e
-	timeout "${BOARD_TIMEOUT:-900}" qemu-system-aarch64 "${machine[@]}" \
-		-kernel "$build/arch/arm64/boot/Image.gz" \
-		-initrd "$out/initramfs.cpio.gz" \
-		-append "console=ttyAMA0 rdinit=/init board_oops kunit.enable=0" \
-		</dev/null >"$boot3" 2>&1
-	qrc3=$?
-	set -e
-	sed -i 's/\r$//' "$boot3"
+	plain_boot "$boot3" virt board_oops
+	qrc3=$BOOT_QRC
 fi
 
 if [ "$mode" = --demo ]; then
@@ -181,7 +178,7 @@ if [ "$mode" = --demo ]; then
 		sed 's/^board: ok [0-9]* - /  [ok] /; s/^board: not ok [0-9]* - /  [FAILED] /'
 	echo
 	echo "== third boot: the same fabric behind an SMMUv3 (-machine virt,iommu=smmuv3) =="
-	smmu_boot "$LOGS/board-smmu-boot.log" ""
+	plain_boot "$LOGS/board-smmu-boot.log" virt,iommu=smmuv3 board_smmu
 	sed -n '/== an SMMUv3 translates/,/iomem_dma board: done/p' "$LOGS/board-smmu-boot.log" |
 		grep -v '^board: 1\.\.' |
 		sed 's/^board: ok [0-9]* - /  [ok] /; s/^board: not ok [0-9]* - /  [FAILED] /'
@@ -192,20 +189,6 @@ if [ "$mode" = --bench ]; then
 		die "bench: no complete table in the boot log" "see $boot"
 fi
 
-# boot_counts LOG WHAT QEMU_EXIT: add LOG's board checks to bp, bf and plan;
-# the boot must have finished and printed a result for every check planned.
-bp=0 bf=0 plan=0
-boot_counts() {
-	local log=$1 what=$2 qrc=$3 p f n
-	grep -q "iomem_dma board: done" "$log" ||
-		{ show_log_tail "$log" 40; die "board: the $what did not finish (qemu exit $qrc)" "see $log"; }
-	p=$(grep -c '^board: ok ' "$log" || true)
-	f=$(grep -c '^board: not ok ' "$log" || true)
-	n=$(sed -n 's/^board: 1\.\.\([0-9]*\)$/\1/p' "$log" | tail -n1)
-	[ "$((p + f))" = "${n:-x}" ] ||
-		die "board: $((p + f)) results for a plan of ${n:-none} in the $what" "see $log"
-	bp=$((bp + p)) bf=$((bf + f)) plan=$((plan + n))
-}
 boot_counts "$boot" "first boot" "$qrc"
 [ "$mode" = --bench ] || boot_counts "$boot2" "devicetree-policy boot" "$qrc2"
 [ "$mode" = check ] && boot_counts "$boot3" "oops boot" "$qrc3"

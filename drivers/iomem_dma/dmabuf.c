@@ -108,7 +108,6 @@ struct iomem_dma_buf_map {
 static LIST_HEAD(iomem_dma_bufs);
 static DEFINE_MUTEX(iomem_dma_bufs_lock);	/* iomem_dma_bufs */
 static struct iomem_dma_client *iomem_dma_buf_client;
-static struct device *iomem_dma_buf_dev;
 atomic_t iomem_dma_buf_refusals = ATOMIC_INIT(0);
 
 static void buf_free(struct kref *ref)
@@ -698,7 +697,6 @@ static int __init iomem_dma_buf_init(void)
 		root_device_unregister(dev);
 		return PTR_ERR(client);
 	}
-	iomem_dma_buf_dev = dev;
 	iomem_dma_buf_client = client;
 	debugfs_create_file("dmabufs", 0400, iomem_dma_debugfs_root, NULL,
 			    &bufs_fops);
