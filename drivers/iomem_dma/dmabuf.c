@@ -63,6 +63,8 @@
  * @revokes: times importers were told to let go.
  * @heap: the heap it was allocated from, or %NULL.
  * @charged: bytes charged to @heap.
+ * @recheck_pass: the last recheck pass that looked at it, under
+ *	iomem_dma_bufs_lock.
  */
 struct iomem_dma_buf {
 	struct list_head list;
@@ -84,6 +86,7 @@ struct iomem_dma_buf {
 	unsigned int revokes;
 	struct iomem_dma_heap *heap;
 	size_t charged;
+	unsigned long recheck_pass;
 };
 
 /**
@@ -133,7 +136,7 @@ static void buf_free_memory(struct iomem_dma_buf *buf)
 	lockdep_assert_held(&buf->lock);
 	if (buf->freed)
 		return;
-	buf->freed = true;
+	WRITE_ONCE(buf->freed, true);
 	iomem_dma_free_sgt(iomem_dma_buf_client, &buf->sgt);
 	if (buf->heap)
 		iomem_dma_heap_uncharge(buf->heap, buf->charged);
@@ -560,91 +563,115 @@ free:
 	buf_free_memory(buf);
 }
 
-/* References to the live buffers of @prov (every provider if %NULL). */
-static unsigned int bufs_get(struct iomem_dma_provider *prov,
-			     struct iomem_dma_buf ***out)
+/*
+ * The next buffer of @prov whose memory was not given back, referenced,
+ * or %NULL. A revoke frees the memory, so each call finds another one
+ * and the walk needs no list of its own (nothing to allocate, nothing
+ * to skip when memory is short).
+ */
+static struct iomem_dma_buf *buf_next_unfreed(struct iomem_dma_provider *prov)
 {
-	struct iomem_dma_buf *buf, **bufs;
-	unsigned int n = 0, max = 0;
+	struct iomem_dma_buf *buf, *found = NULL;
 
 	mutex_lock(&iomem_dma_bufs_lock);
-	list_for_each_entry(buf, &iomem_dma_bufs, list)
-		max++;
-	bufs = max ? kcalloc(max, sizeof(*bufs), GFP_KERNEL) : NULL;
-	if (bufs) {
-		list_for_each_entry(buf, &iomem_dma_bufs, list) {
-			if (prov && buf->prov != prov)
-				continue;
+	list_for_each_entry(buf, &iomem_dma_bufs, list) {
+		if (buf->prov == prov && !READ_ONCE(buf->freed)) {
 			kref_get(&buf->ref);
-			bufs[n++] = buf;
+			found = buf;
+			break;
 		}
 	}
 	mutex_unlock(&iomem_dma_bufs_lock);
-	*out = bufs;
-	return n;
+	return found;
 }
 
 static void buf_client_revoke(struct iomem_dma_client *client,
 			      struct iomem_dma_provider *prov, void *priv)
 {
-	struct iomem_dma_buf **bufs;
-	unsigned int i, n;
+	struct iomem_dma_buf *buf;
 
-	n = bufs_get(prov, &bufs);
-	for (i = 0; i < n; i++) {
-		mutex_lock(&bufs[i]->lock);
-		buf_revoke(bufs[i]);
-		mutex_unlock(&bufs[i]->lock);
-		buf_put(bufs[i]);
+	while ((buf = buf_next_unfreed(prov))) {
+		mutex_lock(&buf->lock);
+		buf_revoke(buf);
+		mutex_unlock(&buf->lock);
+		buf_put(buf);
 	}
-	kfree(bufs);
 }
 
 static const struct iomem_dma_client_ops buf_client_ops = {
 	.revoke = buf_client_revoke,
 };
 
+/* Serialises recheck passes, whose marks are @recheck_pass. */
+static DEFINE_MUTEX(iomem_dma_bufs_recheck_lock);
+static unsigned long iomem_dma_bufs_recheck_pass;
+
+/* The next buffer this recheck pass has not looked at, referenced. */
+static struct iomem_dma_buf *buf_next_unchecked(unsigned long pass)
+{
+	struct iomem_dma_buf *buf, *found = NULL;
+
+	lockdep_assert_held(&iomem_dma_bufs_recheck_lock);
+	mutex_lock(&iomem_dma_bufs_lock);
+	list_for_each_entry(buf, &iomem_dma_bufs, list) {
+		if (buf->recheck_pass != pass) {
+			buf->recheck_pass = pass;
+			kref_get(&buf->ref);
+			found = buf;
+			break;
+		}
+	}
+	mutex_unlock(&iomem_dma_bufs_lock);
+	return found;
+}
+
+/* Tell @buf's importers to let go if a mapped pair's path changed. */
+static void buf_recheck(struct iomem_dma_buf *buf)
+{
+	struct dma_buf_attachment *at;
+	struct iomem_dma_verdict v;
+	bool notify = false;
+
+	mutex_lock(&buf->lock);
+	if (!buf->dmabuf || buf->revoked)
+		goto out;
+	dma_resv_lock(buf->dmabuf->resv, NULL);
+	list_for_each_entry(at, &buf->dmabuf->attachments, node) {
+		struct iomem_dma_buf_attach *a = at->priv;
+
+		if (!a || !a->nr_maps)
+			continue;
+		iomem_dma_check(buf->prov, at->dev, &v);
+		if (v.path != a->path)
+			notify = true;
+	}
+	if (notify) {
+		buf->revokes++;
+		dma_buf_move_notify(buf->dmabuf);
+	}
+	dma_resv_unlock(buf->dmabuf->resv);
+out:
+	mutex_unlock(&buf->lock);
+}
+
 /*
  * After a policy or topology change: tell the importers of every buffer
  * that has a table whose pair the change denied or moved to another path
- * to let go; their next map asks the policy again.
+ * to let go; their next map asks the policy again. Each buffer is marked
+ * with the pass that looked at it, so the walk allocates nothing.
  */
 void iomem_dma_buf_recheck(void)
 {
-	struct iomem_dma_buf **bufs;
-	struct dma_buf_attachment *at;
-	struct iomem_dma_verdict v;
-	unsigned int i, n;
-	bool notify;
+	struct iomem_dma_buf *buf;
+	unsigned long pass;
 
-	n = bufs_get(NULL, &bufs);
-	for (i = 0; i < n; i++) {
-		struct iomem_dma_buf *buf = bufs[i];
-
-		mutex_lock(&buf->lock);
-		if (!buf->dmabuf || buf->revoked)
-			goto next;
-		dma_resv_lock(buf->dmabuf->resv, NULL);
-		notify = false;
-		list_for_each_entry(at, &buf->dmabuf->attachments, node) {
-			struct iomem_dma_buf_attach *a = at->priv;
-
-			if (!a || !a->nr_maps)
-				continue;
-			iomem_dma_check(buf->prov, at->dev, &v);
-			if (v.path != a->path)
-				notify = true;
-		}
-		if (notify) {
-			buf->revokes++;
-			dma_buf_move_notify(buf->dmabuf);
-		}
-		dma_resv_unlock(buf->dmabuf->resv);
-next:
-		mutex_unlock(&buf->lock);
+	mutex_lock(&iomem_dma_bufs_recheck_lock);
+	pass = ++iomem_dma_bufs_recheck_pass;
+	while ((buf = buf_next_unchecked(pass))) {
+		buf_recheck(buf);
 		buf_put(buf);
 	}
-	kfree(bufs);
+	mutex_unlock(&iomem_dma_bufs_recheck_lock);
 }
 
 static int bufs_show(struct seq_file *s, void *unused)

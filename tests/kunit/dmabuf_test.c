@@ -12,6 +12,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
 #include <linux/file.h>
+#include <linux/kthread.h>
 #include <linux/iomem_dma_provider.h>
 
 #define FAKE_WINDOW 8
@@ -346,6 +347,228 @@ static void dmabuf_unregister_revokes(struct kunit *test)
 			-ENODEV);
 }
 
+/*
+ * An importer thread that maps and unmaps as real importers do: under
+ * the reservation lock, so a move_notify never sees a table half stored.
+ */
+struct race {
+	struct imp *imp;
+	atomic_t maps;		/* successful maps */
+	atomic_t refused;	/* maps refused */
+	atomic_t bad;		/* maps that succeeded in a denied window */
+	atomic_t denied;	/* the test's deny is in force */
+	struct completion started;
+};
+
+static int race_map_fn(void *data)
+{
+	struct race *r = data;
+	struct dma_buf_attachment *at = r->imp->at;
+	struct sg_table *sgt;
+	bool first = true;
+
+	while (!kthread_should_stop()) {
+		dma_resv_lock(at->dmabuf->resv, NULL);
+		if (!r->imp->sgt) {
+			sgt = dma_buf_map_attachment(at, DMA_BIDIRECTIONAL);
+			if (IS_ERR(sgt)) {
+				atomic_inc(&r->refused);
+			} else {
+				if (atomic_read(&r->denied))
+					atomic_inc(&r->bad);
+				r->imp->sgt = sgt;
+				atomic_inc(&r->maps);
+			}
+		} else {
+			dma_buf_unmap_attachment(at, r->imp->sgt,
+						 DMA_BIDIRECTIONAL);
+			r->imp->sgt = NULL;
+		}
+		dma_resv_unlock(at->dmabuf->resv);
+		if (first) {
+			complete(&r->started);
+			first = false;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+static bool imp_mapped(struct imp *imp)
+{
+	bool mapped;
+
+	dma_resv_lock(imp->at->dmabuf->resv, NULL);
+	mapped = imp->sgt;
+	dma_resv_unlock(imp->at->dmabuf->resv);
+	return mapped;
+}
+
+static struct task_struct *race_start(struct kunit *test, struct race *r)
+{
+	struct task_struct *t;
+
+	init_completion(&r->started);
+	t = kthread_run(race_map_fn, r, "iomem_dma-dbrace");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	wait_for_completion(&r->started);
+	return t;
+}
+
+static void race_stop(struct task_struct *t)
+{
+	kthread_stop(t);
+	put_task_struct(t);
+}
+
+/*
+ * Deny rules race an importer that maps and unmaps all the time: once the
+ * policy change returns, the importer holds no table of the pair and gets
+ * none while the rule stands; once the rule is removed it maps again.
+ */
+static void dmabuf_deny_races_maps(struct kunit *test)
+{
+	struct iomem_dma_node *sw, *other;
+	struct task_struct *t;
+	struct fake_prov *fp;
+	struct fake_client *fc;
+	struct dma_buf *dmabuf;
+	struct race *r;
+	char rule[96];
+	unsigned int id, i, before;
+
+	rules_clean(test);
+	fabric(test, &sw, &other);
+	fp = fake_prov_create(test, "dbracep", POOL, sw);
+	fc = fake_client_create(test, "dbracec", sw);
+	dmabuf = export(test, fp, 4 * PAGE_SIZE);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->imp = imp_attach(test, dmabuf, fc->dev);
+	r->imp->unmap_on_notify = true;
+	t = race_start(test, r);
+
+	for (i = 0; i < 50; i++) {
+		snprintf(rule, sizeof(rule), "deny provider=dbracep client=%s",
+			 fc->client->name);
+		KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule),
+							   &id), 0);
+		iomem_dma_policy_revoke_denied();
+		atomic_set(&r->denied, 1);
+		KUNIT_EXPECT_FALSE_MSG(test, imp_mapped(r->imp),
+				       "round %u: a table of the denied pair survived", i);
+		before = atomic_read(&r->refused);
+		while (atomic_read(&r->refused) < before + 3)
+			cond_resched();
+		KUNIT_EXPECT_FALSE(test, imp_mapped(r->imp));
+		atomic_set(&r->denied, 0);
+		snprintf(rule, sizeof(rule), "%u", id);
+		KUNIT_ASSERT_EQ(test, iomem_dma_policy_remove(rule, strlen(rule)), 0);
+		iomem_dma_policy_revoke_denied();
+		before = atomic_read(&r->maps);
+		while (atomic_read(&r->maps) < before + 3)
+			cond_resched();
+	}
+	race_stop(t);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->bad), 0);
+	kunit_info(test, "%d maps, %d refused\n", atomic_read(&r->maps),
+		   atomic_read(&r->refused));
+	if (r->imp->sgt)
+		imp_unmap(r->imp);
+}
+
+/*
+ * The provider unregisters while an importer maps and unmaps all the
+ * time: the unregister completes, no table is left, and every later map
+ * is refused with -ENODEV.
+ */
+static void dmabuf_unregister_races_maps(struct kunit *test)
+{
+	struct iomem_dma_node *sw, *other;
+	struct task_struct *t;
+	struct fake_prov *fp;
+	struct fake_client *fc;
+	struct dma_buf *dmabuf;
+	struct race *r;
+	unsigned int before;
+
+	fabric(test, &sw, &other);
+	fp = fake_prov_create(test, "dbunrp", POOL, sw);
+	fc = fake_client_create(test, "dbunrc", sw);
+	dmabuf = export(test, fp, 4 * PAGE_SIZE);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->imp = imp_attach(test, dmabuf, fc->dev);
+	t = race_start(test, r);
+	while (atomic_read(&r->maps) < 20)
+		cond_resched();
+
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(fp->prov), 0);
+	atomic_set(&r->denied, 1);
+	KUNIT_EXPECT_FALSE(test, imp_mapped(r->imp));
+	before = atomic_read(&r->refused);
+	while (atomic_read(&r->refused) < before + 10)
+		cond_resched();
+	race_stop(t);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->bad), 0);
+	KUNIT_EXPECT_NULL(test, r->imp->sgt);
+	KUNIT_EXPECT_EQ(test, imp_map(r->imp), -ENODEV);
+}
+
+/*
+ * A provider with many exported buffers, some mapped, some released while
+ * it goes: every one is revoked and the unregister completes, also when
+ * every allocation the fault attribute governs fails meanwhile (the walk
+ * over the buffers allocates nothing).
+ */
+static void dmabuf_unregister_many_buffers(struct kunit *test)
+{
+	struct iomem_dma_node *sw, *other;
+	struct dma_buf *bufs[12];
+	struct imp *imps[12];
+	struct fake_prov *fp;
+	struct fake_client *fc;
+	unsigned int i;
+
+	fabric(test, &sw, &other);
+	fp = fake_prov_create(test, "dbmanyp", POOL, sw);
+	fc = fake_client_create(test, "dbmanyc", sw);
+	for (i = 0; i < ARRAY_SIZE(bufs); i++) {
+		bufs[i] = iomem_dma_buf_export(fp->prov, PAGE_SIZE, O_RDWR);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, bufs[i]);
+		imps[i] = NULL;
+		if (i % 3)
+			continue;
+		/* Put after the detach: actions run last added first. */
+		KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, put_buf_action,
+								   bufs[i]));
+		imps[i] = imp_attach(test, bufs[i], fc->dev);
+		KUNIT_ASSERT_EQ(test, imp_map(imps[i]), 0);
+	}
+	/* Buffers that were never attached go before the unregister. */
+	for (i = 1; i < ARRAY_SIZE(bufs); i += 3) {
+		buf_put_now(bufs[i]);
+		bufs[i] = NULL;
+	}
+	iomem_dma_fault_fail_all();
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(fp->prov), 0);
+	iomem_dma_fault_fail_none();
+	for (i = 0; i < ARRAY_SIZE(bufs); i++) {
+		if (imps[i]) {
+			KUNIT_EXPECT_EQ(test, atomic_read(&imps[i]->notified), 1);
+			KUNIT_EXPECT_NULL(test, imps[i]->sgt);
+		}
+		if (!bufs[i])
+			continue;
+		KUNIT_EXPECT_EQ(test, dma_buf_begin_cpu_access(bufs[i],
+							       DMA_TO_DEVICE),
+				-ENODEV);
+		if (!imps[i])
+			buf_put_now(bufs[i]);
+	}
+}
+
 #ifdef CONFIG_IOMEM_DMA_HEAPS
 /*
  * A heap is offered only with a limit, and never hands out more than it:
@@ -424,6 +647,9 @@ static struct kunit_case iomem_dma_dmabuf_cases[] = {
 	KUNIT_CASE(dmabuf_map_per_attachment),
 	KUNIT_CASE(dmabuf_rule_revokes_mapped_pair),
 	KUNIT_CASE(dmabuf_unregister_revokes),
+	KUNIT_CASE(dmabuf_deny_races_maps),
+	KUNIT_CASE(dmabuf_unregister_races_maps),
+	KUNIT_CASE(dmabuf_unregister_many_buffers),
 #ifdef CONFIG_IOMEM_DMA_HEAPS
 	KUNIT_CASE(dmabuf_heap_limit),
 	KUNIT_CASE(dmabuf_heap_provider_gone),

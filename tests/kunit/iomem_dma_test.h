@@ -337,8 +337,28 @@ static inline unsigned int iomem_dma_fault_disarm(bool *fired)
 		*fired = !atomic_read(&attr->times);
 	return attr->count;
 }
+
+/* Fail every step the calling task takes until iomem_dma_fault_fail_none(). */
+static inline void iomem_dma_fault_fail_all(void)
+{
+	iomem_dma_fault_arm(1);
+	atomic_set(&iomem_dma_fault_attr.times, -1);
+}
+
+static inline void iomem_dma_fault_fail_none(void)
+{
+	iomem_dma_fault_disarm(NULL);
+}
 #else
 static inline void iomem_dma_fault_arm(unsigned int nth)
+{
+}
+
+static inline void iomem_dma_fault_fail_all(void)
+{
+}
+
+static inline void iomem_dma_fault_fail_none(void)
 {
 }
 
