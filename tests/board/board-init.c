@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
+#include <drm/drm.h>
 
 #define BOARD_TAG "board"
 #include "board-lib.h"
@@ -522,12 +523,99 @@ static void oops_checks(struct pcidev *ivsw)
 	}
 }
 
-/* DMA_BUF_IOCTL_SYNC of @fd; 0 or -errno. */
-static int buf_sync(int fd, unsigned long long flags)
-{
-	struct dma_buf_sync sync = { .flags = flags };
+static char big_text[8192];
 
-	return ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) ? -errno : 0;
+/* The line of edu's state that starts with @key, e.g. "attached mapped". */
+static int edu_state(const char *key)
+{
+	char *p;
+
+	if (read_file(edu_ctl, result, sizeof(result)))
+		return -1;
+	p = strstr(result, key);
+	return p ? atoi(p + strlen(key)) : -1;
+}
+
+/* Clear the second 2 KiB of @p, let edu copy the first into it, compare. */
+static int copied(int fd, unsigned char *p)
+{
+	int i;
+
+	buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+	memset(p + 2048, 0, 2048);
+	buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+	if (edu_cmd("xfer") || !strstr(result, "ok:"))
+		return -2;
+	buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	for (i = 0; i < 2048; i++)
+		if (p[2048 + i] != p[i])
+			break;
+	buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	return i < 2048 ? i : -1;
+}
+
+/*
+ * edu keeps the buffer attached and mapped across transfers; a deny rule
+ * for the pair takes the mapping away (move_notify) and refuses the next
+ * map; removing the rule lets edu map again. The program's own CPU
+ * mapping is not a device pair and keeps working.
+ */
+static void attached_checks(const char *prov, struct pcidev *edudev, int fd,
+			    unsigned char *p)
+{
+	char cmd[64], a[96], b[96], num[16];
+	int id, bad;
+
+	snprintf(cmd, sizeof(cmd), "attach %d", fd);
+	check(!edu_cmd(cmd) && strstr(result, "attached: fd") &&
+	      strstr(result, "bus path"),
+	      "edu attaches the fd and keeps it mapped (bus path)");
+	bad = copied(fd, p);
+	check(bad == -1, "edu copies through the kept mapping, the program verifies (%d)",
+	      bad);
+	snprintf(a, sizeof(a), "provider=%s", prov);
+	snprintf(b, sizeof(b), "client=%s", edudev->name);
+	id = run_ctl("deny", a, b, NULL) == 0 ? added_rule() : -1;
+	check(id > 0 && edu_state("attached notified ") == 1 &&
+	      edu_state("attached mapped ") == 0,
+	      "a deny rule while attached: edu is told (move_notify) and unmapped");
+	check(edu_cmd("xfer") == -EREMOTEIO && strstr(result, "denied"),
+	      "edu's next map of the attached buffer is refused");
+	check(!buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ) &&
+	      p[0] == 3 && !buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ),
+	      "the program's own mapping still reads (a CPU mapping is not a device pair)");
+	snprintf(num, sizeof(num), "%d", id);
+	check(id > 0 && !run_ctl("remove", num, NULL, NULL), "the deny rule removed");
+	bad = copied(fd, p);
+	check(bad == -1, "edu maps the attached buffer again and copies (%d)", bad);
+	check(!edu_cmd("detach") && edu_state("attached ") == 0, "edu detaches");
+}
+
+/*
+ * The kernel's vgem, an importer no one here wrote, takes dma-bufs only
+ * with struct pages: PRIME import of the fd is refused at attach.
+ */
+static void vgem_checks(int fd)
+{
+	struct drm_prime_handle h = { .fd = fd };
+	char name[32] = "";
+	struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+	int card, r, err, before;
+
+	card = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+	check(card >= 0 && !ioctl(card, DRM_IOCTL_VERSION, &v) &&
+	      !strcmp(name, "vgem"), "/dev/dri/card0 is vgem (%s)", name);
+	if (card < 0)
+		return;
+	before = klog_count("does not take memory without struct pages");
+	r = ioctl(card, DRM_IOCTL_PRIME_FD_TO_HANDLE, &h);
+	err = errno;
+	check(r != 0 && err == EOPNOTSUPP,
+	      "vgem's DRM_IOCTL_PRIME_FD_TO_HANDLE of the fd: refused (%s)",
+	      r ? strerror(err) : "succeeded");
+	check(klog_count("does not take memory without struct pages") == before + 1,
+	      "the kernel log says why: vgem does not take memory without struct pages");
+	close(card);
 }
 
 /*
@@ -590,6 +678,9 @@ static void heap_checks(const char *prov, struct pcidev *edudev)
 	check(id > 0 && !run_ctl("remove", num, NULL, NULL), "the deny rule removed");
 	check(!edu_cmd(cmd) && strstr(result, "ok:"), "edu imports again");
 
+	attached_checks(prov, edudev, d.fd, p);
+	vgem_checks(d.fd);
+
 	{
 		struct dma_heap_allocation_data big = {
 			.len = 1 << 20, .fd_flags = O_RDWR | O_CLOEXEC,
@@ -600,6 +691,10 @@ static void heap_checks(const char *prov, struct pcidev *edudev)
 	}
 	munmap(p, 8192);
 	close(d.fd);
+	snprintf(line, sizeof(line), "heap %s limit=65536 used=0 ", prov);
+	check(!read_file("/sys/kernel/debug/iomem_dma/dmabufs", big_text,
+			 sizeof(big_text)) && strstr(big_text, line),
+	      "the program closed the fd: the heap's bytes are all back (nothing kept them)");
 close_heap:
 	close(heap);
 }
@@ -811,6 +906,9 @@ int main(void)
 		      "a program has a 4 KiB buffer of the heap of %s mapped and writes it",
 		      rp_prov);
 	}
+	snprintf(cmd, sizeof(cmd), "attach %d", heap_buf);
+	check(heap_buf >= 0 && !edu_cmd(cmd) && strstr(result, "attached: fd"),
+	      "edu has the buffer attached and mapped (%s)", strtok(result, "\n"));
 	printf("board: unplug iv2 (QEMU device_del at root port rp2)\n");
 	snprintf(line, sizeof(line), "/sys/bus/pci/devices/%s", ivrp->name);
 	for (ret = 0; ret < 600 && access(line, F_OK) == 0; ret++)
@@ -821,6 +919,12 @@ int main(void)
 	printf("  edu state: %s", strstr(result, "revokes") ?: result);
 	check(strstr(result, "revokes 2") && strstr(result, "holding 0"),
 	      "edu was revoked before the device went");
+	check(edu_state("attached notified ") == 1 &&
+	      edu_state("attached mapped ") == 0,
+	      "edu's attachment was told (move_notify) and unmapped before the device went");
+	check(edu_cmd("xfer") == -ENODEV,
+	      "edu's next map of the revoked buffer: ENODEV");
+	check(!edu_cmd("detach"), "edu detaches from the revoked buffer");
 	snprintf(line, sizeof(line), "/sys/class/iomem_dma/%s", rp_prov);
 	check(access(line, F_OK) != 0, "provider %s is gone from sysfs", rp_prov);
 	{

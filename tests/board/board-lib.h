@@ -18,11 +18,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <linux/dma-buf.h>
 
 #ifndef BOARD_TAG
 #error "define BOARD_TAG before including board-lib.h"
@@ -167,6 +169,14 @@ static inline int kernel_problems(void)
 			bad++;
 		}
 	return bad;
+}
+
+/* DMA_BUF_IOCTL_SYNC of @fd; 0 or -errno. */
+static inline int buf_sync(int fd, unsigned long long flags)
+{
+	struct dma_buf_sync sync = { .flags = flags };
+
+	return ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) ? -errno : 0;
 }
 
 #endif /* BOARD_LIB_H */

@@ -20,12 +20,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <linux/dma-heap.h>
 
 #define BOARD_TAG "board-zynq"
 #include "board-lib.h"
@@ -195,6 +198,64 @@ static void copy_checks(const char *when)
 	      prov_attr("available"));
 }
 
+/*
+ * The administrator offers the OCM as a DMA-BUF heap; a program allocates
+ * 64 KiB, maps it, and hands the fd to the dmaengine client, which imports
+ * it as a dynamic peer2peer importer and lets the pl330 write a pattern
+ * into it; the program checks every byte through its mapping.
+ */
+static void heap_checks(void)
+{
+	struct dma_heap_allocation_data d = {
+		.len = 65536, .fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	char path[PATH_MAX], cmd[64];
+	unsigned char *p;
+	int heap, i, seed;
+	const char *s;
+
+	printf("\n== the OCM as a DMA-BUF heap: the pl330 writes an imported buffer ==\n");
+	snprintf(path, sizeof(path), "%s/heap_limit", prov_dir);
+	check(!write_file(path, "131072"), "# echo 131072 > %s", path);
+	snprintf(path, sizeof(path), "/dev/dma_heap/%s", strrchr(prov_dir, '/') + 1);
+	heap = open(path, O_RDONLY | O_CLOEXEC);
+	check(heap >= 0, "%s opens", path);
+	if (heap < 0)
+		return;
+	check(!ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &d) && d.fd > 0,
+	      "DMA_HEAP_IOCTL_ALLOC of 64 KiB gives dma-buf fd %u", d.fd);
+	check(prov_attr("available") == OCM_SIZE - 65536,
+	      "the buffer holds 64 KiB of the OCM");
+	p = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 0);
+	check(p != MAP_FAILED, "the buffer mmaps (write-combined: the region is prefetchable)");
+	if (p == MAP_FAILED)
+		goto close_buf;
+	buf_sync(d.fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+	memset(p, 0, 65536);
+	buf_sync(d.fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+	snprintf(cmd, sizeof(cmd), "import %u 65536", d.fd);
+	check(!ctl_cmd(cmd) && !strncmp(result, "ok:", 3) &&
+	      strstr(result, "bus path") && strstr(result, "orig_nents 0"),
+	      "the dmaengine client imports the fd: %.*s", (int)strcspn(result, "\n"),
+	      result);
+	s = strstr(result, "seed ");
+	seed = s ? atoi(s + 5) : -1;
+	buf_sync(d.fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	for (i = 0; i < 65536; i++)
+		if (p[i] != (unsigned char)(i * 31 + (i >> 8) + seed))
+			break;
+	buf_sync(d.fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	check(seed >= 0 && i == 65536,
+	      "the program reads the pl330's 65536 bytes through its mapping (first bad byte %d)",
+	      i);
+	munmap(p, 65536);
+close_buf:
+	close(d.fd);
+	check(prov_attr("available") == OCM_SIZE,
+	      "the program closed the fd: the OCM is all available again");
+	close(heap);
+}
+
 /* zynq-ocm.dtso: the bus routes the pl330 to the OCM. */
 static void routed_board(void)
 {
@@ -240,6 +301,8 @@ static void routed_board(void)
 	      "cycle with 0 rounds is refused with EINVAL");
 	check(prov_attr("available") == OCM_SIZE,
 	      "after the cycles all of the OCM is free again");
+
+	heap_checks();
 
 	printf("\n== the administrator denies the region while a buffer is mapped ==\n");
 	check(!ctl_cmd("hold 4096 ocm") && strstr(result, "holds 1"),

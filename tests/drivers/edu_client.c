@@ -14,8 +14,17 @@
  *                          edu, let edu DMA the first 2 KiB into its
  *                          buffer and back into the next 2 KiB, unmap
  *                          and detach (the process checks the bytes)
- *   read                   the result of the last command and the number
- *                          of revokes received
+ *   write "attach FD"      attach to the dma-buf FD as "import" does and
+ *                          map it, and keep both; a move_notify unmaps
+ *   write "xfer"           map the attached dma-buf again if a
+ *                          move_notify took the table, then copy as
+ *                          "import" does (refused when the pair is
+ *                          denied, -ENODEV when the buffer is revoked)
+ *   write "detach"         unmap and detach what "attach" kept
+ *   read                   the result of the last command, the number
+ *                          of revokes received, whether a mapping is
+ *                          held, the move_notify calls of the attached
+ *                          dma-buf and whether it is mapped
  */
 
 #include <linux/debugfs.h>
@@ -53,6 +62,9 @@ struct edu {
 	struct iomem_dma_provider *held_prov;
 	struct sg_table held;
 	bool holding;
+	struct dma_buf_attachment *imp_at;
+	struct sg_table *imp_sgt;	/* under imp_at's reservation lock */
+	atomic_t imp_notified;
 };
 
 static int edu_dma(struct edu *edu, u64 src, u64 dst, u32 len, u32 cmd)
@@ -191,15 +203,50 @@ free_bufs:
 	return ret;
 }
 
+/*
+ * Let go of the attached table. Called with the reservation lock held,
+ * which "xfer" holds while it maps and copies, so no DMA is under way;
+ * edu->lock is not taken here (commands take it before the reservation
+ * lock). One-shot imports keep nothing and have no importer_priv.
+ */
 static void edu_move_notify(struct dma_buf_attachment *at)
 {
-	/* Imports map and unmap within one command: nothing is kept. */
+	struct edu *edu = at->importer_priv;
+
+	dma_resv_assert_held(at->dmabuf->resv);
+	if (!edu)
+		return;
+	atomic_inc(&edu->imp_notified);
+	if (edu->imp_sgt) {
+		dma_buf_unmap_attachment(at, edu->imp_sgt, DMA_BIDIRECTIONAL);
+		edu->imp_sgt = NULL;
+	}
 }
 
 static const struct dma_buf_attach_ops edu_import_ops = {
 	.allow_peer2peer = true,
 	.move_notify = edu_move_notify,
 };
+
+/* Copy the first EDU_XFER bytes at @addr to the next EDU_XFER through edu. */
+static int edu_copy_at(struct edu *edu, dma_addr_t addr, bool bus,
+		       const char *what)
+{
+	int ret;
+
+	ret = edu_dma(edu, addr, EDU_BUFFER, EDU_XFER, 0);
+	if (!ret)
+		ret = edu_dma(edu, EDU_BUFFER, addr + EDU_XFER, EDU_XFER,
+			      EDU_CMD_TO_RAM);
+	if (ret)
+		snprintf(edu->result, sizeof(edu->result),
+			 "error %d: edu DMA did not complete\n", ret);
+	else
+		snprintf(edu->result, sizeof(edu->result),
+			 "ok: %d bytes of the dma-buf copied by edu, %s path, dma address %pad (%s)\n",
+			 EDU_XFER, bus ? "bus" : "host", &addr, what);
+	return ret;
+}
 
 /*
  * Import the dma-buf @fd of the calling process: attach, map for edu,
@@ -222,7 +269,7 @@ static int edu_import(struct edu *edu, int fd)
 		return PTR_ERR(dmabuf);
 	}
 	at = dma_buf_dynamic_attach(dmabuf, &edu->pdev->dev, &edu_import_ops,
-				    edu);
+				    NULL);
 	if (IS_ERR(at)) {
 		ret = PTR_ERR(at);
 		snprintf(edu->result, sizeof(edu->result),
@@ -246,23 +293,122 @@ static int edu_import(struct edu *edu, int fd)
 	}
 	addr = sg_dma_address(sgt->sgl);
 	bus = sg_dma_is_bus_address(sgt->sgl);
-	ret = edu_dma(edu, addr, EDU_BUFFER, EDU_XFER, 0);
-	if (!ret)
-		ret = edu_dma(edu, EDU_BUFFER, addr + EDU_XFER, EDU_XFER,
-			      EDU_CMD_TO_RAM);
-	if (ret)
-		snprintf(edu->result, sizeof(edu->result),
-			 "error %d: edu DMA did not complete\n", ret);
-	else
-		snprintf(edu->result, sizeof(edu->result),
-			 "ok: %d bytes of the dma-buf copied by edu, %s path, dma address %pad, orig_nents %u\n",
-			 EDU_XFER, bus ? "bus" : "host", &addr, sgt->orig_nents);
+	ret = edu_copy_at(edu, addr, bus, sgt->orig_nents ? "CPU entries" :
+			  "orig_nents 0");
 unmap:
 	dma_buf_unmap_attachment_unlocked(at, sgt, DMA_BIDIRECTIONAL);
 detach:
 	dma_buf_detach(dmabuf, at);
 put:
 	dma_buf_put(dmabuf);
+	return ret;
+}
+
+/* Map the attached dma-buf if it is not; under its reservation lock. */
+static int edu_imp_map(struct edu *edu)
+{
+	struct sg_table *sgt;
+
+	dma_resv_assert_held(edu->imp_at->dmabuf->resv);
+	if (edu->imp_sgt)
+		return 0;
+	sgt = dma_buf_map_attachment(edu->imp_at, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		snprintf(edu->result, sizeof(edu->result),
+			 PTR_ERR(sgt) == -EREMOTEIO ?
+			 "denied: map of the attached dma-buf refused (%ld)\n" :
+			 "error %ld: map of the attached dma-buf failed\n",
+			 PTR_ERR(sgt));
+		return PTR_ERR(sgt);
+	}
+	if (sgt->nents < 1 || sg_dma_len(sgt->sgl) < 2 * EDU_XFER) {
+		dma_buf_unmap_attachment(edu->imp_at, sgt, DMA_BIDIRECTIONAL);
+		snprintf(edu->result, sizeof(edu->result),
+			 "error: the dma-buf's first entry is shorter than %d bytes\n",
+			 2 * EDU_XFER);
+		return -EINVAL;
+	}
+	edu->imp_sgt = sgt;
+	return 0;
+}
+
+static void edu_detach(struct edu *edu)
+{
+	struct dma_buf_attachment *at = edu->imp_at;
+	struct dma_buf *dmabuf;
+
+	lockdep_assert_held(&edu->lock);
+	if (!at)
+		return;
+	dmabuf = at->dmabuf;
+	dma_resv_lock(dmabuf->resv, NULL);
+	if (edu->imp_sgt)
+		dma_buf_unmap_attachment(at, edu->imp_sgt, DMA_BIDIRECTIONAL);
+	edu->imp_sgt = NULL;
+	dma_resv_unlock(dmabuf->resv);
+	dma_buf_detach(dmabuf, at);
+	dma_buf_put(dmabuf);
+	edu->imp_at = NULL;
+}
+
+/* "attach FD": attach and map the dma-buf @fd, and keep both. */
+static int edu_attach(struct edu *edu, int fd)
+{
+	struct dma_buf_attachment *at;
+	struct dma_buf *dmabuf;
+	int ret;
+
+	lockdep_assert_held(&edu->lock);
+	edu_detach(edu);
+	dmabuf = dma_buf_get(fd);
+	if (IS_ERR(dmabuf)) {
+		snprintf(edu->result, sizeof(edu->result),
+			 "error %ld: fd %d is not a dma-buf\n", PTR_ERR(dmabuf), fd);
+		return PTR_ERR(dmabuf);
+	}
+	at = dma_buf_dynamic_attach(dmabuf, &edu->pdev->dev, &edu_import_ops,
+				    edu);
+	if (IS_ERR(at)) {
+		snprintf(edu->result, sizeof(edu->result),
+			 "error %ld: attach refused\n", PTR_ERR(at));
+		dma_buf_put(dmabuf);
+		return PTR_ERR(at);
+	}
+	edu->imp_at = at;
+	atomic_set(&edu->imp_notified, 0);
+	dma_resv_lock(dmabuf->resv, NULL);
+	ret = edu_imp_map(edu);
+	dma_resv_unlock(dmabuf->resv);
+	if (ret) {
+		edu_detach(edu);
+		return ret;
+	}
+	snprintf(edu->result, sizeof(edu->result),
+		 "attached: fd %d mapped, %s path\n", fd,
+		 sg_dma_is_bus_address(edu->imp_sgt->sgl) ? "bus" : "host");
+	return 0;
+}
+
+/* "xfer": copy through the attached dma-buf, mapping it again if needed. */
+static int edu_xfer(struct edu *edu)
+{
+	struct dma_resv *resv;
+	int ret;
+
+	lockdep_assert_held(&edu->lock);
+	if (!edu->imp_at) {
+		snprintf(edu->result, sizeof(edu->result), "error: nothing attached\n");
+		return -ENOENT;
+	}
+	resv = edu->imp_at->dmabuf->resv;
+	/* Held over the DMA: a move_notify waits until edu is done. */
+	dma_resv_lock(resv, NULL);
+	ret = edu_imp_map(edu);
+	if (!ret)
+		ret = edu_copy_at(edu, sg_dma_address(edu->imp_sgt->sgl),
+				  sg_dma_is_bus_address(edu->imp_sgt->sgl),
+				  "attached");
+	dma_resv_unlock(resv);
 	return ret;
 }
 
@@ -291,12 +437,23 @@ static ssize_t edu_ctl_write(struct file *file, const char __user *ubuf,
 		ret = 0;
 		goto unlock;
 	}
-	if (!strcmp(cmd, "import") && arg) {
+	if ((!strcmp(cmd, "import") || !strcmp(cmd, "attach")) && arg) {
 		int fd;
 
 		ret = kstrtoint(arg, 10, &fd);
 		if (!ret)
-			ret = edu_import(edu, fd);
+			ret = cmd[0] == 'i' ? edu_import(edu, fd) :
+			      edu_attach(edu, fd);
+		goto unlock;
+	}
+	if (!strcmp(cmd, "xfer") && !arg) {
+		ret = edu_xfer(edu);
+		goto unlock;
+	}
+	if (!strcmp(cmd, "detach") && !arg) {
+		edu_detach(edu);
+		snprintf(edu->result, sizeof(edu->result), "detached\n");
+		ret = 0;
 		goto unlock;
 	}
 	if ((strcmp(cmd, "copy") && strcmp(cmd, "hold")) || !arg) {
@@ -333,12 +490,20 @@ static ssize_t edu_ctl_read(struct file *file, char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
 	struct edu *edu = file->private_data;
-	char text[320];
+	char text[400];
+	bool mapped = false;
 	int n;
 
 	mutex_lock(&edu->lock);
-	n = scnprintf(text, sizeof(text), "%srevokes %u\nholding %d\n",
-		      edu->result, edu->revokes, edu->holding);
+	if (edu->imp_at) {
+		dma_resv_lock(edu->imp_at->dmabuf->resv, NULL);
+		mapped = edu->imp_sgt;
+		dma_resv_unlock(edu->imp_at->dmabuf->resv);
+	}
+	n = scnprintf(text, sizeof(text),
+		      "%srevokes %u\nholding %d\nattached %d\nattached notified %d\nattached mapped %d\n",
+		      edu->result, edu->revokes, edu->holding, !!edu->imp_at,
+		      atomic_read(&edu->imp_notified), mapped);
 	mutex_unlock(&edu->lock);
 	return simple_read_from_buffer(ubuf, count, ppos, text, n);
 }
@@ -360,6 +525,7 @@ static void edu_teardown(void *data)
 	debugfs_remove_recursive(edu->dir);
 	mutex_lock(&edu->lock);
 	edu_release_held(edu);
+	edu_detach(edu);
 	mutex_unlock(&edu->lock);
 }
 
