@@ -334,6 +334,30 @@ static void routed_board(void)
 	copy_checks("after the rule");
 }
 
+/* Under the firmware's deny the pl330's map of a heap buffer is refused. */
+static void heap_denied_check(void)
+{
+	struct dma_heap_allocation_data d = {
+		.len = 4096, .fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	char path[PATH_MAX], cmd[64];
+	int heap;
+
+	snprintf(path, sizeof(path), "%s/heap_limit", prov_dir);
+	write_file(path, "4096");
+	snprintf(path, sizeof(path), "/dev/dma_heap/%s", strrchr(prov_dir, '/') + 1);
+	heap = open(path, O_RDONLY | O_CLOEXEC);
+	check(heap >= 0 && !ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &d),
+	      "a program allocates 4 KiB from the OCM heap");
+	if (heap < 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "import %u 4096", d.fd);
+	check(ctl_cmd(cmd) == -EREMOTEIO && !strncmp(result, "denied:", 7),
+	      "the pl330's map of the heap buffer is refused (EREMOTEIO)");
+	close(d.fd);
+	close(heap);
+}
+
 /* zynq-ocm-deny.dtso on top: the pl330's node denies it the OCM. */
 static void fw_deny_board(void)
 {
@@ -357,6 +381,7 @@ static void fw_deny_board(void)
 	      "iomem-dma-ctl explain names the devicetree statement");
 	check(prov_attr("available") == OCM_SIZE,
 	      "the refused allocation was given back");
+	heap_denied_check();
 
 	printf("\n== an administrator rule overrides the firmware ==\n");
 	id = add_rule("allow provider=" REGION_PATH " client=" CLIENT_PATH);

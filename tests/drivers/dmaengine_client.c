@@ -28,6 +28,13 @@
  *                             _for_cpu() between CPU and device, and every
  *                             byte of the region and the second RAM entry
  *                             is checked
+ *   write "import FD SIZE"    attach to the dma-buf FD of the writing
+ *                             process as a dynamic peer2peer importer with
+ *                             the controller's device, map it, and let the
+ *                             DMA engine write SIZE bytes of the pattern
+ *                             dec_fill(seed) from RAM into it; the result
+ *                             names the seed and the process checks the
+ *                             bytes through its mapping
  *   read                      the result of the last command, the channel,
  *                             the client, the number of revokes and holds
  *
@@ -38,6 +45,8 @@
 
 #include <linux/completion.h>
 #include <linux/debugfs.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-resv.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmaengine.h>
 #include <linux/io.h>
@@ -710,6 +719,100 @@ static int dec_cmd_release(struct dec_state *s, char *args)
 	return 0;
 }
 
+/* Imports map and unmap within one command under the lock: nothing kept. */
+static void dec_move_notify(struct dma_buf_attachment *at)
+{
+}
+
+static const struct dma_buf_attach_ops dec_import_ops = {
+	.allow_peer2peer = true,
+	.move_notify = dec_move_notify,
+};
+
+/* The DMA engine writes @size bytes of a fresh pattern into @sgt. */
+static int dec_import_copy(struct dec_state *s, struct sg_table *sgt,
+			   size_t size)
+{
+	dma_addr_t src_dma;
+	u8 *src;
+	int ret;
+
+	src = kmalloc(size, GFP_KERNEL);
+	if (!src)
+		return -ENOMEM;
+	dec_fill(src, size, ++s->run);
+	src_dma = dma_map_single(s->dev, src, size, DMA_TO_DEVICE);
+	ret = dma_mapping_error(s->dev, src_dma) ? -EIO : 0;
+	if (!ret) {
+		ret = dec_copy_sgt(s, sgt, src_dma, size, true);
+		dma_unmap_single(s->dev, src_dma, size, DMA_TO_DEVICE);
+	}
+	kfree(src);
+	return ret;
+}
+
+static int dec_cmd_import(struct dec_state *s, char *args)
+{
+	struct dma_buf_attachment *at;
+	struct dma_buf *dmabuf;
+	struct sg_table *sgt;
+	unsigned int size;
+	char *size_arg;
+	int fd, ret;
+
+	size_arg = strchr(args, ' ');
+	if (size_arg)
+		*size_arg++ = '\0';
+	if (!size_arg || kstrtoint(args, 10, &fd) ||
+	    kstrtouint(skip_spaces(size_arg), 0, &size) || !size ||
+	    size > DEC_MAX_SIZE) {
+		dec_result(s, "error %d: usage: import FD SIZE, SIZE 1..%u",
+			   -EINVAL, DEC_MAX_SIZE);
+		return -EINVAL;
+	}
+	ret = dec_get_channel(s);
+	if (ret)
+		return ret;
+	dmabuf = dma_buf_get(fd);
+	if (IS_ERR(dmabuf)) {
+		dec_result(s, "error %ld: fd %d is not a dma-buf", PTR_ERR(dmabuf), fd);
+		return PTR_ERR(dmabuf);
+	}
+	ret = -EINVAL;
+	if (size > dmabuf->size) {
+		dec_result(s, "error %d: the dma-buf has %zu bytes", ret, dmabuf->size);
+		goto put;
+	}
+	at = dma_buf_dynamic_attach(dmabuf, s->dev, &dec_import_ops, s);
+	if (IS_ERR(at)) {
+		ret = PTR_ERR(at);
+		dec_result(s, "error %d: attach refused", ret);
+		goto put;
+	}
+	sgt = dma_buf_map_attachment_unlocked(at, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		ret = PTR_ERR(sgt);
+		dec_result(s, ret == -EREMOTEIO ? "denied: map of the dma-buf refused (%d)" :
+			   "error %d: map of the dma-buf failed", ret);
+		goto detach;
+	}
+	ret = dec_import_copy(s, sgt, size);
+	if (ret)
+		dec_result(s, "error %d: memcpy RAM -> dma-buf on %s did not complete",
+			   ret, dma_chan_name(s->chan));
+	else
+		dec_result(s, "ok: %u bytes RAM -> dma-buf by %s, seed %u, %s path, %u entries, orig_nents %u",
+			   size, dma_chan_name(s->chan), s->run,
+			   sg_dma_is_bus_address(sgt->sgl) ? "bus" : "host",
+			   sgt->nents, sgt->orig_nents);
+	dma_buf_unmap_attachment_unlocked(at, sgt, DMA_BIDIRECTIONAL);
+detach:
+	dma_buf_detach(dmabuf, at);
+put:
+	dma_buf_put(dmabuf);
+	return ret;
+}
+
 static ssize_t dec_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
@@ -729,6 +832,8 @@ static ssize_t dec_ctl_write(struct file *file, const char __user *ubuf,
 		ret = dec_cmd_copy(s, args + 5);
 	} else if (!strncmp(args, "cycle ", 6)) {
 		ret = dec_cmd_cycle(s, args + 6);
+	} else if (!strncmp(args, "import ", 7)) {
+		ret = dec_cmd_import(s, args + 7);
 	} else if (!strncmp(args, "hold ", 5)) {
 		ret = dec_cmd_hold(s, args + 5);
 	} else if (!strcmp(args, "release") || !strncmp(args, "release ", 8)) {
@@ -794,4 +899,5 @@ static void __exit dec_exit(void)
 module_exit(dec_exit);
 
 MODULE_DESCRIPTION("iomem_dma client on a dmaengine memcpy channel (tests)");
+MODULE_IMPORT_NS(DMA_BUF);
 MODULE_LICENSE("GPL");

@@ -12,6 +12,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
 #include <linux/file.h>
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/iomem_dma_provider.h>
 
@@ -569,6 +570,72 @@ static void dmabuf_unregister_many_buffers(struct kunit *test)
 	}
 }
 
+struct unreg {
+	struct iomem_dma_provider *prov;
+	struct completion done;
+	int ret;
+};
+
+static int unreg_fn(void *data)
+{
+	struct unreg *u = data;
+
+	u->ret = iomem_dma_provider_unregister(u->prov);
+	complete(&u->done);
+	return 0;
+}
+
+/*
+ * An importer that is told but keeps its table holds the provider's
+ * unregister up: the wait names it at every stall_report_ms and ends as
+ * soon as it unmaps.
+ */
+static void dmabuf_unregister_waits_for_unmap(struct kunit *test)
+{
+	unsigned int old_ms = iomem_dma_stall_report_ms;
+	struct iomem_dma_node *sw, *other;
+	struct task_struct *t;
+	struct fake_prov *fp;
+	struct fake_client *fc;
+	struct dma_buf *dmabuf;
+	struct unreg *u;
+	struct imp *imp;
+	int before, waited;
+
+	fabric(test, &sw, &other);
+	fp = fake_prov_create(test, "dbstallp", POOL, sw);
+	fc = fake_client_create(test, "dbstallc", sw);
+	dmabuf = export(test, fp, PAGE_SIZE);
+	imp = imp_attach(test, dmabuf, fc->dev);
+	imp->unmap_on_notify = false;
+	KUNIT_ASSERT_EQ(test, imp_map(imp), 0);
+	u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	u->prov = fp->prov;
+	init_completion(&u->done);
+
+	iomem_dma_stall_report_ms = 10;
+	before = atomic_read(&iomem_dma_stall_reports);
+	t = kthread_run(unreg_fn, u, "iomem_dma-dbunreg");
+	if (IS_ERR(t)) {
+		iomem_dma_stall_report_ms = old_ms;
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
+	}
+	for (waited = 0; waited < 5000; waited += 20) {
+		if (atomic_read(&iomem_dma_stall_reports) >= before + 2)
+			break;
+		msleep(20);
+	}
+	KUNIT_EXPECT_GE(test, atomic_read(&iomem_dma_stall_reports), before + 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->notified), 1);
+	KUNIT_EXPECT_FALSE(test, completion_done(&u->done));
+	imp_unmap(imp);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&u->done, 10 * HZ));
+	iomem_dma_stall_report_ms = old_ms;
+	KUNIT_EXPECT_EQ(test, u->ret, 0);
+	KUNIT_EXPECT_EQ(test, imp_map(imp), -ENODEV);
+}
+
 #ifdef CONFIG_IOMEM_DMA_HEAPS
 /*
  * A heap is offered only with a limit, and never hands out more than it:
@@ -650,6 +717,7 @@ static struct kunit_case iomem_dma_dmabuf_cases[] = {
 	KUNIT_CASE(dmabuf_deny_races_maps),
 	KUNIT_CASE(dmabuf_unregister_races_maps),
 	KUNIT_CASE(dmabuf_unregister_many_buffers),
+	KUNIT_CASE(dmabuf_unregister_waits_for_unmap),
 #ifdef CONFIG_IOMEM_DMA_HEAPS
 	KUNIT_CASE(dmabuf_heap_limit),
 	KUNIT_CASE(dmabuf_heap_provider_gone),

@@ -142,6 +142,36 @@ t "preference sets" 0 "" -- preference 0000:03:00.0-bar2 -5
 [ "$(cat "$root/class/iomem_dma/0000:03:00.0-bar2/preference")" = "-5" ] \
 	&& ok "preference written" || nok "preference written"
 
+# bufs: the dma-bufs and heaps from debugfs, in the kernel's format.
+t "bufs without debugfs says what is missing" 2 "is debugfs mounted" -- bufs
+mkdir -p "$root/kernel/debug/iomem_dma"
+printf '%s\n' "12345 0000:03:00.0-bar2 8192 maps=1 revokes=2" \
+	"  importer 0000:04:00.0 maps=1 path=bus" "  importer vgem maps=0 path=- refused" \
+	"23456 0000:05:00.0-bar2 4096 revoked maps=0 revokes=1" \
+	"heap 0000:03:00.0-bar2 limit=65536 used=8192 allocs=3 refused=1" \
+	"heap 0000:05:00.0-bar2 (no provider) limit=4096 used=0 allocs=1 refused=0" \
+	>"$root/kernel/debug/iomem_dma/dmabufs"
+t "bufs lists a buffer with its provider and size" 0 "^dma-buf inode 12345: 8192 bytes of 0000:03:00.0-bar2, 1 mapping\(s\), 2 revoke\(s\)$" -- bufs
+t "bufs lists importers with their path" 0 "importer 0000:04:00.0: 1 mapping\(s\), path bus$" -- bufs
+t "bufs says a map was refused" 0 "importer vgem: 0 mapping\(s\), path -, last map refused" -- bufs
+t "bufs marks a revoked buffer" 0 "4096 bytes of 0000:05:00.0-bar2, revoked" -- bufs
+t "bufs lists heaps, also orphaned ones" 0 "heap /dev/dma_heap/0000:05:00.0-bar2 \(provider gone\): limit 4096" -- bufs
+t "bufs takes no arguments" 1 "no arguments" -- bufs x
+"$ctl" --sysfs-root "$root" --json bufs >"$work/json" 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); b=d["buffers"]
+assert len(b)==2 and b[0]["size"]==8192 and b[0]["importers"][1]=={"device":"vgem","maps":0,"path":"-","refused":True}
+assert b[1]["revoked"] and b[1]["importers"]==[] and d["heaps"][1]["provider"] is False and d["heaps"][0]["used"]==8192' "$work/json" \
+	&& ok "bufs --json is valid JSON with buffers, importers and heaps" || { nok "bufs --json is valid JSON with buffers, importers and heaps"; sed 's/^/# /' "$work/json"; }
+: >"$root/kernel/debug/iomem_dma/dmabufs"
+t "bufs on an empty list" 0 "no dma-bufs exported, no heaps" -- bufs
+"$ctl" --sysfs-root "$root" --json bufs >"$work/json" 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d=={"buffers":[],"heaps":[]}' "$work/json" \
+	&& ok "bufs --json on an empty list" || { nok "bufs --json on an empty list"; sed 's/^/# /' "$work/json"; }
+printf '%s\n' "heap h limit=1 used=0 allocs=0 refused=0" >"$root/kernel/debug/iomem_dma/dmabufs"
+"$ctl" --sysfs-root "$root" --json bufs >"$work/json" 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["buffers"]==[] and d["heaps"][0]["name"]=="h"' "$work/json" \
+	&& ok "bufs --json with heaps only" || { nok "bufs --json with heaps only"; sed 's/^/# /' "$work/json"; }
+
 mkroot 2
 rm -f "$root/kernel/iomem_dma/add"; mkdir "$root/kernel/iomem_dma/add"
 t "I/O error on add is reported" 5 "Is a directory" -- allow node=a

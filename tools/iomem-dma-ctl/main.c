@@ -40,6 +40,7 @@ static const struct {
 	{ "restore", "FILE", "replace the active rules by FILE's, all or nothing" },
 	{ "preference", "PROVIDER [VALUE]", "show or set a provider's tie-break preference (-100..100)" },
 	{ "rescan", "", "read the fabric again (after setpci changed ACS bits); returns once revoked" },
+	{ "bufs", "", "exported dma-bufs (provider, size, maps, revokes, importers) and DMA-BUF heaps; root, debugfs" },
 };
 
 static void show_help(FILE *f)
@@ -50,7 +51,8 @@ static void show_help(FILE *f)
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %-10s %s\n             %s\n", cmds[i].cmd, cmds[i].args, cmds[i].help);
 	fprintf(f, "\n--json gives machine-readable output for list, rules and explain.\n"
-		"--sysfs-root DIR reads DIR/kernel/iomem_dma and DIR/class/iomem_dma (default /sys).\n"
+		"--sysfs-root DIR reads DIR/kernel/iomem_dma and DIR/class/iomem_dma (default /sys);\n"
+		"  bufs reads DIR/kernel/debug/iomem_dma/dmabufs (debugfs mounted there).\n"
 		"exit codes: 0 ok, 1 usage, 2 not found, 3 permission denied, 4 invalid input\n"
 		"            rejected, 5 I/O or other error.\n"
 		"The rule syntax and precedence: Documentation/driver-api/iomem_dma/policy.rst.\n");
@@ -798,6 +800,110 @@ static int cmd_preference(int argc, char **argv)
 	return err ? errno_exit(err, argv[0]) : EXIT_OK;
 }
 
+/*
+ * "bufs": the dma-bufs iomem_dma exported and its heaps, from debugfs
+ * (iomem_dma/dmabufs; Documentation/driver-api/iomem_dma/dmabuf.rst):
+ *   INODE PROVIDER SIZE[ revoked] maps=N revokes=N
+ *     importer DEVICE maps=N path=P[ refused]
+ *   heap NAME[ (no provider)] limit=N used=N allocs=N refused=N
+ */
+static int cmd_bufs(int argc)
+{
+	char path[PATH_MAX], *t, *line, *save;
+	bool buf_open = false, heaps = false;
+	int nbuf = 0, nimp = 0, nheap = 0;
+
+	if (argc) {
+		fprintf(stderr, "iomem-dma-ctl: bufs takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	path_of(path, sizeof(path), "kernel/debug/iomem_dma/dmabufs", NULL, NULL);
+	t = slurp(path, NULL);
+	if (!t) {
+		if (errno != ENOENT)
+			return errno_exit(errno, path);
+		fprintf(stderr, "iomem-dma-ctl: %s: not found; is debugfs mounted and the kernel built with CONFIG_IOMEM_DMA_DMABUF?\n",
+			path);
+		return EXIT_NOTFOUND;
+	}
+	if (json)
+		printf("{\"buffers\":[");
+	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long ino, size, limit, used, allocs, refused;
+		unsigned int maps, revokes;
+		char a[256], b[256];
+		const char *kv;
+
+		if (sscanf(line, " importer %255s maps=%u path=%255s", a, &maps, b) == 3) {
+			bool ref = strstr(line, " refused") != NULL;
+
+			if (!json) {
+				printf("    importer %s: %u mapping(s), path %s%s\n", a, maps, b,
+				       ref ? ", last map refused by the policy" : "");
+				continue;
+			}
+			if (!buf_open)
+				continue;
+			printf("%s{\"device\":", nimp++ ? "," : "");
+			json_str(a);
+			printf(",\"maps\":%u,\"path\":", maps);
+			json_str(b);
+			printf(",\"refused\":%s}", ref ? "true" : "false");
+		} else if (sscanf(line, "heap %255s", a) == 1 &&
+			   (kv = strstr(line, "limit=")) &&
+			   sscanf(kv, "limit=%llu used=%llu allocs=%llu refused=%llu",
+				  &limit, &used, &allocs, &refused) == 4) {
+			bool orphan = strstr(line, "(no provider)") != NULL;
+
+			nheap++;
+			if (!json) {
+				printf("heap /dev/dma_heap/%s%s: limit %llu, used %llu, %llu allocation(s), %llu refused\n",
+				       a, orphan ? " (provider gone)" : "", limit, used,
+				       allocs, refused);
+				continue;
+			}
+			if (!heaps)
+				printf("%s],\"heaps\":[", buf_open ? "]}" : "");
+			else
+				printf(",");
+			heaps = true;
+			buf_open = false;
+			printf("{\"name\":");
+			json_str(a);
+			printf(",\"provider\":%s,\"limit\":%llu,\"used\":%llu,\"allocs\":%llu,\"refused\":%llu}",
+			       orphan ? "false" : "true", limit, used, allocs, refused);
+		} else if (sscanf(line, "%llu %255s %llu", &ino, a, &size) == 3 &&
+			   (kv = strstr(line, "maps=")) &&
+			   sscanf(kv, "maps=%u revokes=%u", &maps, &revokes) == 2) {
+			bool revoked = strstr(line, " revoked ") != NULL;
+
+			nbuf++;
+			nimp = 0;
+			if (!json) {
+				printf("dma-buf inode %llu: %llu bytes of %s%s, %u mapping(s), %u revoke(s)\n",
+				       ino, size, a, revoked ? ", revoked" : "", maps, revokes);
+				continue;
+			}
+			if (heaps)
+				continue;
+			printf("%s{\"inode\":%llu,\"provider\":", buf_open ? "]}," : "", ino);
+			json_str(a);
+			printf(",\"size\":%llu,\"revoked\":%s,\"maps\":%u,\"revokes\":%u,\"importers\":[",
+			       size, revoked ? "true" : "false", maps, revokes);
+			buf_open = true;
+		}
+	}
+	if (json) {
+		if (!heaps)
+			printf("%s],\"heaps\":[", buf_open ? "]}" : "");
+		printf("]}\n");
+	} else if (!nbuf && !nheap) {
+		printf("(no dma-bufs exported, no heaps)\n");
+	}
+	free(t);
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -852,5 +958,7 @@ int main(int argc, char **argv)
 		return cmd_preference(argc, argv);
 	if (!strcmp(cmd, "rescan"))
 		return cmd_rescan(argc);
+	if (!strcmp(cmd, "bufs"))
+		return cmd_bufs(argc);
 	return cmd_usage(cmd);
 }
