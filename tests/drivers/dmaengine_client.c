@@ -801,7 +801,7 @@ static int dec_cmd_import(struct dec_state *s, char *args)
 		dec_result(s, "error %d: memcpy RAM -> dma-buf on %s did not complete",
 			   ret, dma_chan_name(s->chan));
 	else
-		dec_result(s, "ok: %u bytes RAM -> dma-buf by %s, seed %u, %s path, %u entries, orig_nents %u",
+		dec_result(s, "ok: %u bytes by %s, seed %u, %s path, %u entries, orig_nents %u",
 			   size, dma_chan_name(s->chan), s->run,
 			   sg_dma_is_bus_address(sgt->sgl) ? "bus" : "host",
 			   sgt->nents, sgt->orig_nents);

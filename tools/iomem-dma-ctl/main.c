@@ -830,12 +830,13 @@ static int cmd_bufs(int argc)
 		printf("{\"buffers\":[");
 	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		unsigned long long ino, size, limit, used, allocs, refused;
+		const char *kv_limit = strstr(line, "limit=");
+		const char *kv_maps = strstr(line, "maps=");
 		unsigned int maps, revokes;
 		char a[256], b[256];
-		const char *kv;
 
 		if (sscanf(line, " importer %255s maps=%u path=%255s", a, &maps, b) == 3) {
-			bool ref = strstr(line, " refused") != NULL;
+			bool ref = !!strstr(line, " refused");
 
 			if (!json) {
 				printf("    importer %s: %u mapping(s), path %s%s\n", a, maps, b,
@@ -849,11 +850,10 @@ static int cmd_bufs(int argc)
 			printf(",\"maps\":%u,\"path\":", maps);
 			json_str(b);
 			printf(",\"refused\":%s}", ref ? "true" : "false");
-		} else if (sscanf(line, "heap %255s", a) == 1 &&
-			   (kv = strstr(line, "limit=")) &&
-			   sscanf(kv, "limit=%llu used=%llu allocs=%llu refused=%llu",
+		} else if (kv_limit && sscanf(line, "heap %255s", a) == 1 &&
+			   sscanf(kv_limit, "limit=%llu used=%llu allocs=%llu refused=%llu",
 				  &limit, &used, &allocs, &refused) == 4) {
-			bool orphan = strstr(line, "(no provider)") != NULL;
+			bool orphan = !!strstr(line, "(no provider)");
 
 			nheap++;
 			if (!json) {
@@ -872,10 +872,9 @@ static int cmd_bufs(int argc)
 			json_str(a);
 			printf(",\"provider\":%s,\"limit\":%llu,\"used\":%llu,\"allocs\":%llu,\"refused\":%llu}",
 			       orphan ? "false" : "true", limit, used, allocs, refused);
-		} else if (sscanf(line, "%llu %255s %llu", &ino, a, &size) == 3 &&
-			   (kv = strstr(line, "maps=")) &&
-			   sscanf(kv, "maps=%u revokes=%u", &maps, &revokes) == 2) {
-			bool revoked = strstr(line, " revoked ") != NULL;
+		} else if (kv_maps && sscanf(line, "%llu %255s %llu", &ino, a, &size) == 3 &&
+			   sscanf(kv_maps, "maps=%u revokes=%u", &maps, &revokes) == 2) {
+			bool revoked = !!strstr(line, " revoked ");
 
 			nbuf++;
 			nimp = 0;
