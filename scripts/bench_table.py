@@ -28,7 +28,7 @@ GOALS = [
     (r'^policy change', 'ratio', 1.2),
 ]
 
-LINE = re.compile(r'BENCH (.*)\|(\d+)\|(\d+)\|(\d+)\|(\d+)'
+LINE = re.compile(r'BENCH (.*?)\|(\d+)\|(\d+)\|(\d+)\|(\d+)'
                   r'(?:\|(\d+)\|(\d+)\|(\d+)\|(\d+))?\s*$')
 
 
