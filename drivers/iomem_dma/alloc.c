@@ -125,6 +125,22 @@ static int chunk_id_alloc(struct iomem_dma_chunk *chunk, gfp_t gfp)
 	if (iomem_dma_should_fail())
 		return -ENOMEM;
 	xa_lock(&iomem_dma_chunks);
+	/*
+	 * Usually the next index is free (the ones before it were handed out
+	 * and mostly freed since): take it with one store, the epoch set
+	 * before the entry can be seen. Otherwise, and at the wrap, search.
+	 */
+	id = iomem_dma_chunk_next;
+	if (id >= 2 && id <= IOMEM_DMA_ID_MAX) {
+		chunk->id = id;
+		chunk->epoch = iomem_dma_chunk_epoch;
+		if (!__xa_insert(&iomem_dma_chunks, id, chunk, gfp)) {
+			iomem_dma_chunk_next = id + 1;
+			chunk_block_pin(id);
+			xa_unlock(&iomem_dma_chunks);
+			return 0;
+		}
+	}
 	/* Reserve first: the entry appears only once its epoch is set. */
 	ret = __xa_alloc_cyclic(&iomem_dma_chunks, &id, NULL,
 				XA_LIMIT(2, IOMEM_DMA_ID_MAX),
@@ -145,9 +161,56 @@ static int chunk_id_alloc(struct iomem_dma_chunk *chunk, gfp_t gfp)
 }
 
 /*
+ * Lookups of allocations and their frees meet on one of these locks,
+ * chosen by the allocation's index: a free takes its index out of
+ * iomem_dma_chunks under it, so once the free holds it no lookup can still
+ * be looking at the allocation, which is then freed at once (no RCU grace
+ * period per allocation). Neighbouring indexes use different locks.
+ */
+#define CHUNK_LOCKS	64
+static spinlock_t iomem_dma_chunk_locks[CHUNK_LOCKS];
+
+/* Before any provider can register (those start at subsys_initcall). */
+static int __init iomem_dma_chunk_locks_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < CHUNK_LOCKS; i++)
+		spin_lock_init(&iomem_dma_chunk_locks[i]);
+	return 0;
+}
+pure_initcall(iomem_dma_chunk_locks_init);
+
+static spinlock_t *chunk_lock_of(u32 index)
+{
+	return &iomem_dma_chunk_locks[index % CHUNK_LOCKS];
+}
+
+/**
+ * iomem_dma_chunk_lock() - hold the allocation an iomem entry names
+ * @sg: any entry.
+ *
+ * Until iomem_dma_chunk_unlock(@sg), iomem_dma_chunk_lookup(@sg) may be
+ * called and its result used: the allocation cannot be freed meanwhile.
+ * Hold it briefly; nothing that sleeps in between.
+ */
+void iomem_dma_chunk_lock(const struct scatterlist *sg)
+	__acquires(chunk_lock)
+{
+	spin_lock(chunk_lock_of(sg->offset));
+}
+
+void iomem_dma_chunk_unlock(const struct scatterlist *sg)
+	__releases(chunk_lock)
+{
+	spin_unlock(chunk_lock_of(sg->offset));
+}
+
+/*
  * The allocation an iomem entry names, or NULL: also for a stale copy whose
- * index was handed out again. Caller holds rcu_read_lock(); the result is
- * only valid inside it.
+ * index was handed out again. Caller holds iomem_dma_chunk_lock(@sg); the
+ * result is only valid until iomem_dma_chunk_unlock(@sg), unless the caller
+ * owns the allocation or pinned it.
  */
 struct iomem_dma_chunk *iomem_dma_chunk_lookup(const struct scatterlist *sg)
 {
@@ -155,6 +218,7 @@ struct iomem_dma_chunk *iomem_dma_chunk_lookup(const struct scatterlist *sg)
 
 	if (!iomem_dma_sg_is_iomem(sg))
 		return NULL;
+	lockdep_assert_held(chunk_lock_of(sg->offset));
 	chunk = xa_load(&iomem_dma_chunks, sg->offset);
 	if (chunk && chunk->epoch != iomem_dma_sg_epoch(sg))
 		return NULL;
@@ -315,12 +379,15 @@ static void chunk_free(struct iomem_dma_chunk *chunk)
 	struct iomem_dma_provider *prov = chunk->prov;
 	struct iomem_dma_client *client = chunk->client;
 
+	/* After this no lookup sees the chunk: see iomem_dma_chunk_locks. */
+	spin_lock(chunk_lock_of(chunk->id));
 	xa_erase(&iomem_dma_chunks, chunk->id);
+	spin_unlock(chunk_lock_of(chunk->id));
 	gen_pool_free(prov->pool, chunk->addr, chunk->size);
 	chunk_unreserve(prov, chunk->hold, chunk->size);
 	iomem_dma_client_put(client);
 	kref_put(&prov->ref, iomem_dma_provider_release);
-	kfree_rcu(chunk, rcu);
+	kfree(chunk);
 }
 
 static int alloc_args_check(struct iomem_dma_client *client,
@@ -412,18 +479,18 @@ int iomem_dma_free_sg(struct iomem_dma_client *client, struct scatterlist *sg)
 	if (!client || !sg || !iomem_dma_sg_is_iomem(sg))
 		return -EINVAL;
 
-	rcu_read_lock();
+	iomem_dma_chunk_lock(sg);
 	chunk = iomem_dma_chunk_lookup(sg);
 	if (!chunk) {
-		rcu_read_unlock();
+		iomem_dma_chunk_unlock(sg);
 		return -ENOENT;
 	}
 	if (chunk->client != client) {
-		rcu_read_unlock();
+		iomem_dma_chunk_unlock(sg);
 		return -EPERM;
 	}
 	old = atomic_cmpxchg(&chunk->mapcount, 0, IOMEM_DMA_CHUNK_FREEING);
-	rcu_read_unlock();
+	iomem_dma_chunk_unlock(sg);
 	if (old == IOMEM_DMA_CHUNK_FREEING)
 		return -ENOENT;
 	if (old)
@@ -548,10 +615,10 @@ int iomem_dma_free_sgt(struct iomem_dma_client *client, struct sg_table *sgt)
 	if (!client || !sgt || !sgt->sgl || !sgt->orig_nents)
 		return -EINVAL;
 
-	rcu_read_lock();
 	for_each_sgtable_sg(sgt, sg, i) {
 		if (!iomem_dma_sg_is_iomem(sg))
 			continue;
+		iomem_dma_chunk_lock(sg);
 		chunk = iomem_dma_chunk_lookup(sg);
 		if (!chunk ||
 		    atomic_read(&chunk->mapcount) == IOMEM_DMA_CHUNK_FREEING)
@@ -560,10 +627,10 @@ int iomem_dma_free_sgt(struct iomem_dma_client *client, struct sg_table *sgt)
 			ret = -EPERM;
 		else if (atomic_read(&chunk->mapcount))
 			ret = -EBUSY;
+		iomem_dma_chunk_unlock(sg);
 		if (ret)
 			break;
 	}
-	rcu_read_unlock();
 	if (ret)
 		return ret;
 

@@ -60,14 +60,20 @@
  * accounting. It nests inside iomem_dma_providers_lock and is never held
  * while calling anything outside the core.
  *
- * &iomem_dma_client.lock (a spinlock) protects a client's last refusal; no
- * other lock is taken under it.
+ * &iomem_dma_client.lock (a spinlock) protects a client's last refusal and
+ * serialises writers of its slots of last used verdicts (readers use RCU;
+ * see iomem_dma_verdict_cached()); the only lock taken under it is the
+ * verdict cache's xarray lock, by xa_load().
  *
  * iomem_dma_chunks (an xarray, with its own lock) maps the id stored in an
- * iomem scatterlist entry to its allocation. Lookups run under RCU; an
- * allocation is freed with kfree_rcu() after it has been erased. A lookup
- * that is going to use the allocation pins it by raising its mapcount,
- * which fails once a free has started.
+ * iomem scatterlist entry to its allocation. iomem_dma_chunk_locks (64
+ * spinlocks, alloc.c, one per index modulo 64) make a lookup and the free
+ * of the same allocation exclusive: every lookup runs under the lock of
+ * its index (iomem_dma_chunk_lock(), asserted by iomem_dma_chunk_lookup()),
+ * and a free erases the index under it, so the allocation is freed at once
+ * afterwards, without an RCU grace period. The xarray's lock nests inside
+ * them. A lookup that is going to use the allocation after the lock pins
+ * it by raising its mapcount, which fails once a free has started.
  *
  * Lifetimes: a provider lives until its last reference is put; the registry
  * holds one until unregister ends, iomem_dma_find() and

@@ -449,15 +449,17 @@ struct dma_buf *iomem_dma_buf_export_charged(struct iomem_dma_provider *prov,
 		ret = -ENOMEM;
 		goto free_sgt;
 	}
-	rcu_read_lock();
 	for_each_sgtable_sg(&buf->sgt, sg, i) {
-		struct iomem_dma_chunk *chunk = iomem_dma_chunk_lookup(sg);
+		struct iomem_dma_chunk *chunk;
 
+		/* The exporter's own allocation: nobody frees it meanwhile. */
+		iomem_dma_chunk_lock(sg);
+		chunk = iomem_dma_chunk_lookup(sg);
 		buf->phys[i] = chunk->phys;
+		iomem_dma_chunk_unlock(sg);
 		buf->len[i] = sg->length;
 		buf->size += sg->length;
 	}
-	rcu_read_unlock();
 
 	info.ops = &iomem_dma_buf_ops;
 	info.size = buf->size;

@@ -27,6 +27,8 @@ struct gen_pool;
  * can never match the same rule.
  */
 #define IOMEM_DMA_NAME_MAX	256
+/* Slots of a client's last used verdicts (&iomem_dma_client.vcache). */
+#define IOMEM_DMA_VCACHE	8
 
 /**
  * struct iomem_dma_node - a node of the fabric (bridge, switch, bus)
@@ -128,13 +130,17 @@ struct iomem_dma_provider {
  * @node: attachment node, or %NULL; referenced. Found at registration and
  *	again after every change of the fabric; read under RCU, replaced
  *	under iomem_dma_attach_lock.
- * @lock: protects @last_refusal and @has_refusal.
+ * @lock: protects @last_refusal and @has_refusal, and serialises writers
+ *	of @vcache.
  * @last_refusal: the verdict of the last refused map.
  * @has_refusal: @last_refusal is valid.
  * @name: stable name (devicetree path or dev_name()), whole; also for
  *	diagnostics after the device is gone.
  * @list: entry in iomem_dma_clients, under iomem_dma_clients_lock.
  * @verdicts: cached &struct iomem_dma_cached_verdict by provider id.
+ * @vcache: the verdicts used last, in front of @verdicts: slot
+ *	id % IOMEM_DMA_VCACHE holds a verdict of @verdicts (or %NULL),
+ *	read under RCU, written under @lock; see iomem_dma_verdict_cached().
  * @cb_lock: held around every call of @ops->revoke and while the
  *	registration ends, so that no callback runs, or starts, once
  *	iomem_dma_client_unregister() has returned.
@@ -152,19 +158,48 @@ struct iomem_dma_client {
 	const char *name;
 	struct list_head list;
 	struct xarray verdicts;
+	struct iomem_dma_cached_verdict __rcu *vcache[IOMEM_DMA_VCACHE];
 	struct mutex cb_lock; /* see @cb_lock above */
 	bool gone;
 };
 
 /**
  * struct iomem_dma_cached_verdict - a verdict valid for one generation
+ * @prov_id: the provider it is for.
  * @v: the verdict; @v.generation says when it was computed.
  * @rcu: deferred free.
  */
 struct iomem_dma_cached_verdict {
+	unsigned int prov_id;
 	struct iomem_dma_verdict v;
 	struct rcu_head rcu;
 };
+
+/**
+ * iomem_dma_verdict_cached() - the cached verdict of a pair, if current
+ * @prov: the provider.
+ * @client: the client.
+ * @gen: the generation the verdict must be of, from iomem_dma_generation().
+ *
+ * The hot paths' lookup: one slot of @client's last used verdicts, then
+ * its cache of all of them; nothing is copied or computed.
+ *
+ * Context: under rcu_read_lock(); the result is valid only inside it.
+ * Return: the verdict, or %NULL if none of @gen is cached (compute it with
+ * iomem_dma_client_verdict()).
+ */
+static inline const struct iomem_dma_verdict *
+iomem_dma_verdict_cached(const struct iomem_dma_provider *prov,
+			 struct iomem_dma_client *client, u64 gen)
+{
+	struct iomem_dma_cached_verdict *cv;
+
+	cv = rcu_dereference(client->vcache[prov->id % IOMEM_DMA_VCACHE]);
+	if (likely(cv && cv->prov_id == prov->id && cv->v.generation == gen))
+		return &cv->v;
+	cv = xa_load(&client->verdicts, prov->id);
+	return cv && cv->v.generation == gen ? &cv->v : NULL;
+}
 
 /**
  * struct iomem_dma_hold - accounting of what one client holds of one provider
@@ -214,9 +249,11 @@ struct iomem_dma_hold {
  * @addr: address in @prov->pool's space.
  * @phys: CPU physical address.
  * @vaddr: CPU mapping.
- * @size: bytes allocated (granule multiple).
+ * @size: bytes allocated (granule multiple; an entry's length is 32 bits).
  * @mapcount: number of live mappings, or %IOMEM_DMA_CHUNK_FREEING.
- * @rcu: deferred free, for lockless lookups.
+ *
+ * Looked up under iomem_dma_chunk_lock() and freed at once: 64 bytes on
+ * 64-bit, no RCU head.
  */
 struct iomem_dma_chunk {
 	u32 id;
@@ -227,9 +264,8 @@ struct iomem_dma_chunk {
 	unsigned long addr;
 	phys_addr_t phys;
 	void __iomem *vaddr;
-	size_t size;
+	u32 size;
 	atomic_t mapcount;
-	struct rcu_head rcu;
 };
 
 extern struct mutex iomem_dma_providers_lock;
@@ -289,6 +325,8 @@ void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
 			  const struct iomem_dma_node **common_out);
 
 /* policy.c */
+void iomem_dma_client_verdict_forget(struct iomem_dma_client *client,
+				     unsigned int prov_id);
 #define IOMEM_DMA_RULE_MAX_LEN	256
 #define IOMEM_DMA_MAX_RULES	1024
 char *iomem_dma_stable_name(struct device *dev, gfp_t gfp);
@@ -379,6 +417,8 @@ ssize_t iomem_dma_sysfs_rescan(struct file *filp, const char *buf,
 /* alloc.c */
 int iomem_dma_pool_create(struct iomem_dma_provider *prov);
 void iomem_dma_pool_destroy(struct iomem_dma_provider *prov);
+void iomem_dma_chunk_lock(const struct scatterlist *sg);
+void iomem_dma_chunk_unlock(const struct scatterlist *sg);
 struct iomem_dma_chunk *iomem_dma_chunk_lookup(const struct scatterlist *sg);
 bool iomem_dma_chunk_covers(const struct iomem_dma_chunk *chunk,
 			    const struct scatterlist *sg);

@@ -35,7 +35,7 @@ static struct iomem_dma_chunk *chunk_pin(struct scatterlist *sg,
 	struct iomem_dma_chunk *chunk;
 
 	*err = -EINVAL;
-	rcu_read_lock();
+	iomem_dma_chunk_lock(sg);
 	chunk = iomem_dma_chunk_lookup(sg);
 	if (chunk && chunk->client != client) {
 		/* A copied entry: another client's memory. */
@@ -47,7 +47,7 @@ static struct iomem_dma_chunk *chunk_pin(struct scatterlist *sg,
 		/* Longer than its allocation, or being freed. */
 		chunk = NULL;
 	}
-	rcu_read_unlock();
+	iomem_dma_chunk_unlock(sg);
 	return chunk;
 }
 
@@ -84,22 +84,72 @@ static void unmap_entry(struct device *dev, struct scatterlist *sg,
 	else
 		dma_unmap_resource(dev, sg->dma_address, sg_dma_len(sg), dir,
 				   attrs);
-	rcu_read_lock();
+	iomem_dma_chunk_lock(sg);
 	chunk = iomem_dma_chunk_lookup(sg);
 	if (!WARN_ON_ONCE(!chunk)) {
 		atomic_long_dec(&chunk->hold->mapped);
 		chunk_unpin(chunk);
 	}
-	rcu_read_unlock();
+	iomem_dma_chunk_unlock(sg);
 clear:
 	sg->dma_address = 0;
 	sg_dma_len(sg) = 0;
 }
 
+/*
+ * The path of the provider of the entry mapped last, valid for @gen: the
+ * map of one table asks the policy once per provider, and without a copy
+ * of the verdict when it is cached.
+ */
+struct map_state {
+	struct iomem_dma_provider *last;
+	enum iomem_dma_path path;
+	u64 gen;
+};
+
+static enum iomem_dma_path map_path(struct iomem_dma_client *client,
+				    struct iomem_dma_provider *prov,
+				    struct map_state *ms)
+{
+	const struct iomem_dma_verdict *hit;
+	struct iomem_dma_verdict v;
+
+	/* Consecutive entries usually share a provider: reuse the verdict. */
+	if (prov == ms->last)
+		return ms->path;
+	rcu_read_lock();
+	hit = iomem_dma_verdict_cached(prov, client, ms->gen);
+	if (hit)
+		ms->path = hit->path;
+	rcu_read_unlock();
+	if (!hit) {
+		iomem_dma_client_verdict(prov, client, &v);
+		ms->path = v.path;
+	}
+	ms->last = prov;
+	return ms->path;
+}
+
+/* A denied entry: keep why, for iomem_dma_last_refusal(), and say it. */
+static void map_refused(struct iomem_dma_client *client,
+			struct iomem_dma_provider *prov)
+{
+	struct iomem_dma_verdict v;
+
+	iomem_dma_client_verdict(prov, client, &v);
+	spin_lock(&client->lock);
+	client->last_refusal = v;
+	client->has_refusal = true;
+	spin_unlock(&client->lock);
+	atomic_inc(&iomem_dma_denial_logs);
+	dev_info_ratelimited(client->dev, "iomem_dma: peer DMA from %s denied: %s%s%s (rule %u)\n",
+			     prov->name, iomem_dma_reason_str(v.reason),
+			     v.node[0] ? " at " : "", v.node, v.rule);
+}
+
 static int map_iomem_entry(struct iomem_dma_client *client,
 			   struct scatterlist *sg, enum dma_data_direction dir,
-			   unsigned long attrs, struct iomem_dma_verdict *v,
-			   struct iomem_dma_provider **last)
+			   unsigned long attrs, struct map_state *ms)
 {
 	struct device *dev = client->dev;
 	struct iomem_dma_chunk *chunk;
@@ -112,13 +162,7 @@ static int map_iomem_entry(struct iomem_dma_client *client,
 		return ret;
 	prov = chunk->prov;
 
-	/* Consecutive entries usually share a provider: reuse the verdict. */
-	if (prov != *last || v->generation != iomem_dma_generation()) {
-		iomem_dma_client_verdict(prov, client, v);
-		*last = prov;
-	}
-
-	switch (v->path) {
+	switch (map_path(client, prov, ms)) {
 	case IOMEM_DMA_PATH_BUS:
 		ret = prov->ops->bus_addr(prov, dev, chunk->phys, sg->length,
 					  &addr);
@@ -142,14 +186,7 @@ static int map_iomem_entry(struct iomem_dma_client *client,
 	case IOMEM_DMA_PATH_DENIED:
 		break;
 	}
-	spin_lock(&client->lock);
-	client->last_refusal = *v;
-	client->has_refusal = true;
-	spin_unlock(&client->lock);
-	atomic_inc(&iomem_dma_denial_logs);
-	dev_info_ratelimited(dev, "iomem_dma: peer DMA from %s denied: %s%s%s (rule %u)\n",
-			     prov->name, iomem_dma_reason_str(v->reason),
-			     v->node[0] ? " at " : "", v->node, v->rule);
+	map_refused(client, prov);
 	ret = -EREMOTEIO;
 unpin:
 	chunk_unpin(chunk);
@@ -194,8 +231,7 @@ mapped:
 int iomem_dma_map_sgtable(struct iomem_dma_client *client, struct sg_table *sgt,
 			  enum dma_data_direction dir, unsigned long attrs)
 {
-	struct iomem_dma_provider *last;
-	struct iomem_dma_verdict v;
+	struct map_state ms;
 	struct device *dev;
 	struct scatterlist *sg;
 	unsigned int i, done, tries = 0;
@@ -221,14 +257,13 @@ retry:
 	smp_rmb();
 	if (READ_ONCE(client->gone))
 		return -ENODEV;
-	memset(&v, 0, sizeof(v));
-	last = NULL;
+	ms.last = NULL;
+	ms.gen = gen;
 	iomem = false;
 	ret = 0;
 	for_each_sgtable_sg(sgt, sg, i) {
 		if (iomem_dma_sg_is_iomem(sg)) {
-			ret = map_iomem_entry(client, sg, dir, attrs, &v,
-					      &last);
+			ret = map_iomem_entry(client, sg, dir, attrs, &ms);
 			if (ret)
 				break;
 			iomem = true;

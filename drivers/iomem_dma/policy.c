@@ -529,28 +529,47 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 }
 
 /*
+ * Put @cv, the current cache entry of its provider, into its slot of the
+ * client's last used verdicts, and take @old, the entry it replaced, out
+ * of any slot. Under @client->lock, so that a writer that lost a race
+ * cannot put back an entry the winner is about to free.
+ */
+static void vcache_update(struct iomem_dma_client *client,
+			  struct iomem_dma_cached_verdict *cv,
+			  struct iomem_dma_cached_verdict *old)
+{
+	unsigned int slot = cv->prov_id % IOMEM_DMA_VCACHE;
+
+	spin_lock(&client->lock);
+	if (old && rcu_access_pointer(client->vcache[slot]) == old)
+		RCU_INIT_POINTER(client->vcache[slot], NULL);
+	if (xa_load(&client->verdicts, cv->prov_id) == cv)
+		rcu_assign_pointer(client->vcache[slot], cv);
+	spin_unlock(&client->lock);
+}
+
+/*
  * Cached verdict for a registered client; recomputed when stale. The cache
  * only saves work: when it cannot be filled for want of memory *@v is right
  * all the same, and nothing decides from it (revoke passes look at what is
- * mapped, see &iomem_dma_hold.mapped).
+ * mapped, see &iomem_dma_hold.mapped). Hot paths read the cache without a
+ * copy through iomem_dma_verdict_cached() and call this on a miss.
  */
 void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 			      struct iomem_dma_client *client,
 			      struct iomem_dma_verdict *v)
 {
 	struct iomem_dma_cached_verdict *cv, *old;
+	const struct iomem_dma_verdict *hit;
 	u64 gen = iomem_dma_generation();
 
 	rcu_read_lock();
-	cv = xa_load(&client->verdicts, prov->id);
-	if (cv && cv->v.generation == gen) {
-		*v = cv->v;
+	hit = iomem_dma_verdict_cached(prov, client, gen);
+	if (hit) {
+		*v = *hit;
 		rcu_read_unlock();
 		return;
 	}
-	rcu_read_unlock();
-
-	rcu_read_lock();
 	iomem_dma_verdict_compute(prov, client->dev,
 				  rcu_dereference(client->node), client->name,
 				  v);
@@ -558,6 +577,7 @@ void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 	cv = iomem_dma_should_fail() ? NULL : kmalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)
 		return;
+	cv->prov_id = prov->id;
 	cv->v = *v;
 	old = iomem_dma_should_fail() ? XA_ERROR(-ENOMEM) :
 	      xa_store(&client->verdicts, prov->id, cv, GFP_KERNEL);
@@ -565,8 +585,26 @@ void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 		kfree(cv);
 		return;
 	}
+	vcache_update(client, cv, old);
 	if (old)
 		kfree_rcu(old, rcu);
+}
+
+/* Drop the cached verdict of provider id @prov_id (for tests). */
+void iomem_dma_client_verdict_forget(struct iomem_dma_client *client,
+				     unsigned int prov_id)
+{
+	struct iomem_dma_cached_verdict *old;
+	unsigned int slot = prov_id % IOMEM_DMA_VCACHE;
+
+	old = xa_erase(&client->verdicts, prov_id);
+	if (!old)
+		return;
+	spin_lock(&client->lock);
+	if (rcu_access_pointer(client->vcache[slot]) == old)
+		RCU_INIT_POINTER(client->vcache[slot], NULL);
+	spin_unlock(&client->lock);
+	kfree_rcu(old, rcu);
 }
 
 static int __init iomem_dma_boot_rules(char *list)

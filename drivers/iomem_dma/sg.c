@@ -196,11 +196,11 @@ void __iomem *iomem_dma_sg_iomem(struct scatterlist *sg)
 	struct iomem_dma_chunk *chunk;
 	void __iomem *vaddr = NULL;
 
-	rcu_read_lock();
+	iomem_dma_chunk_lock(sg);
 	chunk = iomem_dma_chunk_lookup(sg);
 	if (chunk && iomem_dma_chunk_covers(chunk, sg))
 		vaddr = chunk->vaddr;
-	rcu_read_unlock();
+	iomem_dma_chunk_unlock(sg);
 	return vaddr;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_sg_iomem);
@@ -217,11 +217,11 @@ struct iomem_dma_provider *iomem_dma_sg_provider(struct scatterlist *sg)
 	struct iomem_dma_chunk *chunk;
 	struct iomem_dma_provider *prov = NULL;
 
-	rcu_read_lock();
+	iomem_dma_chunk_lock(sg);
 	chunk = iomem_dma_chunk_lookup(sg);
 	if (chunk)
 		prov = chunk->prov;
-	rcu_read_unlock();
+	iomem_dma_chunk_unlock(sg);
 	return prov;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_sg_provider);
@@ -238,20 +238,20 @@ static void __iomem *sg_iomem_range(struct scatterlist *sg, size_t skip,
 		return NULL;
 	if (skip > sg->length || len > sg->length - skip)
 		return NULL;
-	rcu_read_lock();
+	iomem_dma_chunk_lock(sg);
 	chunk = iomem_dma_chunk_lookup(sg);
 	if (!chunk) {
-		rcu_read_unlock();
+		iomem_dma_chunk_unlock(sg);
 		*err = -ENOENT;
 		return NULL;
 	}
 	/* The entry's length is a claim: the allocation's size is the bound. */
 	if (!iomem_dma_chunk_covers(chunk, sg)) {
-		rcu_read_unlock();
+		iomem_dma_chunk_unlock(sg);
 		return NULL;
 	}
 	base = chunk->vaddr;
-	rcu_read_unlock();
+	iomem_dma_chunk_unlock(sg);
 	*err = 0;
 	return base + skip;
 }

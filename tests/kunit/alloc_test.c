@@ -59,10 +59,10 @@ static void alloc_alignment_of_phys(struct kunit *test)
 						 PAGE_SIZE, 0), 0);
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg[1],
 						 PAGE_SIZE, *align), 0);
-	rcu_read_lock();
+	iomem_dma_chunk_lock(&sg[1]);
 	chunk = iomem_dma_chunk_lookup(&sg[1]);
 	phys = chunk ? chunk->phys : 1;
-	rcu_read_unlock();
+	iomem_dma_chunk_unlock(&sg[1]);
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((u64)phys, *align));
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[0]), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[1]), 0);
@@ -283,10 +283,10 @@ static void alloc_from_several_ranges(struct kunit *test)
 	for (i = 0; i < 2; i++) {
 		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, prov, &sg[i],
 							 POOL / 2, 0), 0);
-		rcu_read_lock();
+		iomem_dma_chunk_lock(&sg[i]);
 		chunk = iomem_dma_chunk_lookup(&sg[i]);
 		phys[i] = chunk ? chunk->phys : 0;
-		rcu_read_unlock();
+		iomem_dma_chunk_unlock(&sg[i]);
 		cpu[i] = iomem_dma_sg_iomem(&sg[i]);
 	}
 	/* One allocation per range, with the matching CPU address. */
@@ -328,10 +328,10 @@ static void alloc_range_at_top_of_address_space(struct kunit *test)
 	sg_init_table(&sg, 1);
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, prov, &sg, POOL, 0),
 			0);
-	rcu_read_lock();
+	iomem_dma_chunk_lock(&sg);
 	chunk = iomem_dma_chunk_lookup(&sg);
 	phys = chunk ? chunk->phys : 0;
-	rcu_read_unlock();
+	iomem_dma_chunk_unlock(&sg);
 	KUNIT_EXPECT_EQ(test, phys, range.phys);
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(prov), 0);
@@ -342,10 +342,59 @@ static void alloc_range_at_top_of_address_space(struct kunit *test)
 			-EINVAL);
 }
 
+/*
+ * Where indexes have 16 bits (32-bit kernels) the index allocator wraps
+ * within a test: across the wrap a long-lived allocation keeps its index
+ * (the next allocation does not take it), and a stale copy of an early
+ * entry names nothing, whatever index came round again.
+ */
+static void alloc_ids_wrap_without_alias(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create(test, "wrapp", POOL, NULL);
+	struct fake_client *fc = fake_client_create(test, "wrapc", NULL);
+	struct scatterlist live, sg, stale, again;
+	unsigned int i, n = IOMEM_DMA_ID_MAX + 1000;
+
+	if (IOMEM_DMA_ID_MAX > 0xffff)
+		kunit_skip(test, "%u indexes: no wrap within a test",
+			   IOMEM_DMA_ID_MAX);
+	sg_init_table(&live, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &live,
+						 PAGE_SIZE, 0), 0);
+	sg_init_table(&sg, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
+						 PAGE_SIZE, 0), 0);
+	stale = sg;
+	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
+	sg_init_table(&again, 1);
+	for (i = 0; i < n; i++) {
+		sg_init_table(&sg, 1);
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
+							 PAGE_SIZE, 0), 0);
+		KUNIT_ASSERT_NE(test, sg.offset, live.offset);
+		if (sg.offset == stale.offset && !iomem_dma_sg_is_iomem(&again)) {
+			/* The stale copy's index, handed out again: keep it. */
+			again = sg;
+			continue;
+		}
+		KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
+		if (!(i % 4096))
+			cond_resched();
+	}
+	KUNIT_ASSERT_TRUE(test, iomem_dma_sg_is_iomem(&again));
+	/* Its index is live again: the stale copy still names nothing. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &stale), -ENOENT);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &again), 0);
+	KUNIT_EXPECT_TRUE(test, !!iomem_dma_sg_iomem(&live));
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &live), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)POOL);
+}
+
 static struct kunit_case iomem_dma_alloc_cases[] = {
 	KUNIT_CASE_PARAM(alloc_sizes_round_to_granule, alloc_size_gen_params),
 	KUNIT_CASE_PARAM(alloc_alignment_of_phys, alloc_align_gen_params),
 	KUNIT_CASE(alloc_rejects_bad_input),
+	KUNIT_CASE_SLOW(alloc_ids_wrap_without_alias),
 	KUNIT_CASE(alloc_exhaustion_and_reuse),
 	KUNIT_CASE(alloc_double_free_and_stale_copy),
 	KUNIT_CASE(alloc_free_by_other_client),

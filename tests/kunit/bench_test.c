@@ -118,14 +118,22 @@ static struct pci_dev *find_pci(unsigned int vendor, unsigned int device)
 }
 
 /*
- * What a map pays to know a pair's path when the verdict is cached
- * (iomem_dma_map_sgtable() reads it with iomem_dma_client_verdict()).
+ * What a map pays to know a pair's path when the verdict is cached: the
+ * lookup without a copy (iomem_dma_verdict_cached()); a miss computes.
  */
 static enum iomem_dma_path warm_path(struct iomem_dma_provider *prov,
 				     struct iomem_dma_client *client)
 {
+	const struct iomem_dma_verdict *hit;
 	struct iomem_dma_verdict v;
+	enum iomem_dma_path path;
 
+	rcu_read_lock();
+	hit = iomem_dma_verdict_cached(prov, client, iomem_dma_generation());
+	path = hit ? hit->path : IOMEM_DMA_PATH_DENIED;
+	rcu_read_unlock();
+	if (hit)
+		return path;
 	iomem_dma_client_verdict(prov, client, &v);
 	return v.path;
 }
@@ -139,7 +147,6 @@ static void bench_verdict(struct kunit *test)
 	struct iomem_dma_verdict v;
 	u64 warm[REPS], cold[REPS], up[REPS], t;
 	unsigned int paths = 0;
-	void *old;
 
 	if (!IS_ENABLED(CONFIG_PCI_P2PDMA))
 		kunit_skip(test, "no upstream P2PDMA in this kernel");
@@ -188,8 +195,7 @@ static void bench_verdict(struct kunit *test)
 	/* The anchor again: report() sorted it, the values are the same. */
 	report(test, "verdict, cold (first after a change)", cold, up, iters);
 
-	old = xa_erase(&client->verdicts, prov.id);
-	kfree_rcu((struct iomem_dma_cached_verdict *)old, rcu);
+	iomem_dma_client_verdict_forget(client, prov.id);
 	iomem_dma_node_put(rcu_dereference_protected(prov.fabric, true));
 	iomem_dma_client_put(client);
 	pci_dev_put(iv);
@@ -500,13 +506,13 @@ static void bench_metadata(struct kunit *test)
 
 			KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, prov,
 								 &sg[i], SZ_4K, 0), 0);
-			rcu_read_lock();
+			iomem_dma_chunk_lock(&sg[i]);
 			c = iomem_dma_chunk_lookup(&sg[i]);
 			held_bytes += ksize(c);
 			ids[i] = c->id;
 			if (!i)
 				held_bytes += ksize(c->hold);
-			rcu_read_unlock();
+			iomem_dma_chunk_unlock(&sg[i]);
 		}
 		KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(prov), (size_t)0);
 		held_bytes += xa_nodes_bytes(ids, n);

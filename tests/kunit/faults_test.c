@@ -281,11 +281,11 @@ static bool absorbed_map(struct kunit *test, struct walk_ctx *c)
 
 	for_each_sgtable_dma_sg(&c->sgt, sg, i)
 		ok &= sg_dma_is_bus_address(sg) && sg_dma_len(sg) == sg->length;
-	rcu_read_lock();
+	iomem_dma_chunk_lock(c->sgt.sgl);
 	chunk = iomem_dma_chunk_lookup(c->sgt.sgl);
 	ok &= chunk && atomic_long_read(&chunk->hold->mapped) ==
 		       c->sgt.orig_nents;
-	rcu_read_unlock();
+	iomem_dma_chunk_unlock(c->sgt.sgl);
 	return ok;
 }
 

@@ -19,11 +19,11 @@ static phys_addr_t entry_phys(struct scatterlist *sg)
 	struct iomem_dma_chunk *chunk;
 	phys_addr_t phys = 0;
 
-	rcu_read_lock();
+	iomem_dma_chunk_lock(sg);
 	chunk = iomem_dma_chunk_lookup(sg);
 	if (chunk)
 		phys = chunk->phys;
-	rcu_read_unlock();
+	iomem_dma_chunk_unlock(sg);
 	return phys;
 }
 

@@ -10,6 +10,7 @@
 #include <linux/cred.h>
 #include <linux/ctype.h>
 #include <linux/fs.h>
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/limits.h>
 #include <linux/moduleparam.h>
@@ -550,6 +551,113 @@ static void policy_cache_invalidated_by_change(struct kunit *test)
 	iomem_dma_client_verdict(fp->prov, client, &v2);
 	KUNIT_EXPECT_GT(test, v2.generation, v1.generation);
 	KUNIT_EXPECT_EQ(test, v2.path, IOMEM_DMA_PATH_HOST);
+}
+
+/*
+ * The slots of a client's last used verdicts are shared by providers whose
+ * ids agree modulo IOMEM_DMA_VCACHE: a lookup never answers for the wrong
+ * provider, and threads that fill the slots while the generation moves
+ * leave nothing freed in one (KASAN would see it).
+ */
+struct slot_race {
+	struct iomem_dma_provider *prov;
+	struct iomem_dma_client *client;
+	enum iomem_dma_path want;
+	atomic_t *wrong;
+};
+
+static int slot_race_fn(void *data)
+{
+	struct slot_race *sr = data;
+	const struct iomem_dma_verdict *hit;
+	struct iomem_dma_verdict v;
+
+	while (!kthread_should_stop()) {
+		iomem_dma_client_verdict(sr->prov, sr->client, &v);
+		if (v.path != sr->want)
+			atomic_inc(sr->wrong);
+		rcu_read_lock();
+		hit = iomem_dma_verdict_cached(sr->prov, sr->client,
+					       iomem_dma_generation());
+		if (hit && (container_of(hit, struct iomem_dma_cached_verdict,
+					 v)->prov_id != sr->prov->id ||
+			    hit->path != sr->want))
+			atomic_inc(sr->wrong);
+		rcu_read_unlock();
+		cond_resched();
+	}
+	return 0;
+}
+
+static void policy_verdict_slots_shared(struct kunit *test)
+{
+	struct fake_prov *fps[IOMEM_DMA_VCACHE + 1], *a = NULL, *b = NULL;
+	const struct iomem_dma_verdict *hit;
+	struct iomem_dma_node *sw;
+	struct task_struct *ta, *tb;
+	struct slot_race ra, rb;
+	struct iomem_dma_verdict v;
+	struct fake_client *fc;
+	atomic_t wrong = ATOMIC_INIT(0);
+	char name[16], rule[64];
+	unsigned int i, j;
+
+	rules_clean(test);
+	fake_fabric_init(test);
+	sw = fake_node(test, NULL, "slsw", IOMEM_DMA_NODE_ROUTES_PEER);
+	fc = fake_client_create(test, "slotc", sw);
+	/* Two providers in one slot (nine ids, eight slots). */
+	for (i = 0; i < ARRAY_SIZE(fps) && !b; i++) {
+		snprintf(name, sizeof(name), "slotp%u", i);
+		fps[i] = fake_prov_create(test, name, POOL, sw);
+		for (j = 0; j < i && !b; j++)
+			if (fps[j]->prov->id % IOMEM_DMA_VCACHE ==
+			    fps[i]->prov->id % IOMEM_DMA_VCACHE) {
+				a = fps[j];
+				b = fps[i];
+			}
+	}
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* The client reaches one of them, a rule denies it the other. */
+	snprintf(rule, sizeof(rule), "deny provider=%s", b->prov->name);
+	add_rule(test, rule);
+
+	for (i = 0; i < 100; i++) {
+		iomem_dma_client_verdict(a->prov, fc->client, &v);
+		KUNIT_EXPECT_EQ(test, v.path, IOMEM_DMA_PATH_BUS);
+		iomem_dma_client_verdict(b->prov, fc->client, &v);
+		KUNIT_EXPECT_EQ(test, v.path, IOMEM_DMA_PATH_DENIED);
+		rcu_read_lock();
+		hit = iomem_dma_verdict_cached(a->prov, fc->client,
+					       iomem_dma_generation());
+		KUNIT_EXPECT_TRUE(test, !hit || hit->path == IOMEM_DMA_PATH_BUS);
+		rcu_read_unlock();
+	}
+
+	ra = (struct slot_race){ a->prov, fc->client, IOMEM_DMA_PATH_BUS, &wrong };
+	rb = (struct slot_race){ b->prov, fc->client, IOMEM_DMA_PATH_DENIED, &wrong };
+	ta = kthread_run(slot_race_fn, &ra, "iomem_dma-slota");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ta));
+	get_task_struct(ta);
+	tb = kthread_run(slot_race_fn, &rb, "iomem_dma-slotb");
+	if (IS_ERR(tb)) {
+		kthread_stop(ta);
+		put_task_struct(ta);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(tb));
+	}
+	get_task_struct(tb);
+	for (i = 0; i < 2000; i++) {
+		iomem_dma_generation_bump();
+		if (!(i % 64))
+			usleep_range(1000, 2000);
+		else
+			cond_resched();
+	}
+	kthread_stop(ta);
+	kthread_stop(tb);
+	put_task_struct(ta);
+	put_task_struct(tb);
+	KUNIT_EXPECT_EQ(test, atomic_read(&wrong), 0);
 }
 
 static void policy_deny_revokes_mapped_pair(struct kunit *test)
@@ -1367,6 +1475,7 @@ static struct kunit_case iomem_dma_policy_cases[] = {
 	KUNIT_CASE(policy_fuzz_leaves_rules_intact),
 	KUNIT_CASE_SLOW(policy_sysfs_fuzz_model),
 	KUNIT_CASE(policy_cache_invalidated_by_change),
+	KUNIT_CASE(policy_verdict_slots_shared),
 	KUNIT_CASE(policy_deny_revokes_mapped_pair),
 	KUNIT_CASE(policy_unallow_revokes_every_holder),
 	KUNIT_CASE(policy_no_revoke_after_unregister),

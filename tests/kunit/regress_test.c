@@ -413,6 +413,7 @@ static void regress_bus_entries_have_dma_len(struct kunit *test)
 	struct sg_table sgt;
 	unsigned int i, n = 0;
 	size_t total = 0;
+	phys_addr_t phys;
 
 	fake_fabric_init(test);
 	sw = fake_node(test, NULL, "lsw", RP);
@@ -444,14 +445,14 @@ static void regress_bus_entries_have_dma_len(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, sg_dma_len(sg), sg->length);
 		KUNIT_EXPECT_NE(test, sg_dma_len(sg), 0U);
 		KUNIT_EXPECT_TRUE(test, sg_dma_is_bus_address(sg));
-		rcu_read_lock();
+		iomem_dma_chunk_lock(sg);
 		chunk = iomem_dma_chunk_lookup(sg);
+		phys = chunk ? chunk->phys : 0;
+		iomem_dma_chunk_unlock(sg);
 		KUNIT_EXPECT_NOT_NULL(test, chunk);
 		if (chunk)
 			KUNIT_EXPECT_EQ(test, sg_dma_address(sg),
-					(dma_addr_t)chunk->phys +
-					FAKE_BUS_OFFSET);
-		rcu_read_unlock();
+					(dma_addr_t)phys + FAKE_BUS_OFFSET);
 		total += sg_dma_len(sg);
 		n++;
 	}
