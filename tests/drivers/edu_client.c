@@ -249,6 +249,34 @@ static int edu_copy_at(struct edu *edu, dma_addr_t addr, bool bus,
 }
 
 /*
+ * Attach edu to the dma-buf @fd of the calling process as a dynamic
+ * peer2peer importer (@priv: the move_notify's, %NULL for one-shot
+ * imports). The attachment holds the reference dma_buf_get() took; on an
+ * error none is left and edu->result says why.
+ */
+static struct dma_buf_attachment *edu_dmabuf_attach(struct edu *edu, int fd,
+						    struct edu *priv)
+{
+	struct dma_buf_attachment *at;
+	struct dma_buf *dmabuf;
+
+	dmabuf = dma_buf_get(fd);
+	if (IS_ERR(dmabuf)) {
+		snprintf(edu->result, sizeof(edu->result),
+			 "error %ld: fd %d is not a dma-buf\n", PTR_ERR(dmabuf), fd);
+		return ERR_CAST(dmabuf);
+	}
+	at = dma_buf_dynamic_attach(dmabuf, &edu->pdev->dev, &edu_import_ops,
+				    priv);
+	if (IS_ERR(at)) {
+		snprintf(edu->result, sizeof(edu->result),
+			 "error %ld: attach refused\n", PTR_ERR(at));
+		dma_buf_put(dmabuf);
+	}
+	return at;
+}
+
+/*
  * Import the dma-buf @fd of the calling process: attach, map for edu,
  * copy its first EDU_XFER bytes through edu's buffer into the next
  * EDU_XFER bytes, unmap, detach.
@@ -262,20 +290,10 @@ static int edu_import(struct edu *edu, int fd)
 	bool bus;
 	int ret;
 
-	dmabuf = dma_buf_get(fd);
-	if (IS_ERR(dmabuf)) {
-		snprintf(edu->result, sizeof(edu->result),
-			 "error %ld: fd %d is not a dma-buf\n", PTR_ERR(dmabuf), fd);
-		return PTR_ERR(dmabuf);
-	}
-	at = dma_buf_dynamic_attach(dmabuf, &edu->pdev->dev, &edu_import_ops,
-				    NULL);
-	if (IS_ERR(at)) {
-		ret = PTR_ERR(at);
-		snprintf(edu->result, sizeof(edu->result),
-			 "error %d: attach refused\n", ret);
-		goto put;
-	}
+	at = edu_dmabuf_attach(edu, fd, NULL);
+	if (IS_ERR(at))
+		return PTR_ERR(at);
+	dmabuf = at->dmabuf;
 	sgt = dma_buf_map_attachment_unlocked(at, DMA_BIDIRECTIONAL);
 	if (IS_ERR(sgt)) {
 		ret = PTR_ERR(sgt);
@@ -299,7 +317,6 @@ unmap:
 	dma_buf_unmap_attachment_unlocked(at, sgt, DMA_BIDIRECTIONAL);
 detach:
 	dma_buf_detach(dmabuf, at);
-put:
 	dma_buf_put(dmabuf);
 	return ret;
 }
@@ -360,20 +377,10 @@ static int edu_attach(struct edu *edu, int fd)
 
 	lockdep_assert_held(&edu->lock);
 	edu_detach(edu);
-	dmabuf = dma_buf_get(fd);
-	if (IS_ERR(dmabuf)) {
-		snprintf(edu->result, sizeof(edu->result),
-			 "error %ld: fd %d is not a dma-buf\n", PTR_ERR(dmabuf), fd);
-		return PTR_ERR(dmabuf);
-	}
-	at = dma_buf_dynamic_attach(dmabuf, &edu->pdev->dev, &edu_import_ops,
-				    edu);
-	if (IS_ERR(at)) {
-		snprintf(edu->result, sizeof(edu->result),
-			 "error %ld: attach refused\n", PTR_ERR(at));
-		dma_buf_put(dmabuf);
+	at = edu_dmabuf_attach(edu, fd, edu);
+	if (IS_ERR(at))
 		return PTR_ERR(at);
-	}
+	dmabuf = at->dmabuf;
 	edu->imp_at = at;
 	atomic_set(&edu->imp_notified, 0);
 	dma_resv_lock(dmabuf->resv, NULL);

@@ -189,21 +189,6 @@ static void contract_revoke_follows_mappings(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(p.fc->client, idle), 0);
 }
 
-struct unreg_ctx {
-	struct iomem_dma_provider *prov;
-	struct completion done;
-	int ret;
-};
-
-static int unreg_fn(void *data)
-{
-	struct unreg_ctx *u = data;
-
-	u->ret = iomem_dma_provider_unregister(u->prov);
-	complete(&u->done);
-	return 0;
-}
-
 /*
  * A provider being unregistered whose client keeps its mapping through the
  * unregister's revoke: a deny added meanwhile still reaches the mapping.
@@ -214,7 +199,7 @@ static void contract_deny_reaches_dying_provider(struct kunit *test)
 {
 	struct task_struct *t;
 	struct sg_table *sgt;
-	struct unreg_ctx *u;
+	struct unreg_thread *u;
 	struct pair p;
 	char *rule;
 	int i;
@@ -226,7 +211,7 @@ static void contract_deny_reaches_dying_provider(struct kunit *test)
 	p.fc->ignore_revoke = true;
 	u->prov = p.fp->prov;
 	init_completion(&u->done);
-	t = kthread_run(unreg_fn, u, "iomem_dma-unreg");
+	t = kthread_run(unreg_thread_fn, u, "iomem_dma-unreg");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
 	for (i = 0; i < 500 && atomic_read(&p.fc->revokes) < 1; i++)
 		usleep_range(1000, 2000);

@@ -570,21 +570,6 @@ static void dmabuf_unregister_many_buffers(struct kunit *test)
 	}
 }
 
-struct unreg {
-	struct iomem_dma_provider *prov;
-	struct completion done;
-	int ret;
-};
-
-static int unreg_fn(void *data)
-{
-	struct unreg *u = data;
-
-	u->ret = iomem_dma_provider_unregister(u->prov);
-	complete(&u->done);
-	return 0;
-}
-
 /*
  * An importer that is told but keeps its table holds the provider's
  * unregister up: the wait names it at every stall_report_ms and ends as
@@ -598,7 +583,7 @@ static void dmabuf_unregister_waits_for_unmap(struct kunit *test)
 	struct fake_prov *fp;
 	struct fake_client *fc;
 	struct dma_buf *dmabuf;
-	struct unreg *u;
+	struct unreg_thread *u;
 	struct imp *imp;
 	int before, waited;
 
@@ -616,7 +601,7 @@ static void dmabuf_unregister_waits_for_unmap(struct kunit *test)
 
 	iomem_dma_stall_report_ms = 10;
 	before = atomic_read(&iomem_dma_stall_reports);
-	t = kthread_run(unreg_fn, u, "iomem_dma-dbunreg");
+	t = kthread_run(unreg_thread_fn, u, "iomem_dma-dbunreg");
 	if (IS_ERR(t)) {
 		iomem_dma_stall_report_ms = old_ms;
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);

@@ -9,6 +9,7 @@
 #include <kunit/device.h>
 #include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/dma-mapping.h>
 #include <linux/iomem_dma_provider.h>
 #include <linux/slab.h>
@@ -299,6 +300,25 @@ static inline void one_entry_table(struct sg_table *sgt, struct scatterlist *sg)
 	sgt->sgl = sg;
 	sgt->orig_nents = 1;
 	sgt->nents = 0;
+}
+
+/* ---- a provider unregistered by another thread ---- */
+
+/* What unreg_thread_fn() unregisters, and its result once @done. */
+struct unreg_thread {
+	struct iomem_dma_provider *prov;
+	struct completion done;
+	int ret;
+};
+
+/* kthread_run(unreg_thread_fn, ut, ...): unregister ut->prov, complete. */
+static inline int unreg_thread_fn(void *data)
+{
+	struct unreg_thread *ut = data;
+
+	ut->ret = iomem_dma_provider_unregister(ut->prov);
+	complete(&ut->done);
+	return 0;
 }
 
 /* ---- fault injection ---- */

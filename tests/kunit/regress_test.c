@@ -279,21 +279,6 @@ static void regress_explain_under_rcu(struct kunit *test)
 	expect_no_new_warn(test, was_clear);
 }
 
-struct unreg_thread {
-	struct iomem_dma_provider *prov;
-	struct completion done;
-	int ret;
-};
-
-static int unreg_fn(void *data)
-{
-	struct unreg_thread *ut = data;
-
-	ut->ret = iomem_dma_provider_unregister(ut->prov);
-	complete(&ut->done);
-	return 0;
-}
-
 /*
  * 6220694c52a5: a leaked reference made device removal wait forever.
  * Unregister waits for allocations only, never for references; while an
@@ -331,7 +316,7 @@ static void regress_unregister_never_hangs_silently(struct kunit *test)
 	init_completion(&ut->done);
 	ut->prov = fp->prov;
 	ut->ret = 1;
-	t = kthread_run(unreg_fn, ut, "iomem_dma-unreg");
+	t = kthread_run(unreg_thread_fn, ut, "iomem_dma-unreg");
 	if (IS_ERR(t)) {
 		iomem_dma_stall_report_ms = old_ms;
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
