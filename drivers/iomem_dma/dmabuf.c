@@ -15,9 +15,10 @@
  * lock mark the buffer revoked and tell every importer (move_notify);
  * wait for the fences; zap user mappings (a later access gets SIGBUS);
  * wait until every importer has unmapped; then free the memory, which
- * lets the provider's unregister go on. A policy change that denies an
- * attached pair tells the importers the same way, and that importer's
- * next map is refused; the others map again as before.
+ * lets the provider's unregister go on. A policy change that denies a
+ * pair in use (an attachment whose last map was allowed) revokes the
+ * buffer the same way; one that only moves a mapped pair to another path
+ * tells the importers, who map again.
  *
  * The memory of an exported buffer belongs to an internal client, the
  * "iomem_dma_dmabuf" device, so the core's accounting and revoke of
@@ -94,11 +95,14 @@ struct iomem_dma_buf {
  * @nr_maps: live tables of this attachment.
  * @path: path of the last map.
  * @refused: the last map was refused by the policy.
+ * @in_use: the last map was allowed: a deny of the pair revokes the
+ *	buffer, mapped at that moment or not (as it does while @nr_maps).
  */
 struct iomem_dma_buf_attach {
 	unsigned int nr_maps;
 	enum iomem_dma_path path;
 	bool refused;
+	bool in_use;
 };
 
 /* A table handed to an importer: DMA entries only. */
@@ -128,7 +132,7 @@ static void buf_put(struct iomem_dma_buf *buf)
 	kref_put(&buf->ref, buf_free);
 }
 
-static void buf_revoke(struct iomem_dma_buf *buf);
+static void buf_revoke(struct iomem_dma_buf *buf, const char *cause);
 
 /* Give the memory back; under @buf->lock, with nothing mapped. */
 static void buf_free_memory(struct iomem_dma_buf *buf)
@@ -217,6 +221,8 @@ static struct sg_table *buf_map(struct dma_buf_attachment *at,
 		return ERR_PTR(-ENODEV);
 	ret = iomem_dma_check(prov, at->dev, &v);
 	a->refused = ret == -EREMOTEIO;
+	if (a->refused)
+		a->in_use = false;
 	if (ret) {
 		if (ret == -EREMOTEIO) {
 			atomic_inc(&iomem_dma_buf_refusals);
@@ -264,6 +270,7 @@ static struct sg_table *buf_map(struct dma_buf_attachment *at,
 	m->sgt.orig_nents = 0;
 	m->sgt.nents = buf->nents;
 	a->path = v.path;
+	a->in_use = true;
 	a->nr_maps++;
 	WRITE_ONCE(buf->nr_maps, buf->nr_maps + 1);
 	return &m->sgt;
@@ -487,7 +494,7 @@ struct dma_buf *iomem_dma_buf_export_charged(struct iomem_dma_provider *prov,
 	spin_unlock(&prov->lock);
 	if (dead) {
 		mutex_lock(&buf->lock);
-		buf_revoke(buf);
+		buf_revoke(buf, "the provider is going away");
 		mutex_unlock(&buf->lock);
 	}
 	return dmabuf;
@@ -539,14 +546,19 @@ static bool buf_unmapped(struct iomem_dma_buf *buf)
 	return !READ_ONCE(buf->nr_maps);
 }
 
-/* Revoke @buf for good and free its memory; under @buf->lock. */
-static void buf_revoke(struct iomem_dma_buf *buf)
+/*
+ * Revoke @buf for good and free its memory, @cause saying why in the
+ * log; under @buf->lock.
+ */
+static void buf_revoke(struct iomem_dma_buf *buf, const char *cause)
 {
 	struct dma_buf *dmabuf = buf->dmabuf;
 
 	lockdep_assert_held(&buf->lock);
 	if (!dmabuf || buf->revoked)
 		goto free;
+	pr_info("dma-buf %lu of %s revoked: %s\n",
+		file_inode(dmabuf->file)->i_ino, buf->prov->name, cause);
 	down_write(&buf->mmap_sem);
 	dma_resv_lock(dmabuf->resv, NULL);
 	buf->revoked = true;
@@ -594,7 +606,7 @@ static void buf_client_revoke(struct iomem_dma_client *client,
 
 	while ((buf = buf_next_unfreed(prov))) {
 		mutex_lock(&buf->lock);
-		buf_revoke(buf);
+		buf_revoke(buf, "the provider is going away");
 		mutex_unlock(&buf->lock);
 		buf_put(buf);
 	}
@@ -627,12 +639,17 @@ static struct iomem_dma_buf *buf_next_unchecked(unsigned long pass)
 	return found;
 }
 
-/* Tell @buf's importers to let go if a mapped pair's path changed. */
+/*
+ * Revoke @buf if the policy now denies a pair in use; else tell its
+ * importers to let go if a mapped pair's path changed.
+ */
 static void buf_recheck(struct iomem_dma_buf *buf)
 {
 	struct dma_buf_attachment *at;
 	struct iomem_dma_verdict v;
+	char cause[160] = "";
 	bool notify = false;
+	int ret;
 
 	mutex_lock(&buf->lock);
 	if (!buf->dmabuf || buf->revoked)
@@ -641,26 +658,38 @@ static void buf_recheck(struct iomem_dma_buf *buf)
 	list_for_each_entry(at, &buf->dmabuf->attachments, node) {
 		struct iomem_dma_buf_attach *a = at->priv;
 
-		if (!a || !a->nr_maps)
+		if (!a || (!a->nr_maps && !a->in_use))
 			continue;
-		iomem_dma_check(buf->prov, at->dev, &v);
-		if (v.path != a->path)
+		ret = iomem_dma_check(buf->prov, at->dev, &v);
+		if (ret == -EREMOTEIO) {
+			snprintf(cause, sizeof(cause), "the pair with %s is denied: %s (rule %u)",
+				 dev_name(at->dev), iomem_dma_reason_str(v.reason),
+				 v.rule);
+			break;
+		}
+		/* Without a verdict (no memory), let the importer ask again. */
+		if (a->nr_maps && (ret || v.path != a->path))
 			notify = true;
 	}
-	if (notify) {
+	if (notify && !cause[0]) {
 		buf->revokes++;
 		dma_buf_move_notify(buf->dmabuf);
 	}
 	dma_resv_unlock(buf->dmabuf->resv);
+	if (cause[0])
+		buf_revoke(buf, cause);
 out:
 	mutex_unlock(&buf->lock);
 }
 
 /*
- * After a policy or topology change: tell the importers of every buffer
- * that has a table whose pair the change denied or moved to another path
- * to let go; their next map asks the policy again. Each buffer is marked
- * with the pass that looked at it, so the walk allocates nothing.
+ * After a policy or topology change: revoke every buffer with a pair in
+ * use that the change denied (as a provider's loss does: the importers
+ * are told, user mappings zapped, the unmaps waited for, the memory given
+ * back); tell the importers of every buffer with a table whose pair moved
+ * to another path to let go, their next map asks the policy again. Each
+ * buffer is marked with the pass that looked at it, so the walk
+ * allocates nothing.
  */
 void iomem_dma_buf_recheck(void)
 {

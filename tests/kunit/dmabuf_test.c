@@ -270,10 +270,49 @@ static void dmabuf_map_per_attachment(struct kunit *test)
 	imp_unmap(a);
 }
 
+/* The buffer is revoked for good: map, attach and CPU access refused. */
+static void expect_revoked(struct kunit *test, struct dma_buf *dmabuf,
+			   struct imp *imp, struct device *dev)
+{
+	KUNIT_EXPECT_NULL(test, imp->sgt);
+	KUNIT_EXPECT_EQ(test, imp_map(imp), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dma_buf_begin_cpu_access(dmabuf, DMA_FROM_DEVICE),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(dma_buf_dynamic_attach(dmabuf, dev,
+								     &imp_p2p_ops,
+								     NULL)),
+			-ENODEV);
+}
+
+static unsigned int deny_pair(struct kunit *test, const char *prov,
+			      struct fake_client *fc)
+{
+	char rule[96];
+	unsigned int id;
+
+	snprintf(rule, sizeof(rule), "deny provider=%s client=%s", prov,
+		 fc->client->name);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), &id), 0);
+	/* What a write of the sysfs add file does after adding. */
+	iomem_dma_policy_revoke_denied();
+	return id;
+}
+
+static void remove_rule(struct kunit *test, unsigned int id)
+{
+	char num[16];
+
+	snprintf(num, sizeof(num), "%u", id);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_remove(num, strlen(num)), 0);
+	iomem_dma_policy_revoke_denied();
+}
+
 /*
- * A deny rule for a mapped pair: the importers are told (move_notify,
- * under the reservation lock), the next map of the denied one is refused;
- * removing the rule lets it map again.
+ * A deny rule for a mapped pair revokes the buffer: the importer is told
+ * (move_notify, under the reservation lock) and unmaps, every later map,
+ * attach and CPU access is refused, the memory is back in the provider
+ * although the buffer is still held, and removing the rule does not
+ * revive it. A change that leaves the pair's path alone tells nobody.
  */
 static void dmabuf_rule_revokes_mapped_pair(struct kunit *test)
 {
@@ -284,34 +323,86 @@ static void dmabuf_rule_revokes_mapped_pair(struct kunit *test)
 	struct imp *imp;
 	char rule[96];
 	unsigned int id;
+	size_t avail;
 
 	rules_clean(test);
 	fabric(test, &sw, &other);
 	fp = fake_prov_create(test, "dbrulep", POOL, sw);
 	fc = fake_client_create(test, "dbrulec", sw);
+	avail = iomem_dma_provider_avail(fp->prov);
 	dmabuf = export(test, fp, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov),
+			avail - PAGE_SIZE);
 	imp = imp_attach(test, dmabuf, fc->dev);
 	KUNIT_ASSERT_EQ(test, imp_map(imp), 0);
 
-	snprintf(rule, sizeof(rule), "deny provider=dbrulep client=%s",
-		 fc->client->name);
-	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), &id), 0);
-	/* What a write of the sysfs add file does after adding. */
-	iomem_dma_policy_revoke_denied();
-	KUNIT_EXPECT_EQ(test, atomic_read(&imp->notified), 1);
-	KUNIT_EXPECT_NULL(test, imp->sgt);
-	KUNIT_EXPECT_EQ(test, imp_map(imp), -EREMOTEIO);
-
-	snprintf(rule, sizeof(rule), "%u", id);
-	KUNIT_ASSERT_EQ(test, iomem_dma_policy_remove(rule, strlen(rule)), 0);
-	iomem_dma_policy_revoke_denied();
-	KUNIT_EXPECT_EQ(test, imp_map(imp), 0);
-	/* A change that leaves the pair's path alone tells nobody. */
 	snprintf(rule, sizeof(rule), "deny provider=dbrulep client=nobody");
 	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), &id), 0);
 	iomem_dma_policy_revoke_denied();
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->notified), 0);
+	KUNIT_EXPECT_NOT_NULL(test, imp->sgt);
+
+	id = deny_pair(test, "dbrulep", fc);
 	KUNIT_EXPECT_EQ(test, atomic_read(&imp->notified), 1);
+	expect_revoked(test, dmabuf, imp, fc->dev);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), avail);
+	remove_rule(test, id);
+	KUNIT_EXPECT_EQ(test, imp_map(imp), -ENODEV);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->notified), 1);
+}
+
+/*
+ * A pair in use need not hold a table: an importer that mapped and
+ * unmapped (between two transfers) still loses the buffer to a deny.
+ * An importer whose last map was refused is not in use: a deny of its
+ * pair leaves the buffer to the others.
+ */
+static void dmabuf_rule_revokes_pair_in_use(struct kunit *test)
+{
+	struct iomem_dma_node *sw, *other;
+	struct fake_prov *fp;
+	struct fake_client *fc, *far;
+	struct dma_buf *dmabuf;
+	struct imp *imp, *refused;
+	size_t avail;
+
+	rules_clean(test);
+	fabric(test, &sw, &other);
+	fp = fake_prov_create(test, "dbusep", POOL, sw);
+	fc = fake_client_create(test, "dbusec", sw);
+	far = fake_client_create(test, "dbusefar", other);
+	avail = iomem_dma_provider_avail(fp->prov);
+	dmabuf = export(test, fp, 2 * PAGE_SIZE);
+	imp = imp_attach(test, dmabuf, fc->dev);
+	refused = imp_attach(test, dmabuf, far->dev);
+	KUNIT_EXPECT_EQ(test, imp_map(refused), -EREMOTEIO);
+	KUNIT_ASSERT_EQ(test, imp_map(imp), 0);
+
+	/* The refused importer's pair denied by a rule: nothing changes. */
+	deny_pair(test, "dbusep", far);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->notified), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&refused->notified), 0);
+	KUNIT_EXPECT_NOT_NULL(test, imp->sgt);
+	KUNIT_EXPECT_EQ(test, dma_buf_begin_cpu_access(dmabuf, DMA_FROM_DEVICE), 0);
+	KUNIT_EXPECT_EQ(test, dma_buf_end_cpu_access(dmabuf, DMA_FROM_DEVICE), 0);
+
+	/* Unmapped between transfers, still in use. */
 	imp_unmap(imp);
+	deny_pair(test, "dbusep", fc);
+	KUNIT_EXPECT_EQ(test, atomic_read(&imp->notified), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&refused->notified), 1);
+	expect_revoked(test, dmabuf, imp, fc->dev);
+	KUNIT_EXPECT_EQ(test, imp_map(refused), -ENODEV);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), avail);
+
+	/* Another buffer of the provider is not touched by the rule... */
+	dmabuf = export(test, fp, PAGE_SIZE);
+	imp = imp_attach(test, dmabuf, fc->dev);
+	KUNIT_EXPECT_EQ(test, imp_map(imp), -EREMOTEIO);
+	/* ... and a policy change after that refusal leaves it alone. */
+	iomem_dma_policy_revoke_denied();
+	KUNIT_EXPECT_EQ(test, dma_buf_begin_cpu_access(dmabuf, DMA_FROM_DEVICE), 0);
+	KUNIT_EXPECT_EQ(test, dma_buf_end_cpu_access(dmabuf, DMA_FROM_DEVICE), 0);
 }
 
 /*
@@ -424,9 +515,10 @@ static void race_stop(struct task_struct *t)
 }
 
 /*
- * Deny rules race an importer that maps and unmaps all the time: once the
- * policy change returns, the importer holds no table of the pair and gets
- * none while the rule stands; once the rule is removed it maps again.
+ * A deny rule races an importer that maps and unmaps all the time, for 50
+ * buffers in turn: once the policy change returns, the importer holds no
+ * table of the pair, every later map is refused (the buffer is revoked)
+ * and the memory is back in the provider.
  */
 static void dmabuf_deny_races_maps(struct kunit *test)
 {
@@ -436,26 +528,34 @@ static void dmabuf_deny_races_maps(struct kunit *test)
 	struct fake_client *fc;
 	struct dma_buf *dmabuf;
 	struct race *r;
-	char rule[96];
-	unsigned int id, i, before;
+	unsigned int id, i, before, maps = 0, refused = 0;
+	size_t avail;
 
 	rules_clean(test);
 	fabric(test, &sw, &other);
 	fp = fake_prov_create(test, "dbracep", POOL, sw);
 	fc = fake_client_create(test, "dbracec", sw);
-	dmabuf = export(test, fp, 4 * PAGE_SIZE);
+	avail = iomem_dma_provider_avail(fp->prov);
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	r->imp = imp_attach(test, dmabuf, fc->dev);
-	r->imp->unmap_on_notify = true;
-	t = race_start(test, r);
 
 	for (i = 0; i < 50; i++) {
-		snprintf(rule, sizeof(rule), "deny provider=dbracep client=%s",
-			 fc->client->name);
-		KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule),
-							   &id), 0);
-		iomem_dma_policy_revoke_denied();
+		dmabuf = iomem_dma_buf_export(fp->prov, 4 * PAGE_SIZE,
+					      O_RDWR | O_CLOEXEC);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
+		r->imp = kunit_kzalloc(test, sizeof(*r->imp), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, r->imp);
+		r->imp->unmap_on_notify = true;
+		r->imp->at = dma_buf_dynamic_attach(dmabuf, fc->dev,
+						    &imp_p2p_ops, r->imp);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->imp->at);
+		atomic_set(&r->maps, 0);
+		atomic_set(&r->refused, 0);
+		t = race_start(test, r);
+		while (atomic_read(&r->maps) < 3)
+			cond_resched();
+
+		id = deny_pair(test, "dbracep", fc);
 		atomic_set(&r->denied, 1);
 		KUNIT_EXPECT_FALSE_MSG(test, imp_mapped(r->imp),
 				       "round %u: a table of the denied pair survived", i);
@@ -463,20 +563,20 @@ static void dmabuf_deny_races_maps(struct kunit *test)
 		while (atomic_read(&r->refused) < before + 3)
 			cond_resched();
 		KUNIT_EXPECT_FALSE(test, imp_mapped(r->imp));
+		KUNIT_EXPECT_EQ_MSG(test, iomem_dma_provider_avail(fp->prov),
+				    avail, "round %u: the memory is not back", i);
+		race_stop(t);
+		maps += atomic_read(&r->maps);
+		refused += atomic_read(&r->refused);
 		atomic_set(&r->denied, 0);
-		snprintf(rule, sizeof(rule), "%u", id);
-		KUNIT_ASSERT_EQ(test, iomem_dma_policy_remove(rule, strlen(rule)), 0);
-		iomem_dma_policy_revoke_denied();
-		before = atomic_read(&r->maps);
-		while (atomic_read(&r->maps) < before + 3)
-			cond_resched();
+		remove_rule(test, id);
+		if (r->imp->sgt)
+			imp_unmap(r->imp);
+		dma_buf_detach(dmabuf, r->imp->at);
+		buf_put_now(dmabuf);
 	}
-	race_stop(t);
 	KUNIT_EXPECT_EQ(test, atomic_read(&r->bad), 0);
-	kunit_info(test, "%d maps, %d refused\n", atomic_read(&r->maps),
-		   atomic_read(&r->refused));
-	if (r->imp->sgt)
-		imp_unmap(r->imp);
+	kunit_info(test, "%u maps, %u refused\n", maps, refused);
 }
 
 /*
@@ -698,6 +798,7 @@ static struct kunit_case iomem_dma_dmabuf_cases[] = {
 	KUNIT_CASE(dmabuf_map_host_path),
 	KUNIT_CASE(dmabuf_map_per_attachment),
 	KUNIT_CASE(dmabuf_rule_revokes_mapped_pair),
+	KUNIT_CASE(dmabuf_rule_revokes_pair_in_use),
 	KUNIT_CASE(dmabuf_unregister_revokes),
 	KUNIT_CASE(dmabuf_deny_races_maps),
 	KUNIT_CASE(dmabuf_unregister_races_maps),
