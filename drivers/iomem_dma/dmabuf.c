@@ -16,7 +16,7 @@
  * wait for the fences; zap user mappings (a later access gets SIGBUS);
  * wait until every importer has unmapped; then free the memory, which
  * lets the provider's unregister go on. A policy change that denies a
- * pair in use (an attachment whose last map was allowed) revokes the
+ * pair in use (an attachment that was allowed a map) revokes the
  * buffer the same way; one that only moves a mapped pair to another path
  * tells the importers, who map again.
  *
@@ -95,8 +95,9 @@ struct iomem_dma_buf {
  * @nr_maps: live tables of this attachment.
  * @path: path of the last map.
  * @refused: the last map was refused by the policy.
- * @in_use: the last map was allowed: a deny of the pair revokes the
- *	buffer, mapped at that moment or not (as it does while @nr_maps).
+ * @in_use: a map was allowed once: a deny of the pair revokes the buffer,
+ *	mapped at that moment or not. Never cleared, so a map the new
+ *	policy refuses before the recheck pass cannot hide the pair.
  */
 struct iomem_dma_buf_attach {
 	unsigned int nr_maps;
@@ -221,8 +222,6 @@ static struct sg_table *buf_map(struct dma_buf_attachment *at,
 		return ERR_PTR(-ENODEV);
 	ret = iomem_dma_check(prov, at->dev, &v);
 	a->refused = ret == -EREMOTEIO;
-	if (a->refused)
-		a->in_use = false;
 	if (ret) {
 		if (ret == -EREMOTEIO) {
 			atomic_inc(&iomem_dma_buf_refusals);

@@ -354,7 +354,9 @@ static void dmabuf_rule_revokes_mapped_pair(struct kunit *test)
 /*
  * A pair in use need not hold a table: an importer that mapped and
  * unmapped (between two transfers) still loses the buffer to a deny.
- * An importer whose last map was refused is not in use: a deny of its
+ * Nor does a map that the new rule refuses before the revoke pass runs
+ * (seen on 4 CPUs: the importer's thread got there first). An importer
+ * that was never allowed a map is not in use: a deny of its
  * pair leaves the buffer to the others.
  */
 static void dmabuf_rule_revokes_pair_in_use(struct kunit *test)
@@ -364,6 +366,7 @@ static void dmabuf_rule_revokes_pair_in_use(struct kunit *test)
 	struct fake_client *fc, *far;
 	struct dma_buf *dmabuf;
 	struct imp *imp, *refused;
+	char rule[96];
 	size_t avail;
 
 	rules_clean(test);
@@ -386,9 +389,16 @@ static void dmabuf_rule_revokes_pair_in_use(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dma_buf_begin_cpu_access(dmabuf, DMA_FROM_DEVICE), 0);
 	KUNIT_EXPECT_EQ(test, dma_buf_end_cpu_access(dmabuf, DMA_FROM_DEVICE), 0);
 
-	/* Unmapped between transfers, still in use. */
+	/*
+	 * Unmapped between transfers, still in use; its next map, refused
+	 * by the new rule before the pass, does not hide it either.
+	 */
 	imp_unmap(imp);
-	deny_pair(test, "dbusep", fc);
+	snprintf(rule, sizeof(rule), "deny provider=dbusep client=%s",
+		 fc->client->name);
+	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL), 0);
+	KUNIT_EXPECT_EQ(test, imp_map(imp), -EREMOTEIO);
+	iomem_dma_policy_revoke_denied();
 	KUNIT_EXPECT_EQ(test, atomic_read(&imp->notified), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&refused->notified), 1);
 	expect_revoked(test, dmabuf, imp, fc->dev);
