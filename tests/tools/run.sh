@@ -172,6 +172,67 @@ printf '%s\n' "heap h limit=1 used=0 allocs=0 refused=0" >"$root/kernel/debug/io
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["buffers"]==[] and d["heaps"][0]["name"]=="h"' "$work/json" \
 	&& ok "bufs --json with heaps only" || { nok "bufs --json with heaps only"; sed 's/^/# /' "$work/json"; }
 
+# trace and stat: a fake tracefs with two events (one without a client
+# field), trace_pipe a regular file (the tool stops at its end).
+t "trace without tracefs says what is missing" 2 "is tracefs mounted" -- trace
+ev=$root/kernel/tracing/events/iomem_dma
+mkdir -p "$ev/iomem_dma_map" "$ev/iomem_dma_rule_add"
+for e in iomem_dma_map iomem_dma_rule_add; do
+	echo 0 >"$ev/$e/enable"; echo none >"$ev/$e/filter"
+done
+printf '%s\n' "name: iomem_dma_map" "format:" \
+	"	field:unsigned short common_type;	offset:0;	size:2;	signed:0;" \
+	"	field:__data_loc char[] provider;	offset:8;	size:4;	signed:0;" \
+	"	field:__data_loc char[] client;	offset:12;	size:4;	signed:0;" \
+	"	field:unsigned int entries;	offset:16;	size:4;	signed:0;" >"$ev/iomem_dma_map/format"
+printf '%s\n' "name: iomem_dma_rule_add" "format:" \
+	"	field:unsigned int id;	offset:8;	size:4;	signed:0;" \
+	"	field:char provider[64];	offset:12;	size:64;	signed:0;" >"$ev/iomem_dma_rule_add/format"
+printf '%s\n' \
+	"   edu-17  [001] .....  12.000001: iomem_dma_map: provider=0000:03:00.0-bar2 client=0000:04:00.0 entries=1 bytes=4096 path=bus" \
+	"   edu-17  [001] .....  12.000002: iomem_dma_map: provider=0000:03:00.0-bar2 client=0000:04:00.0 entries=2 bytes=8192 path=bus" \
+	"   sh-1    [000] .....  12.000003: iomem_dma_rule_add: id=7 deny provider=0000:03:00.0-bar2" \
+	>"$root/kernel/tracing/trace_pipe"
+t "trace prints the events as they come" 0 "iomem_dma_rule_add: id=7" -- trace
+[ "$(cat "$ev/iomem_dma_map/enable")" = 0 ] && [ "$(cat "$ev/iomem_dma_map/filter")" = none ] \
+	&& ok "trace turns off what it turned on and leaves filters it did not write" \
+	|| nok "trace turns off what it turned on and leaves filters it did not write"
+t "trace --count stops after N events" 0 "entries=1" -- trace --count 1
+grep -q "entries=2" "$work/out" && nok "trace --count 1 printed a second event" || ok "trace --count 1 prints one event"
+if command -v strace >/dev/null; then
+	strace -f -e trace=write -s 200 "$ctl" --sysfs-root "$root" trace provider=0000:03:00.0-bar2 client=0000:04:00.0 \
+		>"$work/out" 2>"$work/strace" || true
+	grep -q 'write(.*"provider == \\"0000:03:00.0-bar2\\" && client == \\"0000:04:00.0\\""' "$work/strace" \
+		&& ok "trace provider= client= writes the tracefs filter" \
+		|| { nok "trace provider= client= writes the tracefs filter"; sed 's/^/# /' "$work/strace" | head -20; }
+	[ "$(cat "$ev/iomem_dma_map/filter")" = 0 ] && [ "$(cat "$ev/iomem_dma_map/enable")" = 0 ] \
+		&& ok "trace clears the filter it wrote" || nok "trace clears the filter it wrote"
+else
+	skip "trace provider= client= writes the tracefs filter" "no strace"
+	skip "trace clears the filter it wrote" "no strace"
+fi
+t "trace client= leaves events without a client field off" 0 "" -- trace client=0000:04:00.0
+[ "$(cat "$ev/iomem_dma_rule_add/enable")" = 0 ] && ok "an event without the field was not enabled" \
+	|| nok "an event without the field was not enabled"
+t "trace refuses a name with a quote" 4 "cannot be filtered" -- trace 'provider=a"b'
+t "trace with an unknown argument" 1 "usage" -- trace bogus
+printf '%s\n' "provider 0000:03:00.0-bar2 size 1048576 avail 1040384 allocations 2 published" \
+	"  client 0000:04:00.0 bytes 8192 allocations 2" >"$root/kernel/debug/iomem_dma/accounting"
+t "stat shows bytes per provider" 0 "provider 0000:03:00.0-bar2: 8192 of 1048576 bytes in use, 2 allocation" -- stat --count 1
+grep -q "client 0000:04:00.0: 8192 bytes, 2 allocation" "$work/out" && grep -q "iomem_dma_map 2 (" "$work/out" \
+	&& grep -q "iomem_dma_rule_add 1 (" "$work/out" \
+	&& ok "stat shows bytes per client and counts each event" || { nok "stat shows bytes per client and counts each event"; sed 's/^/# /' "$work/out"; }
+"$ctl" --sysfs-root "$root" --json stat --count 1 >"$work/json" 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["providers"][0]
+assert p["used"]==8192 and p["clients"][0]=={"name":"0000:04:00.0","bytes":8192,"allocations":2}
+assert set(d["events_per_second"])=={"iomem_dma_map","iomem_dma_rule_add"} and d["events_per_second"]["iomem_dma_map"]>0' "$work/json" \
+	&& ok "stat --json is valid JSON" || { nok "stat --json is valid JSON"; sed 's/^/# /' "$work/json"; }
+"$ctl" --sysfs-root "$root" --json trace --count 1 >"$work/json" 2>&1
+python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).read())
+assert d["event"]=="iomem_dma_map" and d["text"].startswith("provider=0000:03:00.0-bar2")' "$work/json" \
+	&& ok "trace --json gives the event and its text" || { nok "trace --json gives the event and its text"; sed 's/^/# /' "$work/json"; }
+t "stat with a zero interval" 1 "usage" -- stat --interval 0
+
 mkroot 2
 rm -f "$root/kernel/iomem_dma/add"; mkdir "$root/kernel/iomem_dma/add"
 t "I/O error on add is reported" 5 "Is a directory" -- allow node=a

@@ -15,17 +15,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "rules.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-enum {
-	EXIT_OK = 0, EXIT_USAGE = 1, EXIT_NOTFOUND = 2, EXIT_PERM = 3,
-	EXIT_INVALID = 4, EXIT_IO = 5,
-};
-
-static const char *root = "/sys";
-static int json;
+const char *root = "/sys";
+int json;
 
 static const struct {
 	const char *cmd, *args, *help;
@@ -41,6 +36,8 @@ static const struct {
 	{ "preference", "PROVIDER [VALUE]", "show or set a provider's tie-break preference (-100..100)" },
 	{ "rescan", "", "read the fabric again (after setpci changed ACS bits); returns once revoked" },
 	{ "bufs", "", "exported dma-bufs (provider, size, maps, revokes, importers) and DMA-BUF heaps; root, debugfs" },
+	{ "trace", "[provider=P] [client=C] [--count N] [--seconds S]", "enable the iomem_dma trace events (those of P and C) and print them as they come; root, tracefs" },
+	{ "stat", "[--interval S] [--count N]", "bytes per provider and client, and events per second, every S seconds; root, debugfs and tracefs" },
 };
 
 static void show_help(FILE *f)
@@ -52,7 +49,9 @@ static void show_help(FILE *f)
 		fprintf(f, "  %-10s %s\n             %s\n", cmds[i].cmd, cmds[i].args, cmds[i].help);
 	fprintf(f, "\n--json gives machine-readable output for list, rules and explain.\n"
 		"--sysfs-root DIR reads DIR/kernel/iomem_dma and DIR/class/iomem_dma (default /sys);\n"
-		"  bufs reads DIR/kernel/debug/iomem_dma/dmabufs (debugfs mounted there).\n"
+		"  bufs reads DIR/kernel/debug/iomem_dma/dmabufs (debugfs mounted there);\n"
+		"  trace and stat use DIR/kernel/tracing (tracefs), stat also\n"
+		"  DIR/kernel/debug/iomem_dma/accounting.\n"
 		"exit codes: 0 ok, 1 usage, 2 not found, 3 permission denied, 4 invalid input\n"
 		"            rejected, 5 I/O or other error.\n"
 		"The rule syntax and precedence: Documentation/driver-api/iomem_dma/policy.rst.\n");
@@ -71,7 +70,7 @@ static int cmd_usage(const char *cmd)
 	return EXIT_USAGE;
 }
 
-static void path_of(char *buf, size_t size, const char *fmt, const char *a, const char *b)
+void path_of(char *buf, size_t size, const char *fmt, const char *a, const char *b)
 {
 	int n = snprintf(buf, size, "%s/", root);
 
@@ -80,7 +79,7 @@ static void path_of(char *buf, size_t size, const char *fmt, const char *a, cons
 }
 
 /* Read a whole file into a malloc'd NUL-terminated buffer. */
-static char *slurp(const char *path, size_t *len)
+char *slurp(const char *path, size_t *len)
 {
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
@@ -119,7 +118,7 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static int errno_exit(int err, const char *what)
+int errno_exit(int err, const char *what)
 {
 	switch (err) {
 	case EPERM:
@@ -157,7 +156,7 @@ static int write_attr(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : EIO;
 }
 
-static void json_str(const char *s)
+void json_str(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
@@ -959,5 +958,9 @@ int main(int argc, char **argv)
 		return cmd_rescan(argc);
 	if (!strcmp(cmd, "bufs"))
 		return cmd_bufs(argc);
+	if (!strcmp(cmd, "trace"))
+		return cmd_trace(argc, argv);
+	if (!strcmp(cmd, "stat"))
+		return cmd_stat(argc, argv);
 	return cmd_usage(cmd);
 }
