@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lint gates on the project's kernel code: checkpatch --strict, sparse
-# (C=2) with W=1 on arm64 and arm, kernel-doc -Wall. Needs the configured
+# (C=2) with W=1 on arm64 and arm, kernel-doc -Wall, and the ABI entries (get_abi.pl
+# validate; every entry with KernelVersion and a Contact address). Needs the configured
 # build directories of the arm64 and arm KUnit kernels and of the board.
 . "$(dirname "$0")/common.sh"
 
@@ -56,8 +57,22 @@ if [ -n "$out" ]; then
 	bad=1
 fi
 
+echo "lint: ABI entries (the kernel's get_abi.pl validate)"
+out=$(perl "$KSRC/scripts/get_abi.pl" --dir Documentation/ABI validate 2>&1 || echo "get_abi.pl failed")
+if [ -n "$out" ]; then
+	echo "$out"
+	bad=1
+fi
+for f in Documentation/ABI/testing/*; do
+	w=$(grep -c '^What:' "$f"); k=$(grep -c '^KernelVersion:' "$f"); c=$(grep -c '^Contact:.*<.*@.*>' "$f")
+	if [ "$w" -ne "$k" ] || [ "$w" -ne "$c" ]; then
+		echo "$f: $w entries, $k with KernelVersion, $c with a Contact address"
+		bad=1
+	fi
+done
+
 if [ "$bad" -ne 0 ]; then
 	echo "lint: FAILED" >&2
 	exit 1
 fi
-echo "lint: clean (checkpatch, sparse, W=1, kernel-doc)"
+echo "lint: clean (checkpatch, sparse, W=1, kernel-doc, ABI)"

@@ -27,6 +27,7 @@
 
 #define MAX_EVENTS 64
 #define NAME_MAX_LEN 64
+#define MIN_INTERVAL 0.001	/* s: a rate over less is not one */
 
 struct event {
 	char name[NAME_MAX_LEN];
@@ -38,12 +39,17 @@ struct event {
 static struct event events[MAX_EVENTS];
 static int nr_events;
 static char tracing[PATH_MAX];
-static volatile sig_atomic_t stop;
+static sig_atomic_t stop;	/* set by the signal handler */
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+}
+
+static bool stopped(void)
+{
+	return __atomic_load_n(&stop, __ATOMIC_RELAXED);
 }
 
 static int put_file(const char *path, const char *text)
@@ -118,7 +124,8 @@ static int list_events(void)
 		event_path(f, sizeof(f), de->d_name, "enable");
 		if (access(f, F_OK))
 			continue;
-		strcpy(events[nr_events++].name, de->d_name);
+		snprintf(events[nr_events].name, NAME_MAX_LEN, "%s", de->d_name);
+		nr_events++;
 	}
 	closedir(d);
 	qsort(events, nr_events, sizeof(events[0]), by_name);
@@ -141,9 +148,10 @@ static bool has_field(const char *ev, const char *field)
 		return false;
 	for (line = strtok_r(fmt, "\n", &save); line && !found;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *f = strstr(line, "field:"), *semi, *name;
+		char *f = strstr(line, "field:"), *semi = f ? strchr(f, ';') : NULL;
+		char *name;
 
-		if (!f || !(semi = strchr(f, ';')))
+		if (!semi)
 			continue;
 		*semi = '\0';
 		name = strrchr(f, ' ');
@@ -294,7 +302,7 @@ static int pump(double seconds, unsigned long count, void (*fn)(const char *))
 	fd = open(path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return errno_exit(errno, path);
-	while (!stop && (!count || seen < count)) {
+	while (!stopped() && (!count || seen < count)) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		double left = end ? end - now() : 0.2;
 		ssize_t n;
@@ -495,14 +503,14 @@ int cmd_stat(int argc, char **argv)
 	ret = enable_events(NULL, NULL);
 	if (ret)
 		return ret;
-	for (round = 0; !stop && (!count || round < (unsigned long)count); round++) {
+	for (round = 0; !stopped() && (!count || round < (unsigned long)count); round++) {
 		t0 = now();
 		ret = pump(interval, 0, count_line);
 		dt = now() - t0;
 		if (ret)
 			break;
-		if (dt < 1e-3)
-			dt = 1e-3;
+		if (dt < MIN_INTERVAL)
+			dt = MIN_INTERVAL;
 		if (json) {
 			printf("{\"interval\":%.3f,", dt);
 			print_json_accounting();
