@@ -18,7 +18,6 @@
 #include "ctl.h"
 #include "rules.h"
 
-
 const char *root = "/sys";
 int json;
 
