@@ -21,6 +21,8 @@
 
 #include "internal.h"
 
+#include <trace/events/iomem_dma.h>
+
 struct dentry *iomem_dma_debugfs_root;
 
 int iomem_dma_pool_create(struct iomem_dma_provider *prov)
@@ -373,8 +375,11 @@ free_chunk:
 	return ERR_PTR(ret);
 }
 
-/* The caller won the mapcount 0 -> FREEING transition. */
-static void chunk_free(struct iomem_dma_chunk *chunk)
+/*
+ * The caller won the mapcount 0 -> FREEING transition. Without a trace
+ * event: for allocations undone before their caller saw them.
+ */
+static void chunk_undo(struct iomem_dma_chunk *chunk)
 {
 	struct iomem_dma_provider *prov = chunk->prov;
 	struct iomem_dma_client *client = chunk->client;
@@ -388,6 +393,14 @@ static void chunk_free(struct iomem_dma_chunk *chunk)
 	iomem_dma_client_put(client);
 	kref_put(&prov->ref, iomem_dma_provider_release);
 	kfree(chunk);
+}
+
+/* chunk_undo() of an allocation its client had: a free event. */
+static void chunk_free(struct iomem_dma_chunk *chunk)
+{
+	trace_iomem_dma_free(chunk->prov->name, chunk->client->name,
+			     chunk->size, chunk->prov->granule_order, 0);
+	chunk_undo(chunk);
 }
 
 static int alloc_args_check(struct iomem_dma_client *client,
@@ -448,9 +461,15 @@ int iomem_dma_alloc_sg(struct iomem_dma_client *client,
 		return -ENODEV;
 	chunk = chunk_alloc(prov, client, size, max(align, granule),
 			    GFP_KERNEL);
-	if (IS_ERR(chunk))
-		return PTR_ERR(chunk) == -ENOSPC ? -ENOMEM : PTR_ERR(chunk);
+	if (IS_ERR(chunk)) {
+		ret = PTR_ERR(chunk) == -ENOSPC ? -ENOMEM : PTR_ERR(chunk);
+		trace_iomem_dma_alloc_fail(prov->name, client->name, size,
+					   prov->granule_order, ret);
+		return ret;
+	}
 	iomem_dma_sg_set_chunk(sg, chunk, size);
+	trace_iomem_dma_alloc(prov->name, client->name, size,
+			      prov->granule_order, 0);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_alloc_sg);
@@ -564,7 +583,7 @@ int iomem_dma_alloc_sgt(struct iomem_dma_client *client,
 				ret = -ENOMEM;
 				atomic_set(&chunk->mapcount,
 					   IOMEM_DMA_CHUNK_FREEING);
-				chunk_free(chunk);
+				chunk_undo(chunk);
 				goto free_chunks;
 			}
 			chunks = tmp;
@@ -576,17 +595,22 @@ int iomem_dma_alloc_sgt(struct iomem_dma_client *client,
 	ret = iomem_dma_should_fail() ? -ENOMEM : sg_alloc_table(sgt, n, gfp);
 	if (ret)
 		goto free_chunks;
-	for_each_sgtable_sg(sgt, sg, i)
+	for_each_sgtable_sg(sgt, sg, i) {
 		iomem_dma_sg_set_chunk(sg, chunks[i], chunks[i]->size);
+		trace_iomem_dma_alloc(prov->name, client->name,
+				      chunks[i]->size, prov->granule_order, 0);
+	}
 	kfree(chunks);
 	return 0;
 
 free_chunks:
 	for (i = 0; i < n; i++) {
 		atomic_set(&chunks[i]->mapcount, IOMEM_DMA_CHUNK_FREEING);
-		chunk_free(chunks[i]);
+		chunk_undo(chunks[i]);
 	}
 	kfree(chunks);
+	trace_iomem_dma_alloc_fail(prov->name, client->name, ALIGN(size, granule),
+				   prov->granule_order, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_alloc_sgt);

@@ -106,6 +106,8 @@
 
 #include "internal.h"
 
+#include <trace/events/iomem_dma.h>
+
 /* The provider lists and publishing; see DOC: locking. */
 DEFINE_MUTEX(iomem_dma_providers_lock);
 /* The client list; see DOC: locking. */
@@ -391,6 +393,8 @@ iomem_dma_provider_register(const struct iomem_dma_provider_desc *desc)
 	if (ret)
 		dev_warn(prov->dev, "iomem_dma: no sysfs entry for %s (%d)\n",
 			 prov->name, ret);
+	trace_iomem_dma_provider_register(prov->name, dev_name(prov->dev),
+					  prov->size, prov->granule_order);
 	return prov;
 
 destroy_pool:
@@ -473,6 +477,7 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 {
 	struct iomem_dma_provider *pos;
 	bool found = false;
+	ktime_t start;
 
 	might_sleep();
 	if (!prov)
@@ -505,11 +510,14 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 
 	/* Its heap hands out nothing more (after @dead: see heap.c). */
 	iomem_dma_heap_provider_gone(prov);
+	start = ktime_get();
 	provider_revoke_all(prov);
 
 	while (!wait_event_timeout(prov->drain_wq, provider_drained(prov),
 				   stall_report_jiffies()))
 		provider_report_holders(prov);
+	trace_iomem_dma_provider_unregister(prov->name,
+					    ktime_us_delta(ktime_get(), start));
 
 	mutex_lock(&iomem_dma_providers_lock);
 	list_del_init(&prov->list);
@@ -864,6 +872,7 @@ bool iomem_dma_client_revoke(struct iomem_dma_client *client,
 			     struct iomem_dma_provider *prov, bool if_denied)
 {
 	struct iomem_dma_verdict v;
+	ktime_t start;
 	bool call;
 
 	mutex_lock(&client->cb_lock);
@@ -872,8 +881,14 @@ bool iomem_dma_client_revoke(struct iomem_dma_client *client,
 		       v.path == IOMEM_DMA_PATH_DENIED;
 	else
 		call = !client->gone;
-	if (call)
+	if (call) {
+		start = ktime_get();
 		client->ops->revoke(client, prov, client->priv);
+		trace_iomem_dma_revoke(prov->name, client->name,
+				       if_denied ? IOMEM_DMA_TRACE_CAUSE_RULE :
+						   IOMEM_DMA_TRACE_CAUSE_GONE,
+				       ktime_us_delta(ktime_get(), start));
+	}
 	mutex_unlock(&client->cb_lock);
 	return call;
 }
@@ -910,6 +925,7 @@ static void client_devres_release(struct device *dev, void *res)
 	mutex_lock(&client->cb_lock);
 	WRITE_ONCE(client->gone, true);
 	mutex_unlock(&client->cb_lock);
+	trace_iomem_dma_client_unregister(client->name);
 	mutex_lock(&iomem_dma_clients_lock);
 	list_del_init(&client->list);
 	iomem_dma_generation_bump();
@@ -1010,6 +1026,7 @@ iomem_dma_client_register(struct device *dev,
 	list_add_tail(&client->list, &iomem_dma_clients);
 	iomem_dma_generation_bump();
 	mutex_unlock(&iomem_dma_clients_lock);
+	trace_iomem_dma_client_register(client->name);
 	return client;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_client_register);

@@ -41,6 +41,8 @@
 
 #include "internal.h"
 
+#include <trace/events/iomem_dma.h>
+
 /**
  * struct iomem_dma_buf - one exported buffer
  * @list: entry in iomem_dma_bufs, under iomem_dma_bufs_lock.
@@ -133,7 +135,7 @@ static void buf_put(struct iomem_dma_buf *buf)
 	kref_put(&buf->ref, buf_free);
 }
 
-static void buf_revoke(struct iomem_dma_buf *buf, const char *cause);
+static void buf_revoke(struct iomem_dma_buf *buf, int cause, const char *why);
 
 /* Give the memory back; under @buf->lock, with nothing mapped. */
 static void buf_free_memory(struct iomem_dma_buf *buf)
@@ -493,7 +495,8 @@ struct dma_buf *iomem_dma_buf_export_charged(struct iomem_dma_provider *prov,
 	spin_unlock(&prov->lock);
 	if (dead) {
 		mutex_lock(&buf->lock);
-		buf_revoke(buf, "the provider is going away");
+		buf_revoke(buf, IOMEM_DMA_TRACE_CAUSE_GONE,
+			   "the provider is going away");
 		mutex_unlock(&buf->lock);
 	}
 	return dmabuf;
@@ -546,18 +549,19 @@ static bool buf_unmapped(struct iomem_dma_buf *buf)
 }
 
 /*
- * Revoke @buf for good and free its memory, @cause saying why in the
- * log; under @buf->lock.
+ * Revoke @buf for good and free its memory; @cause (IOMEM_DMA_TRACE_CAUSE_*)
+ * and @why say why in the log and the trace. Under @buf->lock.
  */
-static void buf_revoke(struct iomem_dma_buf *buf, const char *cause)
+static void buf_revoke(struct iomem_dma_buf *buf, int cause, const char *why)
 {
 	struct dma_buf *dmabuf = buf->dmabuf;
+	ktime_t start = ktime_get();
 
 	lockdep_assert_held(&buf->lock);
 	if (!dmabuf || buf->revoked)
 		goto free;
 	pr_info("dma-buf %lu of %s revoked: %s\n",
-		file_inode(dmabuf->file)->i_ino, buf->prov->name, cause);
+		file_inode(dmabuf->file)->i_ino, buf->prov->name, why);
 	down_write(&buf->mmap_sem);
 	dma_resv_lock(dmabuf->resv, NULL);
 	buf->revoked = true;
@@ -572,6 +576,9 @@ static void buf_revoke(struct iomem_dma_buf *buf, const char *cause)
 	while (!wait_event_timeout(buf->unmapped, buf_unmapped(buf),
 				   msecs_to_jiffies(READ_ONCE(iomem_dma_stall_report_ms))))
 		buf_report_importers(buf);
+	trace_iomem_dma_buf_revoke(file_inode(dmabuf->file)->i_ino,
+				   buf->prov->name, cause, why,
+				   ktime_us_delta(ktime_get(), start));
 free:
 	buf_free_memory(buf);
 }
@@ -605,7 +612,8 @@ static void buf_client_revoke(struct iomem_dma_client *client,
 
 	while ((buf = buf_next_unfreed(prov))) {
 		mutex_lock(&buf->lock);
-		buf_revoke(buf, "the provider is going away");
+		buf_revoke(buf, IOMEM_DMA_TRACE_CAUSE_GONE,
+			   "the provider is going away");
 		mutex_unlock(&buf->lock);
 		buf_put(buf);
 	}
@@ -676,7 +684,7 @@ static void buf_recheck(struct iomem_dma_buf *buf)
 	}
 	dma_resv_unlock(buf->dmabuf->resv);
 	if (cause[0])
-		buf_revoke(buf, cause);
+		buf_revoke(buf, IOMEM_DMA_TRACE_CAUSE_RULE, cause);
 out:
 	mutex_unlock(&buf->lock);
 }

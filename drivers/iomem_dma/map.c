@@ -19,6 +19,8 @@
 
 #include "internal.h"
 
+#include <trace/events/iomem_dma.h>
+
 /* Attempts of a map that a concurrent policy change keeps invalidating. */
 #define IOMEM_DMA_MAP_TRIES	16
 
@@ -142,6 +144,9 @@ static void map_refused(struct iomem_dma_client *client,
 	client->has_refusal = true;
 	spin_unlock(&client->lock);
 	atomic_inc(&iomem_dma_denial_logs);
+	trace_iomem_dma_refuse(prov->name, client->name,
+			       iomem_dma_reason_str(v.reason), v.rule,
+			       v.node[0] ? v.node : "-");
 	dev_info_ratelimited(client->dev, "iomem_dma: peer DMA from %s denied: %s%s%s (rule %u)\n",
 			     prov->name, iomem_dma_reason_str(v.reason),
 			     v.node[0] ? " at " : "", v.node, v.rule);
@@ -198,6 +203,35 @@ mapped:
 	/* Counted before the map rechecks the generation; see &iomem_dma_hold. */
 	atomic_long_inc(&chunk->hold->mapped);
 	return 0;
+}
+
+/*
+ * The map or unmap event of @sgt: entries, bytes, and how many went by bus
+ * address or through the host (never an entry's CPU address). Only when
+ * the event is on.
+ */
+static void trace_table(struct iomem_dma_client *client, struct sg_table *sgt,
+			int err, bool unmap)
+{
+	unsigned int i, bus = 0, host = 0;
+	struct scatterlist *sg;
+	u64 bytes = 0;
+
+	for_each_sgtable_sg(sgt, sg, i) {
+		bytes += sg->length;
+		if (err || !iomem_dma_sg_is_iomem(sg))
+			continue;
+		if (sg_dma_is_bus_address(sg))
+			bus++;
+		else
+			host++;
+	}
+	if (unmap)
+		trace_iomem_dma_unmap(client->name, sgt->orig_nents, bytes, bus,
+				      host, 0);
+	else
+		trace_iomem_dma_map(client->name, sgt->orig_nents, bytes, bus,
+				    host, err);
 }
 
 /**
@@ -308,6 +342,8 @@ retry:
 	} else {
 		sgt->nents = sgt->orig_nents;
 	}
+	if (trace_iomem_dma_map_enabled())
+		trace_table(client, sgt, ret, false);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(iomem_dma_map_sgtable);
@@ -331,6 +367,8 @@ void iomem_dma_unmap_sgtable(struct iomem_dma_client *client,
 
 	if (!client || !sgt || !sgt->sgl)
 		return;
+	if (trace_iomem_dma_unmap_enabled())
+		trace_table(client, sgt, 0, true);
 	for_each_sgtable_sg(sgt, sg, i)
 		unmap_entry(client->dev, sg, dir, attrs);
 	sgt->nents = 0;

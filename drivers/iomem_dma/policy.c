@@ -48,6 +48,8 @@
 
 #include "internal.h"
 
+#include <trace/events/iomem_dma.h>
+
 enum rule_target { RULE_PAIR, RULE_PROVIDER, RULE_CLIENT, RULE_NODE };
 enum rule_iommu { RULE_IOMMU_DEFAULT, RULE_IOMMU_KEEP, RULE_IOMMU_BYPASS };
 
@@ -248,6 +250,12 @@ int iomem_dma_policy_add(const char *buf, size_t len, unsigned int *id)
 	iomem_dma_generation_bump();
 	if (id)
 		*id = r->id;
+	if (trace_iomem_dma_rule_add_enabled()) {
+		char *text = kmemdup_nul(buf, len, GFP_KERNEL);
+
+		trace_iomem_dma_rule_add(r->id, text ? strim(text) : "?");
+		kfree(text);
+	}
 	mutex_unlock(&iomem_dma_rules_lock);
 	return 0;
 
@@ -286,6 +294,7 @@ int iomem_dma_policy_remove(const char *buf, size_t len)
 			iomem_dma_nr_rules--;
 			iomem_dma_generation_bump();
 			kfree_rcu(pos, rcu);
+			trace_iomem_dma_rule_remove(id);
 			ret = 0;
 			break;
 		}
@@ -451,11 +460,9 @@ static void iommu_step(struct device *client, const struct iomem_dma_rule *allow
  * The verdict for @prov and the device @client (stable name @cname, node
  * @cnode): hardware first, then the rules. Lockless; does not sleep.
  */
-void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
-			       struct device *client,
-			       struct iomem_dma_node *cnode,
-			       const char *cname,
-			       struct iomem_dma_verdict *v)
+static void verdict_compute(struct iomem_dma_provider *prov,
+			    struct device *client, struct iomem_dma_node *cnode,
+			    const char *cname, struct iomem_dma_verdict *v)
 {
 	const struct iomem_dma_rule *r, *allow = NULL, *deny = NULL;
 	const struct iomem_dma_node *common, *pnode;
@@ -526,6 +533,18 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 	}
 	iommu_step(client, allow, v);
 	rcu_read_unlock();
+}
+
+void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
+			       struct device *client,
+			       struct iomem_dma_node *cnode,
+			       const char *cname,
+			       struct iomem_dma_verdict *v)
+{
+	verdict_compute(prov, client, cnode, cname, v);
+	trace_iomem_dma_verdict(prov->name, cname, iomem_dma_path_str(v->path),
+				iomem_dma_reason_str(v->reason), v->distance,
+				v->rule, v->node[0] ? v->node : "-");
 }
 
 /*

@@ -645,6 +645,134 @@ static void vgem_checks(int fd)
 	close(card);
 }
 
+#define TRACEFS "/sys/kernel/tracing"
+
+/* Empty the trace buffer (an open with O_TRUNC does it). */
+static int trace_clear(void)
+{
+	int fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* How many lines of the trace buffer hold all of @a, @b and @c. */
+static int trace_lines(const char *a, const char *b, const char *c)
+{
+	static char buf[65536];
+	char *line, *save;
+	int n = 0;
+
+	if (read_file(TRACEFS "/trace", buf, sizeof(buf)))
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, a) && (!b || strstr(line, b)) &&
+		    (!c || strstr(line, c)))
+			n++;
+	return n;
+}
+
+/*
+ * The trace events through tracefs: every iomem_dma event is there; one
+ * scenario (a copy, a held mapping a deny rule revokes, a refused copy,
+ * the rule removed) leaves the events it should, with their fields; and
+ * iomem-dma-ctl trace, filtered on the provider, prints the events of a
+ * copy made while it runs.
+ */
+static void trace_checks(const char *prov, struct pcidev *edudev)
+{
+	char cmd[160], a[320], b[192], num[16], out[8192];
+	int id, fds[2], status = 0, n = 0, r;
+	pid_t pid;
+
+	printf("\n== the iomem_dma trace events (tracefs) ==\n");
+	mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	check(access(TRACEFS "/events/iomem_dma/iomem_dma_map/format", R_OK) == 0 &&
+	      access(TRACEFS "/events/iomem_dma/iomem_dma_revoke/format", R_OK) == 0 &&
+	      access(TRACEFS "/events/iomem_dma/iomem_dma_buf_revoke/format", R_OK) == 0,
+	      "tracefs lists the iomem_dma events");
+	check(!run_ctl("restore", "/dev/null", NULL, NULL),
+	      "the scenes' rules cleared (iomem-dma-ctl restore of an empty file)");
+	check(!trace_clear() && !write_file(TRACEFS "/events/iomem_dma/enable", "1"),
+	      "# echo 1 > " TRACEFS "/events/iomem_dma/enable");
+	snprintf(cmd, sizeof(cmd), "copy %s", prov);
+	check(!edu_cmd(cmd), "edu copies through the switch pair");
+	snprintf(cmd, sizeof(cmd), "hold %s", prov);
+	check(!edu_cmd(cmd), "edu holds a mapping of the provider");
+	snprintf(a, sizeof(a), "provider=%s", prov);
+	snprintf(b, sizeof(b), "client=%s", edudev->name);
+	id = run_ctl("deny", a, b, NULL) == 0 ? added_rule() : -1;
+	snprintf(cmd, sizeof(cmd), "copy %s", prov);
+	check(id > 0 && edu_cmd(cmd) == -EREMOTEIO, "a deny rule; edu's next copy is refused");
+	snprintf(num, sizeof(num), "%d", id);
+	check(id > 0 && !run_ctl("remove", num, NULL, NULL), "the rule removed");
+	write_file(TRACEFS "/events/iomem_dma/enable", "0");
+
+	snprintf(a, sizeof(a), "provider=%s client=%s size=4096", prov, edudev->name);
+	check(trace_lines("iomem_dma_alloc: ", a, NULL) >= 2 &&
+	      trace_lines("iomem_dma_free: ", a, NULL) >= 2,
+	      "alloc and free events name the provider, edu and the size");
+	snprintf(a, sizeof(a), "client=%s entries=1 bytes=4096 bus=1 host=0", edudev->name);
+	check(trace_lines("iomem_dma_map: ", a, "err=0") >= 2 &&
+	      trace_lines("iomem_dma_unmap: ", a, NULL) >= 2,
+	      "map and unmap events: one entry, 4096 bytes, by bus address, no address");
+	snprintf(a, sizeof(a), "provider=%s client=%s", prov, edudev->name);
+	check(trace_lines("iomem_dma_verdict: ", a, "path=denied") >= 1,
+	      "the deny's verdict was computed and traced");
+	snprintf(b, sizeof(b), "rule=%d", id);
+	check(trace_lines("iomem_dma_refuse: ", a, b) == 1,
+	      "the refused copy: one refuse event with the reason and the rule");
+	check(trace_lines("iomem_dma_revoke: ", a, "cause=policy") == 1,
+	      "the held mapping: one revoke event, cause policy");
+	snprintf(a, sizeof(a), "id=%d rule=\"deny provider=%s client=%s\"", id, prov,
+		 edudev->name);
+	snprintf(b, sizeof(b), "iomem_dma_rule_remove: id=%d", id);
+	check(trace_lines("iomem_dma_rule_add: ", a, NULL) == 1 && trace_lines(b, NULL, NULL) == 1,
+	      "rule add and remove events with the id and the rule");
+	check(trace_lines("iomem_dma_", "phys", NULL) == 0,
+	      "no event line carries a physical address");
+
+	/* iomem-dma-ctl trace while edu copies. */
+	trace_clear();
+	snprintf(a, sizeof(a), "provider=%s", prov);
+	printf("  $ /bin/iomem-dma-ctl trace %s --count 2 (while edu copies)\n", a);
+	if (pipe(fds))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		execl("/bin/iomem-dma-ctl", "iomem-dma-ctl", "trace", a, "--count", "2",
+		      "--seconds", "10", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	usleep(500000);
+	snprintf(cmd, sizeof(cmd), "copy %s", prov);
+	edu_cmd(cmd);
+	while (n < (int)sizeof(out) - 1 && (r = read(fds[0], out + n, sizeof(out) - 1 - n)) > 0)
+		n += r;
+	out[n] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	printf("%s", out);
+	snprintf(b, sizeof(b), "iomem_dma_alloc: provider=%s", prov);
+	check(WIFEXITED(status) && !WEXITSTATUS(status) && strstr(out, b) &&
+	      !strstr(out, "iomem_dma_map:"),
+	      "iomem-dma-ctl trace provider=... prints the copy's events of that provider only");
+	check(!read_file(TRACEFS "/events/iomem_dma/iomem_dma_alloc/enable", out, sizeof(out)) &&
+	      out[0] == '0' &&
+	      !read_file(TRACEFS "/events/iomem_dma/iomem_dma_alloc/filter", out, sizeof(out)) &&
+	      !strncmp(out, "none", 4),
+	      "it turned off and unfiltered the events when it stopped");
+	/* The revoke took what "hold" kept; nothing is left to release. */
+	edu_cmd("release");
+}
+
 /*
  * User space and dma-bufs: the administrator offers the switch's ivshmem
  * BAR as a DMA-BUF heap; a program allocates from it, mmaps the buffer,
@@ -991,6 +1119,9 @@ int main(void)
 
 	check(run_ctl("rules", NULL, NULL, NULL) == 0 &&
 	      strstr(tool_out, "deny provider="), "iomem-dma-ctl rules lists the rules");
+
+	/* Last: its revokes would change the counts the scenes above read. */
+	trace_checks(sw_prov, edudev);
 
 log:
 	printf("\n== kernel log ==\n");

@@ -47,7 +47,10 @@ static inline struct device *iomem_dma_test_device(struct kunit *test,
 #error "each suite defines its own FAKE_WINDOW before including this header"
 #endif
 #define FAKE_PHYS_STRIDE	0x00100000UL
-#define FAKE_PHYS_BASE		(0xe0000000UL + FAKE_WINDOW * 16 * FAKE_PHYS_STRIDE)
+/* Windows 0..14 from 0xe0000000; UML's virtual PCI sits from 0xef000000. */
+#define FAKE_PHYS_BASE		(FAKE_WINDOW < 15 ?				\
+				 0xe0000000UL + FAKE_WINDOW * 16 * FAKE_PHYS_STRIDE : \
+				 0xd0000000UL + (FAKE_WINDOW - 15) * 16 * FAKE_PHYS_STRIDE)
 #define FAKE_BUS_OFFSET		0x100000UL
 
 /**
