@@ -771,6 +771,15 @@ static void trace_checks(const char *prov, struct pcidev *edudev)
 	      "it turned off and unfiltered the events when it stopped");
 	/* The revoke took what "hold" kept; nothing is left to release. */
 	edu_cmd("release");
+
+	snprintf(cmd, sizeof(cmd), "hold %s", prov);
+	edu_cmd(cmd);
+	snprintf(a, sizeof(a), "provider %s: 4096 of ", prov);
+	snprintf(b, sizeof(b), "  client %s: 4096 bytes, 1 allocation(s)", edudev->name);
+	check(!run_ctl("stat", "--count", "1", NULL) && strstr(tool_out, a) &&
+	      strstr(tool_out, b) && strstr(tool_out, "events over "),
+	      "iomem-dma-ctl stat: the bytes edu holds of the provider, and the events of 1 s");
+	edu_cmd("release");
 }
 
 /*
