@@ -250,11 +250,16 @@ static struct trc_rec *trc_log_alloc(struct kunit *test)
 	return log;
 }
 
-/* A switch routes the provider and the client. */
-static struct iomem_dma_node *one_switch(struct kunit *test)
+/* Provider @pname and client @cname behind one switch that routes. */
+static void trc_pair(struct kunit *test, const char *pname, const char *cname,
+		     struct fake_prov **fp, struct fake_client **fc)
 {
+	struct iomem_dma_node *sw;
+
 	fake_fabric_init(test);
-	return fake_node(test, NULL, "trsw", IOMEM_DMA_NODE_ROUTES_PEER);
+	sw = fake_node(test, NULL, "trsw", IOMEM_DMA_NODE_ROUTES_PEER);
+	*fp = fake_prov_create(test, pname, POOL, sw);
+	*fc = fake_client_create(test, cname, sw);
 }
 
 /*
@@ -264,15 +269,13 @@ static struct iomem_dma_node *one_switch(struct kunit *test)
 static void trace_alloc_events(struct kunit *test)
 {
 	struct trc_rec *log = trc_log_alloc(test), *r;
-	struct iomem_dma_node *sw = one_switch(test);
 	struct fake_prov *fp;
 	struct fake_client *fc;
 	struct sg_table sgt;
 	unsigned int n;
 
 	trc_attach(test, "tralloc");
-	fp = fake_prov_create(test, "trallocp", POOL, sw);
-	fc = fake_client_create(test, "trallocc", sw);
+	trc_pair(test, "trallocp", "trallocc", &fp, &fc);
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  3 * PAGE_SIZE, GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
@@ -312,7 +315,6 @@ static void trace_alloc_events(struct kunit *test)
 static void trace_verdict_cold_only(struct kunit *test)
 {
 	struct trc_rec *log = trc_log_alloc(test), *r;
-	struct iomem_dma_node *sw = one_switch(test);
 	struct fake_prov *fp;
 	struct fake_client *fc;
 	struct sg_table sgt;
@@ -320,8 +322,7 @@ static void trace_verdict_cold_only(struct kunit *test)
 	char rule[] = "deny provider=nobody-trverd";
 
 	rules_clean(test);
-	fp = fake_prov_create(test, "trverdp", POOL, sw);
-	fc = fake_client_create(test, "trverdc", sw);
+	trc_pair(test, "trverdp", "trverdc", &fp, &fc);
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
 	trc_attach(test, "trverd");
@@ -356,7 +357,6 @@ static void trace_verdict_cold_only(struct kunit *test)
 static void trace_map_fields_no_address(struct kunit *test)
 {
 	struct trc_rec *log = trc_log_alloc(test), *r;
-	struct iomem_dma_node *sw = one_switch(test);
 	struct scatterlist *sg;
 	struct fake_prov *fp;
 	struct fake_client *fc;
@@ -364,8 +364,7 @@ static void trace_map_fields_no_address(struct kunit *test)
 	unsigned int n, i;
 	u64 lo, hi;
 
-	fp = fake_prov_create(test, "trmapp", POOL, sw);
-	fc = fake_client_create(test, "trmapc", sw);
+	trc_pair(test, "trmapp", "trmapc", &fp, &fc);
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  4 * PAGE_SIZE, GFP_KERNEL), 0);
 	trc_attach(test, "trmap");
@@ -402,7 +401,6 @@ static void trace_map_fields_no_address(struct kunit *test)
 static void trace_rule_revoke_refuse(struct kunit *test)
 {
 	struct trc_rec *log = trc_log_alloc(test), *r;
-	struct iomem_dma_node *sw = one_switch(test);
 	struct fake_prov *fp;
 	struct fake_client *fc;
 	struct sg_table sgt, sgt2;
@@ -410,8 +408,7 @@ static void trace_rule_revoke_refuse(struct kunit *test)
 	unsigned int n, id;
 
 	rules_clean(test);
-	fp = fake_prov_create(test, "trrulep", POOL, sw);
-	fc = fake_client_create(test, "trrulec", sw);
+	trc_pair(test, "trrulep", "trrulec", &fp, &fc);
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
 	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
@@ -463,14 +460,12 @@ static void trace_rule_revoke_refuse(struct kunit *test)
 static void trace_unregister_provider_gone(struct kunit *test)
 {
 	struct trc_rec *log = trc_log_alloc(test), *r;
-	struct iomem_dma_node *sw = one_switch(test);
 	struct fake_prov *fp;
 	struct fake_client *fc;
 	struct sg_table sgt;
 	unsigned int n;
 
-	fp = fake_prov_create(test, "trgonep", POOL, sw);
-	fc = fake_client_create(test, "trgonec", sw);
+	trc_pair(test, "trgonep", "trgonec", &fp, &fc);
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
 						  PAGE_SIZE, GFP_KERNEL), 0);
 	fc->free_on_revoke = &sgt;

@@ -355,6 +355,20 @@ static int parse_num(const char *s, double *out)
 	return *s && !*end && *out >= 0 ? 0 : -1;
 }
 
+/* Find tracefs, list the events, and enable them (filtered) until stopped. */
+static int start_events(const char *prov, const char *client)
+{
+	int ret = find_tracing();
+
+	if (!ret)
+		ret = list_events();
+	if (ret)
+		return ret;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	return enable_events(prov, client);
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	const char *prov = NULL, *client = NULL;
@@ -380,14 +394,7 @@ int cmd_trace(int argc, char **argv)
 		fprintf(stderr, "iomem-dma-ctl: a name with a quote, backslash or control character cannot be filtered on\n");
 		return EXIT_INVALID;
 	}
-	ret = find_tracing();
-	if (!ret)
-		ret = list_events();
-	if (ret)
-		return ret;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	ret = enable_events(prov, client);
+	ret = start_events(prov, client);
 	if (ret)
 		return ret;
 	ret = pump(seconds, (unsigned long)count, print_line);
@@ -412,40 +419,12 @@ static void count_line(const char *line)
 			events[i].count++;
 }
 
-/* The accounting of debugfs, as it is, indented under a heading. */
+/*
+ * The accounting of debugfs: providers with the bytes in use, their
+ * clients indented under them; with --json the "providers" member of
+ * stat's object (empty without debugfs).
+ */
 static int print_accounting(void)
-{
-	char path[PATH_MAX], *t, *line, *save;
-	unsigned long long size, avail, bytes;
-	unsigned long allocs;
-	char name[256];
-
-	path_of(path, sizeof(path), "kernel/debug/iomem_dma/accounting", NULL, NULL);
-	t = slurp(path, NULL);
-	if (!t) {
-		if (errno != ENOENT)
-			return errno_exit(errno, path);
-		fprintf(stderr, "iomem-dma-ctl: %s: not found; is debugfs mounted?\n", path);
-		return EXIT_NOTFOUND;
-	}
-	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "provider %255s size %llu avail %llu allocations %lu",
-			   name, &size, &avail, &allocs) == 4) {
-			if (json)
-				continue;
-			printf("provider %s: %llu of %llu bytes in use, %lu allocation(s)\n",
-			       name, size - avail, size, allocs);
-		} else if (sscanf(line, " client %255s bytes %llu allocations %lu",
-				  name, &bytes, &allocs) == 3 && !json) {
-			printf("  client %s: %llu bytes, %lu allocation(s)\n", name, bytes,
-			       allocs);
-		}
-	}
-	free(t);
-	return EXIT_OK;
-}
-
-static void print_json_accounting(void)
 {
 	char path[PATH_MAX], *t, *line, *save;
 	unsigned long long size, avail, bytes;
@@ -455,25 +434,44 @@ static void print_json_accounting(void)
 
 	path_of(path, sizeof(path), "kernel/debug/iomem_dma/accounting", NULL, NULL);
 	t = slurp(path, NULL);
-	printf("\"providers\":[");
+	if (!t && !json) {
+		if (errno != ENOENT)
+			return errno_exit(errno, path);
+		fprintf(stderr, "iomem-dma-ctl: %s: not found; is debugfs mounted?\n", path);
+		return EXIT_NOTFOUND;
+	}
+	if (json)
+		printf("\"providers\":[");
 	for (line = t ? strtok_r(t, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (sscanf(line, "provider %255s size %llu avail %llu allocations %lu",
 			   name, &size, &avail, &allocs) == 4) {
+			if (!json) {
+				printf("provider %s: %llu of %llu bytes in use, %lu allocation(s)\n",
+				       name, size - avail, size, allocs);
+				continue;
+			}
 			printf("%s{\"name\":", np++ ? "]}," : "");
 			json_str(name);
 			printf(",\"size\":%llu,\"used\":%llu,\"allocations\":%lu,\"clients\":[",
 			       size, size - avail, allocs);
 			nc = 0;
-		} else if (np && sscanf(line, " client %255s bytes %llu allocations %lu",
-					name, &bytes, &allocs) == 3) {
-			printf("%s{\"name\":", nc++ ? "," : "");
-			json_str(name);
-			printf(",\"bytes\":%llu,\"allocations\":%lu}", bytes, allocs);
+		} else if (sscanf(line, " client %255s bytes %llu allocations %lu",
+				  name, &bytes, &allocs) == 3) {
+			if (!json) {
+				printf("  client %s: %llu bytes, %lu allocation(s)\n", name,
+				       bytes, allocs);
+			} else if (np) {
+				printf("%s{\"name\":", nc++ ? "," : "");
+				json_str(name);
+				printf(",\"bytes\":%llu,\"allocations\":%lu}", bytes, allocs);
+			}
 		}
 	}
-	printf("%s]", np ? "]}" : "");
+	if (json)
+		printf("%s]", np ? "]}" : "");
 	free(t);
+	return EXIT_OK;
 }
 
 int cmd_stat(int argc, char **argv)
@@ -493,14 +491,7 @@ int cmd_stat(int argc, char **argv)
 			goto usage;
 		}
 	}
-	ret = find_tracing();
-	if (!ret)
-		ret = list_events();
-	if (ret)
-		return ret;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	ret = enable_events(NULL, NULL);
+	ret = start_events(NULL, NULL);
 	if (ret)
 		return ret;
 	for (round = 0; !stopped() && (!count || round < (unsigned long)count); round++) {
@@ -513,7 +504,7 @@ int cmd_stat(int argc, char **argv)
 			dt = MIN_INTERVAL;
 		if (json) {
 			printf("{\"interval\":%.3f,", dt);
-			print_json_accounting();
+			print_accounting();
 			printf(",\"events_per_second\":{");
 			for (i = 0; i < nr_events; i++) {
 				printf("%s", i ? "," : "");
