@@ -120,6 +120,7 @@ LIST_HEAD(iomem_dma_providers);
  */
 LIST_HEAD(iomem_dma_dying_providers);
 LIST_HEAD(iomem_dma_clients);
+static unsigned int iomem_dma_client_seq;	/* under iomem_dma_clients_lock */
 static DEFINE_IDA(iomem_dma_provider_ida);
 DEFINE_XARRAY_ALLOC1(iomem_dma_chunks);
 
@@ -1023,6 +1024,7 @@ iomem_dma_client_register(struct device *dev,
 		return ERR_PTR(-EBUSY);
 	}
 	mutex_lock(&iomem_dma_clients_lock);
+	client->seq = ++iomem_dma_client_seq;
 	list_add_tail(&client->list, &iomem_dma_clients);
 	iomem_dma_generation_bump();
 	mutex_unlock(&iomem_dma_clients_lock);
@@ -1057,6 +1059,34 @@ struct iomem_dma_client **iomem_dma_clients_get(unsigned int *n)
 	}
 	mutex_unlock(&iomem_dma_clients_lock);
 	return clients;
+}
+
+/*
+ * A referenced snapshot of the registered providers, in registration
+ * order; *@n gets their number. %NULL (and *@n = 0) when out of memory.
+ * The caller drops each reference and frees the array.
+ */
+struct iomem_dma_provider **iomem_dma_providers_get(unsigned int *n)
+{
+	struct iomem_dma_provider *prov, **provs;
+	unsigned int i = 0;
+
+	mutex_lock(&iomem_dma_providers_lock);
+	*n = 0;
+	list_for_each_entry(prov, &iomem_dma_providers, list)
+		(*n)++;
+	provs = iomem_dma_should_fail() ? NULL :
+		kcalloc(*n ?: 1, sizeof(*provs), GFP_KERNEL);
+	if (provs) {
+		list_for_each_entry(prov, &iomem_dma_providers, list) {
+			kref_get(&prov->ref);
+			provs[i++] = prov;
+		}
+	} else {
+		*n = 0;
+	}
+	mutex_unlock(&iomem_dma_providers_lock);
+	return provs;
 }
 
 /* Serialises replacing attachments; see iomem_dma_attachments_refresh(). */

@@ -137,6 +137,8 @@ struct iomem_dma_provider {
  * @name: stable name (devicetree path or dev_name()), whole; also for
  *	diagnostics after the device is gone.
  * @list: entry in iomem_dma_clients, under iomem_dma_clients_lock.
+ * @seq: registration number, never reused, set under
+ *	iomem_dma_clients_lock; the id IOMEM_DMA_IOC_CLIENT lists clients by.
  * @verdicts: cached &struct iomem_dma_cached_verdict by provider id.
  * @vcache: the verdicts used last, in front of @verdicts: slot
  *	id % IOMEM_DMA_VCACHE holds a verdict of @verdicts (or %NULL),
@@ -157,6 +159,7 @@ struct iomem_dma_client {
 	bool has_refusal;
 	const char *name;
 	struct list_head list;
+	unsigned int seq;
 	struct xarray verdicts;
 	struct iomem_dma_cached_verdict __rcu *vcache[IOMEM_DMA_VCACHE];
 	struct mutex cb_lock; /* see @cb_lock above */
@@ -280,6 +283,7 @@ extern struct dentry *iomem_dma_debugfs_root;
 void iomem_dma_provider_release(struct kref *ref);
 struct iomem_dma_client *iomem_dma_client_find(struct device *dev);
 struct iomem_dma_client **iomem_dma_clients_get(unsigned int *n);
+struct iomem_dma_provider **iomem_dma_providers_get(unsigned int *n);
 bool iomem_dma_attachments_refresh(void);
 void iomem_dma_client_put(struct iomem_dma_client *client);
 u64 iomem_dma_generation(void);
@@ -341,6 +345,11 @@ void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 int iomem_dma_policy_add(const char *buf, size_t len, unsigned int *id);
 int iomem_dma_policy_remove(const char *buf, size_t len);
 int iomem_dma_policy_show(char *buf, size_t size);
+int iomem_dma_policy_replace(const char *buf, size_t len, unsigned int *count);
+int iomem_dma_policy_get(unsigned int min_id, unsigned int *id, char *buf,
+			 size_t size);
+struct seq_file;
+void iomem_dma_policy_seq_show(struct seq_file *s);
 void iomem_dma_policy_clear(void);
 unsigned int iomem_dma_policy_count(void);
 void iomem_dma_policy_init(void);
@@ -401,18 +410,23 @@ extern atomic_t iomem_dma_denial_logs;
 int iomem_dma_sysfs_init(void);
 int iomem_dma_sysfs_add_provider(struct iomem_dma_provider *prov);
 void iomem_dma_sysfs_remove_provider(struct iomem_dma_provider *prov);
-bool iomem_dma_policy_may_write(const struct file *file);
-bool iomem_dma_locked_down(void);
 int iomem_dma_set_preference(struct iomem_dma_provider *prov, const char *buf,
 			     size_t len);
+
+/* admin.c */
+struct iomem_dma_query;
+bool iomem_dma_policy_may_write(const struct file *file);
+bool iomem_dma_locked_down(void);
 int iomem_dma_verdict_format(const char *client,
 			     const struct iomem_dma_verdict *v,
 			     char *buf, size_t size);
-ssize_t iomem_dma_sysfs_add(struct file *filp, const char *buf, size_t count);
-ssize_t iomem_dma_sysfs_remove(struct file *filp, const char *buf,
-			       size_t count);
-ssize_t iomem_dma_sysfs_rescan(struct file *filp, const char *buf,
-			       size_t count);
+int iomem_dma_admin_add(const struct file *filp, const char *buf, size_t len,
+			unsigned int *id);
+int iomem_dma_admin_remove(const struct file *filp, unsigned int id);
+int iomem_dma_admin_replace(const struct file *filp, const char *buf,
+			    size_t len, unsigned int *count);
+int iomem_dma_admin_rescan(const struct file *filp);
+int iomem_dma_admin_query(struct iomem_dma_query *q);
 
 /* alloc.c */
 int iomem_dma_pool_create(struct iomem_dma_provider *prov);

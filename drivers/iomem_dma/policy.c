@@ -42,6 +42,7 @@
 #include <linux/of.h>
 #include <linux/panic.h>
 #include <linux/rculist.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
@@ -79,6 +80,8 @@ struct iomem_dma_rule {
 	atomic_t logged;
 	struct rcu_head rcu;
 };
+
+static int rule_format(const struct iomem_dma_rule *r, char *buf, size_t size);
 
 /* Writers of the rules, their count and their ids; see DOC: locking. */
 static DEFINE_MUTEX(iomem_dma_rules_lock);
@@ -303,6 +306,100 @@ int iomem_dma_policy_remove(const char *buf, size_t len)
 	return ret;
 }
 
+/**
+ * iomem_dma_policy_replace() - replace every rule by a new set
+ * @buf: rules separated by newlines (empty lines are skipped), not
+ *	necessarily NUL-terminated.
+ * @len: length of @buf.
+ * @count: the number of rules afterwards, on success (may be %NULL).
+ *
+ * All or nothing: the whole set is parsed before anything changes. The new
+ * rules are visible to verdicts before the old ones go, and the generation
+ * changes once, after both: a verdict computed meanwhile sees both sets,
+ * which denies whatever either set's deny rules deny and allows only what
+ * one of the sets allows, so a pair both sets allow is never denied on the
+ * way. The caller revokes what the new set denies.
+ *
+ * Context: process context; takes iomem_dma_rules_lock.
+ * Return: 0; -EINVAL if a line is not exactly one valid rule or two lines
+ * are the same rule; -ENOSPC for more than %IOMEM_DMA_MAX_RULES rules;
+ * -ENOMEM. The rules are unchanged on error.
+ */
+int iomem_dma_policy_replace(const char *buf, size_t len, unsigned int *count)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	struct iomem_dma_rule *r, *pos, *tmp;
+	struct list_head *last_old;
+	LIST_HEAD(fresh);
+	unsigned int n = 0;
+	int ret = 0;
+
+	while (p < end) {
+		nl = memchr(p, '\n', end - p) ?: end;
+		if (nl == p) {
+			p++;
+			continue;
+		}
+		if (n == IOMEM_DMA_MAX_RULES) {
+			ret = -ENOSPC;
+			goto free;
+		}
+		r = iomem_dma_should_fail() ? NULL :
+		    kzalloc(sizeof(*r), GFP_KERNEL);
+		if (!r) {
+			ret = -ENOMEM;
+			goto free;
+		}
+		ret = rule_parse(p, nl - p, r);
+		list_for_each_entry(pos, &fresh, list)
+			if (!ret && rule_same(pos, r))
+				ret = -EINVAL;
+		if (ret) {
+			kfree(r);
+			goto free;
+		}
+		list_add_tail(&r->list, &fresh);
+		n++;
+		p = nl + 1;
+	}
+
+	mutex_lock(&iomem_dma_rules_lock);
+	last_old = iomem_dma_rules.prev;
+	list_for_each_entry_safe(r, tmp, &fresh, list) {
+		list_del(&r->list);
+		r->id = iomem_dma_next_rule_id++;
+		list_add_tail_rcu(&r->list, &iomem_dma_rules);
+		if (trace_iomem_dma_rule_add_enabled()) {
+			char text[2 * IOMEM_DMA_NAME_MAX + 48];
+
+			rule_format(r, text, sizeof(text));
+			trace_iomem_dma_rule_add(r->id, strim(strchr(text, ' ')));
+		}
+	}
+	if (last_old != &iomem_dma_rules) {
+		list_for_each_entry_safe(r, tmp, &iomem_dma_rules, list) {
+			bool last = &r->list == last_old;
+
+			list_del_rcu(&r->list);
+			trace_iomem_dma_rule_remove(r->id);
+			kfree_rcu(r, rcu);
+			if (last)
+				break;
+		}
+	}
+	iomem_dma_nr_rules = n;
+	iomem_dma_generation_bump();
+	mutex_unlock(&iomem_dma_rules_lock);
+	if (count)
+		*count = n;
+	return 0;
+
+free:
+	list_for_each_entry_safe(r, tmp, &fresh, list)
+		kfree(r);
+	return ret;
+}
+
 /* Remove every rule; for tests and teardown. */
 void iomem_dma_policy_clear(void)
 {
@@ -367,6 +464,58 @@ int iomem_dma_policy_show(char *buf, size_t size)
 	if (size)
 		buf[n] = '\0';
 	return n;
+}
+
+/**
+ * iomem_dma_policy_get() - one rule, for listing them one at a time
+ * @min_id: the smallest id wanted.
+ * @id: the rule's id.
+ * @buf: the rule's text without its id and newline.
+ * @size: size of @buf.
+ *
+ * Context: process context; takes iomem_dma_rules_lock.
+ * Return: 0 with the rule of the smallest id >= @min_id, or -ENOENT if
+ * there is none.
+ */
+int iomem_dma_policy_get(unsigned int min_id, unsigned int *id, char *buf,
+			 size_t size)
+{
+	char line[2 * IOMEM_DMA_NAME_MAX + 48];
+	struct iomem_dma_rule *r;
+	int ret = -ENOENT;
+
+	mutex_lock(&iomem_dma_rules_lock);
+	/* Ids grow along the list: the first match is the smallest. */
+	list_for_each_entry(r, &iomem_dma_rules, list) {
+		if (r->id < min_id)
+			continue;
+		rule_format(r, line, sizeof(line));
+		strscpy(buf, strim(strchr(line, ' ')), size);
+		*id = r->id;
+		ret = 0;
+		break;
+	}
+	mutex_unlock(&iomem_dma_rules_lock);
+	return ret;
+}
+
+/**
+ * iomem_dma_policy_seq_show() - the rules, one line each with its id
+ * @s: the seq_file to print into.
+ *
+ * Context: process context; takes iomem_dma_rules_lock.
+ */
+void iomem_dma_policy_seq_show(struct seq_file *s)
+{
+	char line[2 * IOMEM_DMA_NAME_MAX + 48];
+	struct iomem_dma_rule *r;
+
+	mutex_lock(&iomem_dma_rules_lock);
+	list_for_each_entry(r, &iomem_dma_rules, list) {
+		rule_format(r, line, sizeof(line));
+		seq_puts(s, line);
+	}
+	mutex_unlock(&iomem_dma_rules_lock);
 }
 
 static bool name_matches_provider(const char *name,

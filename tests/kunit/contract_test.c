@@ -783,14 +783,13 @@ static void fake_rescan_exit(void *unused)
  */
 static void contract_rescan_revokes(struct kunit *test)
 {
-	static const char *const bad[] = { "", "0", "2", "11", "1\n\n", "yes" };
 	struct iomem_dma_node *sw, *dp0, *dp1;
+	struct cred *weak;
 	struct iomem_dma_verdict v;
 	struct fake_client *fc;
 	struct fake_prov *fp;
 	struct file *f;
 	struct pair p;
-	unsigned int i;
 
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f);
@@ -813,15 +812,21 @@ static void contract_rescan_revokes(struct kunit *test)
 	acs_now = true;
 	WRITE_ONCE(acs_port, dp0);
 
-	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		KUNIT_EXPECT_EQ_MSG(test, iomem_dma_sysfs_rescan(f, bad[i],
-								 strlen(bad[i])),
-				    (ssize_t)-EINVAL, "\"%s\"", bad[i]);
+	/* Not opened for writing, or without CAP_SYS_ADMIN: nothing. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_rescan(f), -EBADF);
+	f->f_mode = FMODE_WRITE;
+	weak = prepare_creds();
+	KUNIT_ASSERT_NOT_NULL(test, weak);
+	cap_lower(weak->cap_effective, CAP_SYS_ADMIN);
+	f->f_cred = weak;
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_rescan(f), -EPERM);
+	f->f_cred = current_cred();
+	put_cred(weak);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 0);
 	KUNIT_EXPECT_FALSE(test, iomem_dma_node_flags(dp0) &
 				 IOMEM_DMA_NODE_ACS_REDIRECT);
 
-	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_rescan(f, "1\n", 2), 2);
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_rescan(f), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 1);
 	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
 	KUNIT_EXPECT_EQ(test, iomem_dma_check(fp->prov, fc->dev, &v),
@@ -829,7 +834,7 @@ static void contract_rescan_revokes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.reason, IOMEM_DMA_REASON_ACS_REDIRECT);
 
 	acs_now = false;
-	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_rescan(f, "1", 1), 1);
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_rescan(f), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_check(fp->prov, fc->dev, &v), 0);
 	fake_client_free_table(fc);
 }

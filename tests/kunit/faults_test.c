@@ -294,10 +294,8 @@ static int op_rule_add(struct kunit *test, struct walk_ctx *c)
 	static const char rule[] = "allow provider=fault-data client=x\n";
 	ssize_t ret;
 
-	ret = iomem_dma_sysfs_add(c->file, rule, strlen(rule));
-	if (ret < 0)
-		return ret;
-	return ret == (ssize_t)strlen(rule) ? 0 : -EIO;
+	ret = iomem_dma_admin_add(c->file, rule, strlen(rule), NULL);
+	return ret;
 }
 
 static void undo_rule_add(struct kunit *test, struct walk_ctx *c)
@@ -348,6 +346,7 @@ static void faults_walk(struct kunit *test)
 	c->file = kunit_kzalloc(test, sizeof(*c->file), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->file);
 	c->file->f_cred = current_cred();
+	c->file->f_mode = FMODE_WRITE;
 	rules_clean(test);
 	fake_fabric_init(test);
 	c->node = fake_node(test, NULL, "fsw", RP);

@@ -476,7 +476,6 @@ static int m_policy_fn(void *data)
 	struct model *m = data;
 	struct rnd_state rnd;
 	unsigned int r;
-	char id[16];
 	ssize_t ret;
 
 	prandom_seed_state(&rnd, seed + 101);
@@ -501,7 +500,7 @@ static int m_policy_fn(void *data)
 		} else if (!m->rule_on[r]) {
 			const char *text = m->rule_text[r];
 
-			/* What a write of the sysfs "add" file does. */
+			/* What IOMEM_DMA_IOC_ADD_RULE does. */
 			ret = iomem_dma_policy_add(text, strlen(text),
 						   &m->rule_id[r]);
 			if (ret) {
@@ -512,10 +511,10 @@ static int m_policy_fn(void *data)
 			WRITE_ONCE(m->rule_on[r], true);
 			m_check_mappings(m, "a rule addition");
 		} else {
-			snprintf(id, sizeof(id), "%u", m->rule_id[r]);
-			ret = iomem_dma_sysfs_remove(m->file, id, strlen(id));
-			if (ret != strlen(id)) {
-				m_fail(m, "removing rule %s: %zd", id, ret);
+			ret = iomem_dma_admin_remove(m->file, m->rule_id[r]);
+			if (ret) {
+				m_fail(m, "removing rule %u: %zd",
+				       m->rule_id[r], ret);
 				break;
 			}
 			WRITE_ONCE(m->rule_on[r], false);
@@ -624,6 +623,7 @@ static void model_concurrent_invariants(struct kunit *test)
 	m->file = kunit_kzalloc(test, sizeof(*m->file), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, m->file);
 	m->file->f_cred = current_cred();
+	m->file->f_mode = FMODE_WRITE;
 	m->test = test;
 	spin_lock_init(&m->shared_lock);
 	spin_lock_init(&m->fail_lock);

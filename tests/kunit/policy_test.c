@@ -21,6 +21,7 @@
 #include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/string.h>
+#include <uapi/linux/iomem_dma.h>
 
 #define FAKE_WINDOW 5
 #include "iomem_dma_test.h"
@@ -379,7 +380,7 @@ static void policy_remove_by_id(struct kunit *test)
 	KUNIT_EXPECT_GT(test, add_rule(test, "allow provider=one"), b);
 }
 
-/* ---- sysfs handlers: credentials and lockdown ---- */
+/* ---- /dev/iomem_dma changes: open mode, credentials and lockdown ---- */
 
 static bool fake_locked_down(void)
 {
@@ -395,10 +396,18 @@ static void policy_sysfs_checks_opener(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	rules_clean(test);
 
-	/* Opened by a fully privileged task: accepted. */
+	/* Opened read-only, even by a fully privileged task: refused. */
 	f->f_cred = current_cred();
-	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_add(f, rule, strlen(rule)),
-			(ssize_t)strlen(rule));
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_add(f, rule, strlen(rule), NULL),
+			-EBADF);
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_replace(f, rule, strlen(rule),
+						      NULL), -EBADF);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 0U);
+
+	/* Opened for writing by a fully privileged task: accepted. */
+	f->f_mode = FMODE_WRITE;
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_add(f, rule, strlen(rule), NULL),
+			0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 1U);
 
 	/* Opened without CAP_SYS_ADMIN: refused, even by a root writer. */
@@ -406,23 +415,24 @@ static void policy_sysfs_checks_opener(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, weak);
 	cap_lower(weak->cap_effective, CAP_SYS_ADMIN);
 	f->f_cred = weak;
-	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_add(f, "deny provider=x", 15),
-			(ssize_t)-EPERM);
-	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_remove(f, "1", 1),
-			(ssize_t)-EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_add(f, "deny provider=x", 15,
+						  NULL), -EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_remove(f, 1), -EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_replace(f, "", 0, NULL), -EPERM);
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 1U);
 	put_cred(weak);
 
 	/* Locked down: refused. */
 	f->f_cred = current_cred();
+	f->f_mode = FMODE_WRITE;
 	kunit_activate_static_stub(test, iomem_dma_locked_down,
 				   fake_locked_down);
-	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_add(f, "deny provider=x", 15),
-			(ssize_t)-EPERM);
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_add(f, "deny provider=x", 15,
+						  NULL), -EPERM);
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 1U);
 	kunit_deactivate_static_stub(test, iomem_dma_locked_down);
-	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_add(f, "deny provider=x", 15),
-			(ssize_t)15);
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_add(f, "deny provider=x", 15,
+						  NULL), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 2U);
 }
 
@@ -674,6 +684,7 @@ static void policy_deny_revokes_mapped_pair(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
 	f->f_cred = current_cred();
+	f->f_mode = FMODE_WRITE;
 	rules_clean(test);
 	fake_fabric_init(test);
 	sw = fake_node(test, NULL, "rsw", RP);
@@ -685,8 +696,8 @@ static void policy_deny_revokes_mapped_pair(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, sgt,
 						    DMA_TO_DEVICE, 0), 0);
 	fc->free_on_revoke = sgt;
-	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_add(f, rule, strlen(rule)),
-			(ssize_t)strlen(rule));
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_add(f, rule, strlen(rule), NULL),
+			0);
 	/* The client was told, unmapped and freed. */
 	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 1);
 	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
@@ -718,12 +729,13 @@ static void policy_unallow_revokes_every_holder(struct kunit *test)
 					     GFP_KERNEL);
 	struct fake_client *fc[HOLDERS];
 	struct fake_prov *fp, *keep;
-	char name[16], id[16];
 	unsigned int i, rule;
+	char name[16];
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
 	f->f_cred = current_cred();
+	f->f_mode = FMODE_WRITE;
 	rules_clean(test);
 	fp = fake_prov_create(test, "allp", HOLDERS * PAGE_SIZE, NULL);
 	keep = fake_prov_create(test, "allk", HOLDERS * PAGE_SIZE, NULL);
@@ -751,9 +763,7 @@ static void policy_unallow_revokes_every_holder(struct kunit *test)
 	}
 	KUNIT_ASSERT_EQ(test, fp->prov->nr_chunks, (unsigned long)HOLDERS);
 
-	snprintf(id, sizeof(id), "%u", rule);
-	KUNIT_EXPECT_EQ(test, iomem_dma_sysfs_remove(f, id, strlen(id)),
-			(ssize_t)strlen(id));
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_remove(f, rule), 0);
 	for (i = 0; i < HOLDERS; i++)
 		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&fc[i]->revokes), 1,
 				    "client %u", i);
@@ -1329,6 +1339,7 @@ static void policy_sysfs_fuzz_model(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, input);
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	f->f_cred = current_cred();
+	f->f_mode = FMODE_WRITE;
 	kunit_info(test, "seed %llu\n", seed);
 	prandom_seed_state(&rnd, seed);
 	rules_clean(test);
@@ -1345,8 +1356,8 @@ static void policy_sysfs_fuzz_model(struct kunit *test)
 		if (op < 4 && m->n < MODEL_MAX) {
 			adds++;
 			n = fuzz_input(&rnd, input);
-			ret = iomem_dma_sysfs_add(f, input, n);
-			KUNIT_ASSERT_TRUE_MSG(test, ret == (ssize_t)n || ret == -EINVAL,
+			ret = iomem_dma_admin_add(f, input, n, NULL);
+			KUNIT_ASSERT_TRUE_MSG(test, !ret || ret == -EINVAL,
 					      "seed %llu op %u: %zd", seed, i,
 					      ret);
 			if (n && input[n - 1] == '\n')
@@ -1356,7 +1367,7 @@ static void policy_sysfs_fuzz_model(struct kunit *test)
 				/* The model knows it: a duplicate. */
 				KUNIT_ASSERT_EQ_MSG(test, ret, (ssize_t)-EINVAL,
 						    "seed %llu op %u", seed, i);
-			} else if (ret > 0) {
+			} else if (!ret) {
 				iomem_dma_policy_show(have, 2 * PAGE_SIZE);
 				/* Ids are never reused: one more each time. */
 				if (next_id)
@@ -1383,9 +1394,10 @@ static void policy_sysfs_fuzz_model(struct kunit *test)
 				k = MODEL_MAX;
 				n = fuzz_input(&rnd, input);
 			}
-			ret = iomem_dma_sysfs_remove(f, input, n);
+			/* The text of an id, as the boot policy and tests use. */
+			ret = iomem_dma_policy_remove(input, n);
 			if (k < MODEL_MAX) {
-				KUNIT_ASSERT_EQ_MSG(test, ret, (ssize_t)n,
+				KUNIT_ASSERT_EQ_MSG(test, ret, 0,
 						    "seed %llu op %u", seed, i);
 				m->n--;
 				memmove(&m->id[k], &m->id[k + 1],
@@ -1464,6 +1476,259 @@ static void policy_preference_breaks_ties(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, beta->prov->preference, 10);
 }
 
+/* ---- whole rule sets and queries: what /dev/iomem_dma does ---- */
+
+static struct file *admin_file(struct kunit *test)
+{
+	struct file *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->f_cred = current_cred();
+	f->f_mode = FMODE_WRITE;
+	return f;
+}
+
+/* A bad line, a duplicate or too many rules: nothing changes. */
+static void policy_replace_all_or_nothing(struct kunit *test)
+{
+	char *before = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	char *after = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	static const char *const bad[] = {
+		"deny provider=a\nallow provider=b\nallow provdr=c\n",
+		"deny provider=a\ndeny provider=a\n",
+		"deny provider=a force\n",
+		"deny provider=a\r\n",
+	};
+	static const char nul[] = "deny provider=a\ndeny provider=b\0c\n";
+	static const char two[] = "\ndeny provider=new1\n\n\nallow client=new2 iommu";
+	struct file *f = admin_file(test);
+	unsigned int i, count = 99, id;
+	char text[IOMEM_DMA_RULE_MAX_LEN + 1];
+	size_t big_len = 0;
+	char *big;
+	int gen;
+
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	KUNIT_ASSERT_NOT_NULL(test, after);
+	rules_clean(test);
+	add_rule(test, "deny provider=old1");
+	add_rule(test, "allow node=old2 force");
+	iomem_dma_policy_show(before, PAGE_SIZE);
+	gen = iomem_dma_generation();
+
+	for (i = 0; i <= ARRAY_SIZE(bad); i++) {
+		/* The last: a NUL inside a line. */
+		const char *set = i < ARRAY_SIZE(bad) ? bad[i] : nul;
+		size_t len = i < ARRAY_SIZE(bad) ? strlen(bad[i]) : sizeof(nul) - 1;
+
+		KUNIT_EXPECT_EQ_MSG(test, iomem_dma_admin_replace(f, set, len,
+								  &count),
+				    -EINVAL, "set %u", i);
+		iomem_dma_policy_show(after, PAGE_SIZE);
+		KUNIT_EXPECT_STREQ_MSG(test, after, before, "set %u", i);
+	}
+	KUNIT_EXPECT_EQ(test, count, 99U);
+	KUNIT_EXPECT_EQ(test, iomem_dma_generation(), gen);
+
+	/* One rule more than the table holds. */
+	big = kunit_kzalloc(test, (IOMEM_DMA_MAX_RULES + 1) * 32, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	for (i = 0; i <= IOMEM_DMA_MAX_RULES; i++)
+		big_len += sprintf(big + big_len, "deny provider=p%u\n", i);
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_replace(f, big, big_len, &count),
+			-ENOSPC);
+	iomem_dma_policy_show(after, PAGE_SIZE);
+	KUNIT_EXPECT_STREQ(test, after, before);
+	/* Exactly a full table is fine. */
+	big_len -= strlen("deny provider=p1024\n");
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_replace(f, big, big_len, &count),
+			0);
+	KUNIT_EXPECT_EQ(test, count, (unsigned int)IOMEM_DMA_MAX_RULES);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), count);
+
+	/* Empty lines are skipped; the new rules get new ids, in order. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_replace(f, two, strlen(two),
+						      &count), 0);
+	KUNIT_EXPECT_EQ(test, count, 2U);
+	KUNIT_ASSERT_EQ(test, iomem_dma_policy_get(0, &id, text, sizeof(text)),
+			0);
+	KUNIT_EXPECT_STREQ(test, text, "deny provider=new1");
+	KUNIT_ASSERT_EQ(test, iomem_dma_policy_get(id + 1, &i, text,
+						   sizeof(text)), 0);
+	KUNIT_EXPECT_EQ(test, i, id + 1);
+	KUNIT_EXPECT_STREQ(test, text, "allow client=new2 iommu");
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_get(i + 1, &id, text,
+						   sizeof(text)), -ENOENT);
+	/* An empty set removes every rule. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_replace(f, "", 0, &count), 0);
+	KUNIT_EXPECT_EQ(test, count, 0U);
+	KUNIT_EXPECT_EQ(test, iomem_dma_policy_get(0, &id, text, sizeof(text)),
+			-ENOENT);
+}
+
+/*
+ * Replacing a set by one that still allows a mapped pair keeps the mapping;
+ * a set without the allow revokes it. (Removing every rule and adding them
+ * again, which is what a restore without REPLACE_RULES had to do, revokes
+ * it on the way.)
+ */
+static void policy_replace_keeps_what_stays_allowed(struct kunit *test)
+{
+	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	static const char moved[] = "deny provider=other\nallow provider=repp\n";
+	struct file *f = admin_file(test);
+	char set[IOMEM_DMA_NAME_MAX + 64];
+	struct fake_client *fc;
+	struct fake_prov *fp;
+	unsigned int count;
+
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	rules_clean(test);
+	fp = fake_prov_create(test, "repp", POOL, NULL);
+	fc = fake_client_create(test, "repc", NULL);
+	snprintf(set, sizeof(set),
+		 "allow provider=repp client=%s\ndeny provider=other\n",
+		 fc->client->name);
+	KUNIT_ASSERT_EQ(test, iomem_dma_admin_replace(f, set, strlen(set),
+						      &count), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, sgt,
+						  PAGE_SIZE, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, sgt,
+						    DMA_BIDIRECTIONAL, 0), 0);
+	fc->free_on_revoke = sgt;
+
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_replace(f, set, strlen(set),
+						      &count), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_replace(f, moved, strlen(moved),
+						      &count), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 0);
+	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 1UL);
+
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_replace(f, moved, 20, &count),
+			0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 1);
+	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
+}
+
+struct replace_race {
+	struct fake_prov *fp;
+	struct fake_client *fc;
+	atomic_t denied, computed;
+	bool stop;
+};
+
+static int replace_reader_fn(void *data)
+{
+	struct replace_race *r = data;
+	struct iomem_dma_verdict v;
+
+	while (!READ_ONCE(r->stop)) {
+		if (iomem_dma_client_verdict_now(r->fp->prov, r->fc->client,
+						 &v) &&
+		    v.path == IOMEM_DMA_PATH_DENIED)
+			atomic_inc(&r->denied);
+		atomic_inc(&r->computed);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * A reader computing the verdict of a pair that every set allows, while a
+ * writer replaces the rules over and over: it never sees a deny.
+ */
+static void policy_replace_race_never_denies(struct kunit *test)
+{
+	struct replace_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct file *f = admin_file(test);
+	char sets[3][IOMEM_DMA_NAME_MAX + 64];
+	struct task_struct *t;
+	unsigned int i, count;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	rules_clean(test);
+	r->fp = fake_prov_create(test, "racep", POOL, NULL);
+	r->fc = fake_client_create(test, "racec", NULL);
+	strscpy(sets[0], "allow provider=racep\ndeny provider=x1\n");
+	snprintf(sets[1], sizeof(sets[1]), "deny provider=x2\nallow client=%s\n",
+		 r->fc->client->name);
+	snprintf(sets[2], sizeof(sets[2]), "allow provider=racep client=%s\n",
+		 r->fc->client->name);
+	KUNIT_ASSERT_EQ(test, iomem_dma_admin_replace(f, sets[0],
+						      strlen(sets[0]), &count),
+			0);
+	t = kthread_run(replace_reader_fn, r, "iomem_dma_repl");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	for (i = 0; i < 3000; i++) {
+		const char *s = sets[i % ARRAY_SIZE(sets)];
+
+		KUNIT_EXPECT_EQ(test, iomem_dma_admin_replace(f, s, strlen(s),
+							      &count), 0);
+		if (!(i % 16))
+			cond_resched();
+	}
+	WRITE_ONCE(r->stop, true);
+	kthread_stop(t);
+	put_task_struct(t);
+	kunit_info(test, "%d verdicts computed during 3000 replacements\n",
+		   atomic_read(&r->computed));
+	KUNIT_EXPECT_GT(test, atomic_read(&r->computed), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->denied), 0);
+}
+
+/* A query answers what iomem_dma_check() would, and changes nothing. */
+static void policy_query_no_side_effects(struct kunit *test)
+{
+	struct iomem_dma_query *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	struct iomem_dma_verdict v;
+	struct fake_client *fc;
+	struct fake_prov *fp;
+	u64 gen;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	rules_clean(test);
+	fake_fabric_init(test);
+	fp = fake_prov_create(test, "qp", POOL, fake_node(test, NULL, "qsw", RP));
+	fc = fake_client_create(test, "qc", NULL);
+	strscpy(q->provider, "qp");
+	strscpy(q->client, fc->client->name);
+	gen = iomem_dma_generation();
+	KUNIT_ASSERT_EQ(test, iomem_dma_admin_query(q), 0);
+	KUNIT_EXPECT_STREQ(test, q->path, "denied");
+	KUNIT_EXPECT_STREQ(test, q->reason, "client_not_on_fabric");
+	KUNIT_EXPECT_EQ(test, q->distance, -1);
+	KUNIT_EXPECT_EQ(test, q->rule, 0U);
+	KUNIT_EXPECT_EQ(test, q->generation, gen);
+	/* Nothing cached, nothing bumped. */
+	KUNIT_EXPECT_NULL(test, xa_load(&fc->client->verdicts, fp->prov->id));
+	KUNIT_EXPECT_EQ(test, iomem_dma_generation(), gen);
+
+	snprintf(q->detail, sizeof(q->detail),
+		 "allow provider=qp client=%s iommu", fc->client->name);
+	add_rule(test, q->detail);
+	KUNIT_ASSERT_EQ(test, iomem_dma_admin_query(q), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_check(fp->prov, fc->dev, &v), 0);
+	KUNIT_EXPECT_STREQ(test, q->path, iomem_dma_path_str(v.path));
+	KUNIT_EXPECT_STREQ(test, q->reason, "rule_allow");
+	KUNIT_EXPECT_EQ(test, q->generation, v.generation);
+	KUNIT_EXPECT_EQ(test, q->rule, v.rule);
+
+	/* Unknown names, unterminated names, flags: refused. */
+	strscpy(q->client, "nosuchclient");
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_query(q), -ENXIO);
+	strscpy(q->provider, "nosuchprov");
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_query(q), -ENOENT);
+	memset(q->provider, 'q', sizeof(q->provider));
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_query(q), -EINVAL);
+	strscpy(q->provider, "qp");
+	q->client[0] = '\0';
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_query(q), -EINVAL);
+	strscpy(q->client, fc->client->name);
+	q->flags = 1;
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_query(q), -EINVAL);
+}
+
 static struct kunit_case iomem_dma_policy_cases[] = {
 	KUNIT_CASE_PARAM(policy_precedence, policy_gen_params),
 	KUNIT_CASE(policy_force_taints_once),
@@ -1484,6 +1749,10 @@ static struct kunit_case iomem_dma_policy_cases[] = {
 	KUNIT_CASE(policy_verdict_line),
 	KUNIT_CASE(policy_concurrent_writers),
 	KUNIT_CASE(policy_preference_breaks_ties),
+	KUNIT_CASE(policy_replace_all_or_nothing),
+	KUNIT_CASE(policy_replace_keeps_what_stays_allowed),
+	KUNIT_CASE(policy_replace_race_never_denies),
+	KUNIT_CASE(policy_query_no_side_effects),
 	{}
 };
 
