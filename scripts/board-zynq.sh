@@ -85,7 +85,7 @@ deny_report=$("$out/tools/iomem-dma-dtcheck" -W "$out/board-deny.dtb" 2>&1 || tr
 grep -q "denied by peer-dma-deny" <<<"$deny_report" ||
 	die "board-zynq: iomem-dma-dtcheck does not see the deny in board-deny.dtb" "compare tools/iomem-dma-dtcheck with dts/zynq-ocm-deny.dtso"
 
-${cross}gcc -static -Os -Wall -Werror -o "$out/root/init" \
+${cross}gcc -static -Os -Wall -Werror -I"$REPO/include/uapi" -o "$out/root/init" \
 	"$REPO/tests/board/zynq-init.c" ||
 	die "board-zynq: the static init did not build" "see the compiler output above"
 mkdir -p "$out/root/bin"

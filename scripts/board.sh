@@ -33,7 +33,7 @@ echo "board: building the arm64 kernel (log: $log)"
 	--kunitconfig="$REPO/tests/board/demo-arm64.kunitconfig" \
 	--jobs="$JOBS" --make_options "CC=ccache ${cross}gcc") >"$log" 2>&1 ||
 	{ show_log_tail "$log" 30; die "board: the arm64 kernel did not build" "see $log"; }
-${cross}gcc -static -Os -Wall -Werror -o "$out/root/init" \
+${cross}gcc -static -Os -Wall -Werror -I"$REPO/include/uapi" -o "$out/root/init" \
 	"$REPO/tests/board/board-init.c" ||
 	die "board: the static init did not build" "is gcc-aarch64-linux-gnu installed? run 'make deps'"
 mkdir -p "$out/root/bin"

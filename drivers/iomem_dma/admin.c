@@ -153,11 +153,12 @@ int iomem_dma_admin_remove(const struct file *filp, unsigned int id)
 {
 	char text[16];
 	int ret = admin_may_change(filp);
+	int len;
 
 	if (ret)
 		return ret;
-	ret = iomem_dma_policy_remove(text, scnprintf(text, sizeof(text), "%u",
-						       id));
+	len = scnprintf(text, sizeof(text), "%u", id);
+	ret = iomem_dma_policy_remove(text, len);
 	if (ret)
 		return -ENOENT;
 	iomem_dma_policy_revoke_denied();

@@ -21,8 +21,9 @@
  * publishing and searching providers, and while a revoke pass picks its
  * next pair; never while calling back into a client or a backend.
  *
- * iomem_dma_clients_lock (a mutex) protects the list of clients, which
- * only the verdicts file walks; clients never need it on their hot paths,
+ * iomem_dma_clients_lock (a mutex) protects the list of clients and the
+ * next registration number, which only registration, revoke passes and
+ * the administration's queries walk; clients never need it on their hot paths,
  * since they pass the handle registration returned.
  *
  * iomem_dma_attach_lock (a mutex) serialises replacing the attachment

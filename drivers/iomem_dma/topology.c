@@ -250,7 +250,7 @@ EXPORT_SYMBOL_GPL(iomem_dma_fabric_unregister);
  * provider that follows its device) sits. When this returns, every verdict
  * reflects the new state
  * and every client whose mapped pair the change denied has had its revoke
- * callback. The administrator's way in is /sys/kernel/iomem_dma/rescan.
+ * callback. The administrator's way in is IOMEM_DMA_IOC_RESCAN.
  *
  * Context: process context; sleeps. Must not be called from a revoke
  * callback.

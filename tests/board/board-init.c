@@ -119,20 +119,11 @@ static int edu_cmd(const char *cmd)
 	return ret;
 }
 
+/* The pair's verdict line, asked through /dev/iomem_dma: see query_line(). */
 static void verdict_line(const char *prov, const char *client, char *out,
 			 size_t size)
 {
-	char path[PATH_MAX], buf[4096], *line, *save;
-
-	out[0] = '\0';
-	snprintf(path, sizeof(path), "/sys/class/iomem_dma/%s/verdicts", prov);
-	if (read_file(path, buf, sizeof(buf)))
-		return;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (!strncmp(line, client, strlen(client)) &&
-		    line[strlen(client)] == ' ')
-			snprintf(out, size, "%s", line);
+	query_line(prov, client, out, size, NULL);
 }
 
 /* The PCI address of the bridge right above @bdf, from its sysfs path. */
@@ -206,13 +197,14 @@ static int config_word(const char *bdf, int off, unsigned short *val,
 	return n == 2 ? 0 : -EIO;
 }
 
+/* Add a rule through IOMEM_DMA_IOC_ADD_RULE: 0 or the negative errno. */
 static int rule(const char *text)
 {
-	int ret = write_file("/sys/kernel/iomem_dma/add", text);
+	int ret = ioctl_add_rule(text);
 
-	printf("  # echo '%s' > /sys/kernel/iomem_dma/add   -> %s\n", text,
-	       err(ret));
-	return ret;
+	printf("  # ioctl(/dev/iomem_dma, ADD_RULE, \"%s\") -> %s\n", text,
+	       ret < 0 ? err(ret) : "ok");
+	return ret < 0 ? ret : 0;
 }
 
 static int run_ctl(const char *a, const char *b, const char *c, const char *d)
@@ -242,6 +234,131 @@ static int added_rule(void)
 	const char *p = strstr(tool_out, "added rule ");
 
 	return p ? atoi(p + 11) : -1;
+}
+
+/* Write @s as the whole of a regular file, created if need be. */
+static int put_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+/*
+ * The administrator ABI on the real kernel: /dev/iomem_dma through
+ * iomem-dma-ctl (its JSON, its errors, save and an atomic restore), the
+ * debugfs verdicts table, and what an unprivileged user may do: ask, not
+ * change. Starts and ends with no rules.
+ */
+static void admin_checks(const char *sw_prov, const char *rp_prov,
+			 struct pcidev *edudev)
+{
+	char line[512], table[16384], want[1024], num[16], *p;
+	struct iomem_dma_query q;
+	int id = -1, r;
+
+	printf("\n== the administrator interface: /dev/iomem_dma, debugfs, sysfs ==\n");
+	snprintf(want, sizeof(want), "/sys/class/iomem_dma/%s/", sw_prov);
+	check(!access(want, F_OK) && !access("/sys/kernel/iomem_dma/generation", F_OK) &&
+	      access("/sys/kernel/iomem_dma/rules", F_OK) &&
+	      access("/sys/kernel/iomem_dma/add", F_OK) &&
+	      access(strcat(want, "verdicts"), F_OK),
+	      "sysfs has one value per file: no rules, add or verdicts tables");
+	check(!query_line(sw_prov, edudev->name, line, sizeof(line), &q) &&
+	      strstr(line, " bus "), "IOMEM_DMA_IOC_QUERY answers: %s", line);
+	check(!read_file("/sys/kernel/debug/iomem_dma/verdicts", table,
+			 sizeof(table)), "debugfs iomem_dma/verdicts reads");
+	/* The table's line of the pair, without the generation (it moves). */
+	snprintf(want, sizeof(want), "%s %s", sw_prov, line);
+	if (strstr(want, " generation="))
+		*strstr(want, " generation=") = '\0';
+	check(!!strstr(table, want), "the table has the query's verdict: %s", want);
+	q.provider[0] = '\0';
+	check(iomem_dma_ioctl(0, IOMEM_DMA_IOC_QUERY, &q) == -EINVAL,
+	      "a query without a provider name: EINVAL");
+	check(iomem_dma_ioctl(0, _IOWR(IOMEM_DMA_IOC_MAGIC, 0x3f, int), &r) == -ENOTTY,
+	      "an unknown ioctl: ENOTTY");
+
+	r = run_ctl("--json", "explain", sw_prov, edudev->name);
+	check(r == 0 && tool_out[0] == '{' && strstr(tool_out, "\"path\":\"bus\"") &&
+	      strstr(tool_out, "\"reason\":\"common_node\"") &&
+	      strstr(tool_out, "\"detail\":{"), "iomem-dma-ctl --json explain");
+	r = run_ctl("explain", "no-such-provider", edudev->name, NULL);
+	check(r == 2 && strstr(tool_out, "no provider named") &&
+	      strstr(tool_out, "closest names that exist:"),
+	      "explain of an unknown provider: exit 2 and the closest names");
+	snprintf(want, sizeof(want), "%.12s9", edudev->name);
+	r = run_ctl("explain", sw_prov, want, NULL);
+	check(r == 2 && strstr(tool_out, "not a registered client") &&
+	      strstr(tool_out, edudev->name),
+	      "explain of an unknown client: exit 2, suggests %s", edudev->name);
+	r = run_ctl("--json", "list", NULL, NULL);
+	snprintf(want, sizeof(want),
+		 "{\"client\":\"%s\",\"path\":\"denied\",\"reason\":\"%s\"}",
+		 edudev->name, "host_not_allowed");
+	check(r == 0 && tool_out[0] == '[' && strstr(tool_out, want),
+	      "iomem-dma-ctl --json list has every provider's verdict for edu");
+
+	snprintf(line, sizeof(line), "provider=%s", rp_prov);
+	r = run_ctl("deny", line, NULL, NULL);
+	id = added_rule();
+	check(r == 0 && id > 0, "iomem-dma-ctl deny %s: rule %d", line, id);
+	check(run_ctl("deny", line, NULL, NULL) == 4 &&
+	      strstr(tool_out, "refused by the kernel"),
+	      "the same rule again: refused by the kernel, exit 4");
+	snprintf(want, sizeof(want), "{\"id\":%d,\"rule\":\"deny provider=%s\"}", id, rp_prov);
+	check(run_ctl("--json", "rules", NULL, NULL) == 0 && strstr(tool_out, want),
+	      "iomem-dma-ctl --json rules: %s", want);
+	check(run_ctl("remove", "99999", NULL, NULL) == 2 &&
+	      strstr(tool_out, "there is no rule 99999"),
+	      "remove of a rule that does not exist: exit 2");
+
+	/* An unprivileged user asks, but cannot change anything. */
+	tool_uid = 65534;
+	r = run_ctl("explain", sw_prov, edudev->name, NULL);
+	check(r == 0 && strstr(tool_out, "ALLOWED, peer to peer by bus address"),
+	      "uid 65534 may ask for a verdict (explain)");
+	check(run_ctl("rules", NULL, NULL, NULL) == 0 && strstr(tool_out, line),
+	      "uid 65534 may list the rules");
+	r = run_ctl("allow", "node=pci0000:00", NULL, NULL);
+	check(r == 3 && strstr(tool_out, "permission denied"),
+	      "uid 65534 may not add a rule: exit 3");
+	snprintf(num, sizeof(num), "%d", id);
+	check(run_ctl("remove", num, NULL, NULL) == 3, "nor remove one: exit 3");
+	check(run_ctl("rescan", NULL, NULL, NULL) == 3, "nor rescan: exit 3");
+	tool_uid = 0;
+	check(run_ctl("rules", NULL, NULL, NULL) == 0 && strstr(tool_out, line),
+	      "the rule is still there");
+
+	/* save, then restore a set: all at once, with new ids. */
+	check(run_ctl("save", "/saved.rules", NULL, NULL) == 0 &&
+	      !read_file("/saved.rules", table, sizeof(table)) &&
+	      strstr(table, "\ndeny provider=") && strstr(table, line),
+	      "iomem-dma-ctl save writes the rules without ids");
+	p = table + strlen(table);
+	snprintf(p, sizeof(table) - (p - table), "allow node=pci0000:00\n");
+	put_file("/saved.rules", table);
+	check(run_ctl("restore", "/saved.rules", NULL, NULL) == 0 &&
+	      strstr(tool_out, "restored 2 rule(s)"),
+	      "iomem-dma-ctl restore of the saved rules plus one: 2 rules");
+	check(run_ctl("rules", NULL, NULL, NULL) == 0 && strstr(tool_out, line) &&
+	      strstr(tool_out, "allow node=pci0000:00") &&
+	      atoi(tool_out) > id, "both in force, with new ids");
+	put_file("/saved.rules", "allow node=a\nallow node=a\n");
+	check(run_ctl("restore", "/saved.rules", NULL, NULL) == 4 &&
+	      run_ctl("rules", NULL, NULL, NULL) == 0 &&
+	      strstr(tool_out, "allow node=pci0000:00"),
+	      "a file with a duplicate: exit 4, the rules unchanged");
+	put_file("/saved.rules", "\n");
+	check(run_ctl("restore", "/saved.rules", NULL, NULL) == 0 &&
+	      run_ctl("rules", NULL, NULL, NULL) == 0 && strstr(tool_out, "no rules"),
+	      "restore of an empty file: no rules");
 }
 
 /*
@@ -962,6 +1079,8 @@ int main(void)
 	      strstr(tool_out, "DENIED") && strstr(tool_out, "host bridge that is not known"),
 	      "iomem-dma-ctl explain says why the root-port pair is denied");
 
+	admin_checks(sw_prov, rp_prov, edudev);
+
 	heap_checks(sw_prov, edudev);
 
 	dt_carveout(edudev);
@@ -1010,10 +1129,10 @@ int main(void)
 		check(off > 0 && !config_word(bridge, off, &acs, 1),
 		      "setpci-style write: ACS request/completion redirect on at %s",
 		      bridge);
-		check(write_file("/sys/kernel/iomem_dma/rescan", "2") == -EINVAL,
-		      "rescan refuses anything but 1");
-		check(write_file("/sys/kernel/iomem_dma/rescan", "1") == 0,
-		      "# echo 1 > /sys/kernel/iomem_dma/rescan");
+		check(iomem_dma_ioctl(0, IOMEM_DMA_IOC_RESCAN, NULL) == -EBADF,
+		      "a rescan on a read-only descriptor is refused (EBADF)");
+		check(run_ctl("rescan", NULL, NULL, NULL) == 0 &&
+		      strstr(tool_out, "rescanned"), "# iomem-dma-ctl rescan");
 		n = klogctl(3, klog, sizeof(klog) - 1);
 		klog[n > 0 ? n : 0] = '\0';
 		snprintf(want, sizeof(want), "%s: ACS redirect now on", bridge);
@@ -1025,7 +1144,7 @@ int main(void)
 		      "the pair meets at the host bridge: verdict unchanged (%s)",
 		      line);
 		check(off > 0 && !config_word(bridge, off, &ctrl, 1) &&
-		      write_file("/sys/kernel/iomem_dma/rescan", "1") == 0,
+		      !iomem_dma_ioctl(1, IOMEM_DMA_IOC_RESCAN, NULL),
 		      "ACS control restored to %#x and rescanned", ctrl);
 		n = klogctl(3, klog, sizeof(klog) - 1);
 		klog[n > 0 ? n : 0] = '\0';

@@ -14,6 +14,7 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <linux/dma-buf.h>
+#include <linux/iomem_dma.h>
 
 #ifndef BOARD_TAG
 #error "define BOARD_TAG before including board-lib.h"
@@ -100,6 +102,76 @@ static inline int write_file(const char *path, const char *s)
 	return ret;
 }
 
+/*
+ * /dev/iomem_dma (include/uapi/linux/iomem_dma.h): one ioctl on a fresh
+ * descriptor, opened read-write for changes and read-only for queries.
+ * 0 or the negative errno.
+ */
+static inline int iomem_dma_ioctl(int write, unsigned long cmd, void *arg)
+{
+	int fd = open("/dev/iomem_dma", write ? O_RDWR : O_RDONLY);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, cmd, arg))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * The verdict of @prov and @client from IOMEM_DMA_IOC_QUERY, as a line in
+ * the format of debugfs iomem_dma/verdicts: "CLIENT PATH distance=D
+ * node=N rule=R reason=C generation=G iommu=M[ iommu_path=P]"; "" and the
+ * negative errno when the kernel refuses. @q (may be NULL) gets the rest,
+ * such as the explanation lines.
+ */
+static inline int query_line(const char *prov, const char *client, char *out,
+			     size_t size, struct iomem_dma_query *q)
+{
+	struct iomem_dma_query mine;
+	int ret;
+
+	if (!q)
+		q = &mine;
+	memset(q, 0, sizeof(*q));
+	snprintf(q->provider, sizeof(q->provider), "%s", prov);
+	snprintf(q->client, sizeof(q->client), "%s", client);
+	out[0] = '\0';
+	ret = iomem_dma_ioctl(0, IOMEM_DMA_IOC_QUERY, q);
+	if (ret)
+		return ret;
+	ret = snprintf(out, size, "%s %.15s distance=%d node=%.63s rule=%u",
+		       client, q->path, q->distance, q->node[0] ? q->node : "-",
+		       q->rule);
+	if (ret >= (int)size)
+		return -ENOSPC;
+	ret += snprintf(out + ret, size - ret,
+			" reason=%.31s generation=%llu iommu=%.15s%s%.15s",
+			q->reason, (unsigned long long)q->generation, q->iommu,
+			q->iommu_path[0] ? " iommu_path=" : "", q->iommu_path);
+	return ret < (int)size ? 0 : -ENOSPC;
+}
+
+/* IOMEM_DMA_IOC_ADD_RULE: the new rule's id, or the negative errno. */
+static inline int ioctl_add_rule(const char *text)
+{
+	struct iomem_dma_rule_info ri = { 0 };
+	int ret;
+
+	snprintf(ri.text, sizeof(ri.text), "%s", text);
+	ret = iomem_dma_ioctl(1, IOMEM_DMA_IOC_ADD_RULE, &ri);
+	return ret ? ret : (int)ri.id;
+}
+
+static inline int ioctl_remove_rule(unsigned int id)
+{
+	__u32 kid = id;
+
+	return iomem_dma_ioctl(1, IOMEM_DMA_IOC_REMOVE_RULE, &kid);
+}
+
 /* "ok", or the message of the negative errno @ret. */
 static inline char *err(int ret)
 {
@@ -107,6 +179,8 @@ static inline char *err(int ret)
 }
 
 static char tool_out[8192];
+/* Nonzero: run_tool() runs the tool as this user and group, unprivileged. */
+static unsigned int tool_uid;
 
 /*
  * Run /bin/TOOL with up to four arguments (NULL ends them); its stdout and
@@ -121,8 +195,9 @@ static inline int run_tool(const char *tool, const char *a, const char *b,
 	pid_t pid;
 
 	snprintf(path, sizeof(path), "/bin/%s", tool);
-	printf("  $ %s %s%s%s%s%s%s%s\n", path, a, b ? " " : "", b ? b : "",
-	       c ? " " : "", c ? c : "", d ? " " : "", d ? d : "");
+	printf("  %s %s %s%s%s%s%s%s%s\n", tool_uid ? "(uid 65534) $" : "$",
+	       path, a, b ? " " : "", b ? b : "", c ? " " : "", c ? c : "",
+	       d ? " " : "", d ? d : "");
 	tool_out[0] = '\0';
 	if (pipe(fds))
 		return -1;
@@ -133,6 +208,10 @@ static inline int run_tool(const char *tool, const char *a, const char *b,
 		dup2(fds[1], 1);
 		dup2(fds[1], 2);
 		close(fds[0]);
+		if (tool_uid && (setgroups(0, NULL) ||
+				 setregid(tool_uid, tool_uid) ||
+				 setreuid(tool_uid, tool_uid)))
+			_exit(126);
 		execv(path, (char *const *)argv);
 		_exit(127);
 	}

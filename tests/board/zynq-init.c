@@ -122,40 +122,21 @@ static int ctl_cmd(const char *cmd)
 	return ret;
 }
 
-/* The client's line in the provider's verdicts file. */
+/* The client's verdict line, asked through /dev/iomem_dma. */
 static void show_verdict(char *out, size_t size)
 {
-	char path[PATH_MAX], buf[4096], *line, *save;
-	size_t n = strlen(CLIENT_PATH);
-
-	out[0] = '\0';
-	snprintf(path, sizeof(path), "%s/verdicts", prov_dir);
-	if (read_file(path, buf, sizeof(buf)))
-		return;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (!strncmp(line, CLIENT_PATH, n) && line[n] == ' ')
-			snprintf(out, size, "%s", line);
-	printf("  verdict: %s\n", out[0] ? out : "(no line for " CLIENT_PATH ")");
+	query_line(strrchr(prov_dir, '/') + 1, CLIENT_PATH, out, size, NULL);
+	printf("  verdict: %s\n", out[0] ? out : "(no verdict for " CLIENT_PATH ")");
 }
 
-/* Add a rule; return its id from the rules file, or -1. */
+/* Add a rule through IOMEM_DMA_IOC_ADD_RULE; return its id, or -1. */
 static int add_rule(const char *text)
 {
-	char buf[4096], *line, *save;
-	int ret = write_file("/sys/kernel/iomem_dma/add", text), id = -1;
+	int id = ioctl_add_rule(text);
 
-	printf("  # echo '%s' > /sys/kernel/iomem_dma/add -> %s\n", text, err(ret));
-	if (ret || read_file("/sys/kernel/iomem_dma/rules", buf, sizeof(buf)))
-		return -1;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *rest = strchr(line, ' ');
-
-		if (rest && !strcmp(rest + 1, text))
-			id = atoi(line);
-	}
-	return id;
+	printf("  # ioctl(/dev/iomem_dma, ADD_RULE, \"%s\") -> %s\n", text,
+	       id < 0 ? err(id) : "ok");
+	return id < 0 ? -1 : id;
 }
 
 /* iomem-dma-ctl explain PROVIDER CLIENT. */
@@ -269,7 +250,7 @@ static void routed_board(void)
 	show_verdict(line, sizeof(line));
 	check(strstr(line, " bus ") && strstr(line, "reason=common_node") &&
 	      strstr(line, "node=/axi "),
-	      "the verdicts file explains it: bus path, routed by /axi");
+	      "the verdict explains it: bus path, routed by /axi");
 	check(ctl_explain(strrchr(prov_dir, '/') + 1, CLIENT_PATH) == 0 &&
 	      strstr(tool_out, "ALLOWED, peer to peer by bus address") &&
 	      strstr(tool_out, "decided at /axi"),
@@ -315,7 +296,7 @@ static void routed_board(void)
 	      "the client was revoked and gave its buffer back");
 	show_verdict(line, sizeof(line));
 	check(strstr(line, " denied ") && strstr(line, "reason=rule_deny"),
-	      "the verdicts file says: denied by rule");
+	      "the verdict says: denied by rule");
 	ret = ctl_cmd("copy 4096 ocm");
 	check(ret == -EREMOTEIO && !strncmp(result, "denied:", 7) &&
 	      strstr(result, "denied by rule"),
@@ -324,9 +305,8 @@ static void routed_board(void)
 	      "the refused allocation was given back");
 
 	printf("\n== the administrator removes the rule ==\n");
-	snprintf(line, sizeof(line), "%d", id);
-	ret = write_file("/sys/kernel/iomem_dma/remove", line);
-	printf("  # echo %d > /sys/kernel/iomem_dma/remove -> %s\n", id, err(ret));
+	ret = ioctl_remove_rule(id);
+	printf("  # ioctl(/dev/iomem_dma, REMOVE_RULE, %d) -> %s\n", id, err(ret));
 	check(!ret, "rule %d removed", id);
 	show_verdict(line, sizeof(line));
 	check(strstr(line, " bus ") && strstr(line, "reason=common_node"),
@@ -374,7 +354,7 @@ static void fw_deny_board(void)
 	show_verdict(line, sizeof(line));
 	check(strstr(line, " denied ") && strstr(line, "reason=fw_deny") &&
 	      strstr(line, "node=" CLIENT_PATH " "),
-	      "the verdicts file says: denied by the firmware, at the pl330's node");
+	      "the verdict says: denied by the firmware, at the pl330's node");
 	check(ctl_explain(strrchr(prov_dir, '/') + 1, CLIENT_PATH) == 0 &&
 	      strstr(tool_out, "DENIED") && strstr(tool_out, "peer-dma-deny") &&
 	      strstr(tool_out, "devicetree node " CLIENT_PATH " decided"),
@@ -391,9 +371,8 @@ static void fw_deny_board(void)
 	      "the verdict is the bus path again");
 	check(!ctl_cmd("copy 65536 ocm") && !strncmp(result, "ok:", 3),
 	      "65536 bytes RAM -> OCM -> RAM by pl330 memcpy, verified");
-	snprintf(line, sizeof(line), "%d", id);
-	ret = write_file("/sys/kernel/iomem_dma/remove", line);
-	printf("  # echo %d > /sys/kernel/iomem_dma/remove -> %s\n", id, err(ret));
+	ret = ioctl_remove_rule(id);
+	printf("  # ioctl(/dev/iomem_dma, REMOVE_RULE, %d) -> %s\n", id, err(ret));
 	check(!ret, "rule %d removed", id);
 	show_verdict(line, sizeof(line));
 	check(strstr(line, " denied ") && strstr(line, "reason=fw_deny"),

@@ -17,6 +17,7 @@
 #include <linux/mount.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <uapi/linux/iomem_dma.h>
 
 #define FAKE_WINDOW 14
 #include "iomem_dma_test.h"
@@ -66,59 +67,32 @@ static struct sg_table *mapped_table(struct kunit *test, struct pair *p,
 	return sgt;
 }
 
-/* Read a sysfs file whole, as an unprivileged reader would. */
-static ssize_t read_sysfs(struct kunit *test, const char *path, char *buf,
-			  size_t len)
-{
-	struct file_system_type *fs;
-	struct vfsmount *mnt;
-	struct file *f;
-	loff_t pos = 0;
-	ssize_t n;
-
-	fs = get_fs_type("sysfs");
-	KUNIT_ASSERT_NOT_NULL(test, fs);
-	mnt = kern_mount(fs);
-	put_filesystem(fs);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mnt);
-	f = file_open_root_mnt(mnt, path, O_RDONLY, 0);
-	if (IS_ERR(f)) {
-		kern_unmount(mnt);
-		return PTR_ERR(f);
-	}
-	n = kernel_read(f, buf, len - 1, &pos);
-	if (n >= 0)
-		buf[n] = '\0';
-	fput(f);
-	kern_unmount(mnt);
-	return n;
-}
-
 /* ---- 1. a deny always revokes ---- */
 
 /*
- * A rule denies a mapped pair; before the revoke pass runs, a reader of
- * the (world-readable) verdicts file sees the pair. The pass must still
- * revoke the mapping: before, the read recomputed the cached verdict as
- * DENIED and the pass, which decided from that cache, skipped the client.
+ * A rule denies a mapped pair; before the revoke pass runs, an
+ * unprivileged user asks for the pair's verdict (IOMEM_DMA_IOC_QUERY).
+ * The pass must still revoke the mapping: once, a reader recomputed the
+ * cached verdict as DENIED and the pass, which decided from that cache,
+ * skipped the client.
  */
 static void contract_deny_revokes_after_verdicts_read(struct kunit *test)
 {
 	const char *rule = "deny provider=ct-rdp";
+	struct iomem_dma_query *q;
 	struct pair p;
-	char *buf;
 
-	buf = kunit_kzalloc(test, 4096, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
+	q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
 	pair_create(test, &p, "ct-rdp", "rdc");
 	p.fc->free_on_revoke = mapped_table(test, &p, PAGE_SIZE);
 
 	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), NULL),
 			0);
-	KUNIT_ASSERT_GT(test, read_sysfs(test,
-					 "class/iomem_dma/ct-rdp/verdicts",
-					 buf, 4096), 0);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " denied "));
+	strscpy(q->provider, "ct-rdp");
+	strscpy(q->client, p.fc->client->name);
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_query(q), 0);
+	KUNIT_EXPECT_STREQ(test, q->path, "denied");
 
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_revoke_denied(), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&p.fc->revokes), 1);

@@ -580,7 +580,7 @@ static int m_churn_fn(void *data)
 /* Reads have no side effects and never fail but for a provider that left. */
 static int m_reader_fn(void *data)
 {
-	static const char *const files[] = { "verdicts", "available", "size" };
+	static const char *const files[] = { "published", "available", "size" };
 	struct model *m = data;
 	char path[64], *buf;
 	unsigned int i = 0;

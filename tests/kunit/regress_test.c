@@ -696,13 +696,13 @@ static int sysfs_reader_fn(void *data)
 
 /*
  * ae21f835a5bd: a sysfs read raced the provider's release. Threads read
- * the verdicts, size and available files in a loop, keeping them open,
+ * the published, size and available files in a loop, keeping them open,
  * while the provider is unregistered and its memory freed: reads either
  * return data or fail with -ENODEV; KASAN sees no use after free.
  */
 static void regress_sysfs_read_races_release(struct kunit *test)
 {
-	static const char *const files[] = { "verdicts", "size", "available" };
+	static const char *const files[] = { "published", "size", "available" };
 	struct iomem_dma_provider_desc desc = {
 		.name = "sysrace", .nr_ranges = 1, .ops = &fake_prov_ops,
 	};
@@ -718,9 +718,6 @@ static void regress_sysfs_read_races_release(struct kunit *test)
 	mnt = kern_mount(fs);
 	put_filesystem(fs);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mnt);
-	/* A client, so that the verdicts file has a line. */
-	fake_client_create(test, "sysc", NULL);
-
 	fp = fake_prov_create_flags(test, "sysrace", SZ, NULL, false);
 	desc.dev = fp->dev;
 	desc.ranges = &fp->range;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Host tests of tools/iomem-dma-ctl against fake sysfs trees, of
+# Host tests of tools/iomem-dma-ctl (what it checks itself, and the
+# sysfs, debugfs and tracefs files it reads, as fake trees), of
 # tools/iomem-dma-dtcheck against devicetree fixtures (dtcheck.sh), and a
 # bounded libFuzzer run of both (fuzz.sh). TAP output.
 # usage: tests/tools/run.sh [BUILD_DIR]
@@ -29,112 +30,66 @@ t() {
 	fi
 }
 
-# A fake sysfs: two providers, rules, add/remove as plain files.
+# A fake sysfs with two providers, for what the tool reads from sysfs
+# (preference) and for what it must check before it asks the kernel
+# anything. Verdicts, clients and rules come from /dev/iomem_dma's ioctls,
+# which only a kernel answers: the arm64 board runs those commands on the
+# real one (tests/board/board-init.c). Here --device names a path that does
+# not exist, so a command that reached the kernel would exit 2.
 mkroot() {
 	root=$work/sys$1
 	mkdir -p "$root/kernel/iomem_dma" "$root/class/iomem_dma/0000:03:00.0-bar2" \
 		"$root/class/iomem_dma/0000:05:00.0-bar2"
-	printf '1 allow node=pci0000:00\n2 deny provider=0000:05:00.0\n' >"$root/kernel/iomem_dma/rules"
-	: >"$root/kernel/iomem_dma/add"
-	: >"$root/kernel/iomem_dma/remove"
-	: >"$root/kernel/iomem_dma/rescan"
 	echo 7 >"$root/kernel/iomem_dma/generation"
 	for p in 0000:03:00.0-bar2 0000:05:00.0-bar2; do
 		d=$root/class/iomem_dma/$p
 		echo 1048576 >"$d/size"; echo 1044480 >"$d/available"
 		echo 1 >"$d/published"; echo pci >"$d/bus"; echo 0 >"$d/preference"
 	done
-	echo "0000:04:00.0 bus distance=4 node=0000:01:00.0 rule=0 reason=common_node generation=7" \
-		>"$root/class/iomem_dma/0000:03:00.0-bar2/verdicts"
-	echo "0000:04:00.0 denied distance=6 node=pci0000:00 rule=2 reason=rule_deny generation=7" \
-		>"$root/class/iomem_dma/0000:05:00.0-bar2/verdicts"
 }
 mkroot 1
+nodev=$work/no-such-device
 
 t "--help exits 0 and lists commands" 0 "explain +PROVIDER CLIENT" -- --help
+t "--help names the device option" 0 "--device PATH" -- --help
 t "help for one command" 0 "usage: iomem-dma-ctl restore FILE" -- help restore
 t "restore --help" 0 "all or nothing" -- restore --help
 t "no command is a usage error" 1 "usage:" --
 t "unknown command" 1 "unknown command 'frobnicate'" -- frobnicate
 t "unknown option" 1 "unknown option '--bogus'" -- --bogus rules
-t "rules lists ids" 0 "^2 deny provider=0000:05:00.0$" -- rules
-"$ctl" --sysfs-root "$root" --json rules >"$work/json" 2>&1
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[1]=={"id":2,"rule":"deny provider=0000:05:00.0"}' "$work/json" \
-	&& ok "rules --json is valid JSON with ids" || nok "rules --json is valid JSON with ids"
-t "list shows providers and client verdicts" 0 "client +0000:04:00.0: denied \(rule_deny\)" -- list
-"$ctl" --sysfs-root "$root" --json list >"$work/json" 2>&1
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["clients"][0]["path"]=="bus" and d[1]["size"]=="1048576"' "$work/json" \
-	&& ok "list --json is valid JSON" || nok "list --json is valid JSON"
+t "--device without a path" 1 "unknown option '--device'" -- --device
 
-t "allow writes one rule line" 0 "added rule" -- allow provider=0000:03:00.0-bar2 client=0000:04:00.0
-[ "$(cat "$root/kernel/iomem_dma/add")" = "allow provider=0000:03:00.0-bar2 client=0000:04:00.0" ] \
-	&& ok "the add file got exactly the rule" || nok "the add file got exactly the rule"
-: >"$root/kernel/iomem_dma/add"
-t "deny force is refused before writing" 4 "force\" only goes with allow" -- deny node=x force
-t "deny iommu is refused before writing" 4 "only go with allow" -- deny node=x iommu
-t "iommu and bus together are refused" 4 "unexpected text" -- allow node=x iommu bus
-t "allow with the iommu option writes the rule" 0 "added rule" -- allow node=x force iommu
-[ "$(cat "$root/kernel/iomem_dma/add")" = "allow node=x force iommu" ] \
-	&& ok "the add file got the rule with its options" || nok "the add file got the rule with its options"
-: >"$root/kernel/iomem_dma/add"
-t "bad name is refused before writing" 4 "names use only" -- allow provider=caf\$
-t "trailing garbage is refused" 4 "unexpected text" -- allow node=a b
-t "allow without target is a usage error" 1 "needs a target" -- allow
-[ ! -s "$root/kernel/iomem_dma/add" ] && ok "refused rules wrote nothing" || nok "refused rules wrote nothing"
-t "remove writes the id" 0 "" -- remove 2
-[ "$(cat "$root/kernel/iomem_dma/remove")" = "2" ] && ok "the remove file got the id" || nok "the remove file got the id"
-t "rescan writes 1" 0 "rescanned" -- rescan
-[ "$(cat "$root/kernel/iomem_dma/rescan")" = "1" ] && ok "the rescan file got 1" || nok "the rescan file got 1"
-t "rescan takes no arguments" 1 "no arguments" -- rescan now
-t "remove of a non-number" 1 "not a rule id" -- remove 2x
-t "remove of a negative id" 1 "not a rule id" -- remove -3
+# Without the device: a clear "not found" naming it, exit 2.
+for cmd in rules list "explain 0000:03:00.0-bar2 0000:04:00.0" "allow node=x" "remove 2" rescan "save $work/s.rules"; do
+	# shellcheck disable=SC2086 # the command's words
+	t "$cmd without the device: not found" 2 "not found; is iomem_dma in this kernel \\($nodev" -- --device "$nodev" $cmd
+done
+# A file that is not the iomem_dma device: the ioctl fails with ENOTTY.
+t "rules on a device that is not iomem_dma" 5 "/dev/null is not the iomem_dma device" -- --device /dev/null rules
+t "explain on a device that is not iomem_dma" 5 "/dev/null is not the iomem_dma device" -- --device /dev/null explain a b
 
-t "explain an allowed pair" 0 "ALLOWED, peer to peer by bus address" -- explain 0000:03:00.0-bar2 0000:04:00.0
-t "explain names the deciding rule" 0 "rule: +2: deny provider=0000:05:00.0" -- explain 0000:05:00.0-bar2 0000:04:00.0
-t "explain says why in words" 0 "an administrator rule denies the pair" -- explain 0000:05:00.0-bar2 0000:04:00.0
-"$ctl" --sysfs-root "$root" --json explain 0000:05:00.0-bar2 0000:04:00.0 >"$work/json" 2>&1
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["rule"]==2 and d["path"]=="denied" and d["distance"]==6' "$work/json" \
-	&& ok "explain --json is valid JSON" || nok "explain --json is valid JSON"
-t "explain an unknown provider suggests names" 2 "closest names that exist: 0000:03:00.0-bar2" -- explain 0000:03:00.1-bar2 0000:04:00.0
-t "explain an unknown client" 2 "not a registered client" -- explain 0000:03:00.0-bar2 0000:09:00.0
-mkdir -p "$root/class/iomem_dma/7f000000.peer-dma-region"
-echo "0000:04:00.0 host distance=-1 node=/pcie@10000000 rule=0 reason=fw_allow generation=7" \
-	>"$root/class/iomem_dma/7f000000.peer-dma-region/verdicts"
-t "explain names the devicetree node of a statement" 0 "rule: +none; the devicetree node /pcie@10000000 decided" -- explain 7f000000.peer-dma-region 0000:04:00.0
-t "explain says what a devicetree statement is" 0 "firmware statement \\(devicetree peer-dma-allow\\)" -- explain 7f000000.peer-dma-region 0000:04:00.0
-rm -r "$root/class/iomem_dma/7f000000.peer-dma-region"
-mkdir -p "$root/class/iomem_dma/0000:06:00.0-bar2"
-echo "0000:04:00.0 host distance=4 node=0000:01:00.0 rule=0 reason=common_node generation=7 iommu=translating iommu_path=kept" \
-	>"$root/class/iomem_dma/0000:06:00.0-bar2/verdicts"
-t "explain says the client's IOMMU translates" 0 "iommu: +the client's IOMMU translates its DMA" -- explain 0000:06:00.0-bar2 0000:04:00.0
-t "explain says why the IOMMU stays in a bus path" 0 "a bus address would bypass the translation and fault" -- explain 0000:06:00.0-bar2 0000:04:00.0
-"$ctl" --sysfs-root "$root" --json explain 0000:06:00.0-bar2 0000:04:00.0 >"$work/json" 2>&1
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["iommu"]=="translating" and d["iommu_path"]=="kept" and d["path"]=="host"' "$work/json" \
-	&& ok "explain --json has the IOMMU state" || nok "explain --json has the IOMMU state"
-printf '%s\n' "iomem_dma_dmabuf bus distance=2 node=x rule=0 reason=common_node generation=7 iommu=none" \
-	"0000:04:00.0 denied distance=6 node=pci0000:00 rule=0 reason=host_not_allowed generation=7 iommu=none" \
-	>"$root/class/iomem_dma/0000:06:00.0-bar2/verdicts"
-t "explain finds a client that is not the first line" 0 "0000:06:00.0-bar2 -> 0000:04:00.0: DENIED" -- explain 0000:06:00.0-bar2 0000:04:00.0
-t "list shows every client of a provider" 0 "client +0000:04:00.0: denied \(host_not_allowed\)" -- list
-t "explain of an old verdict line without iommu= says none" 0 "iommu: +none translates" -- explain 0000:03:00.0-bar2 0000:04:00.0
-rm -r "$root/class/iomem_dma/0000:06:00.0-bar2"
-t "explain with one argument" 1 "explain takes PROVIDER CLIENT" -- explain 0000:03:00.0-bar2
+# Rules are checked before the kernel sees them (exit 4, not 2).
+t "deny force is refused before the kernel" 4 "force\" only goes with allow" -- --device "$nodev" deny node=x force
+t "deny iommu is refused before the kernel" 4 "only go with allow" -- --device "$nodev" deny node=x iommu
+t "iommu and bus together are refused" 4 "unexpected text" -- --device "$nodev" allow node=x iommu bus
+t "bad name is refused before the kernel" 4 "names use only" -- --device "$nodev" allow provider=caf\$
+t "trailing garbage is refused" 4 "unexpected text" -- --device "$nodev" allow node=a b
+t "a rule longer than 256 bytes" 4 "longer than 256 bytes" -- --device "$nodev" allow "node=$(printf 'a%.0s' $(seq 300))"
+t "allow without target is a usage error" 1 "needs a target" -- --device "$nodev" allow
+t "rescan takes no arguments" 1 "no arguments" -- --device "$nodev" rescan now
+t "remove of a non-number" 1 "not a rule id" -- --device "$nodev" remove 2x
+t "remove of a negative id" 1 "not a rule id" -- --device "$nodev" remove -3
+t "remove of an id beyond 32 bits" 2 "there is no rule 4294967296" -- --device "$nodev" remove 4294967296
+t "explain with one argument" 1 "explain takes PROVIDER CLIENT" -- --device "$nodev" explain 0000:03:00.0-bar2
 
-t "save writes the rules" 0 "" -- save "$work/saved.rules"
-grep -qx "deny provider=0000:05:00.0" "$work/saved.rules" && ! grep -q '^[0-9]' "$work/saved.rules" \
-	&& ok "saved file has rules without ids" || nok "saved file has rules without ids"
+# restore parses the whole file first: a bad file never reaches the kernel.
 printf '# comment\n\nallow node=pci0000:00\n  deny client=0000:04:00.0  \nallow node=x y\n' >"$work/bad.rules"
-: >"$root/kernel/iomem_dma/remove"
-t "restore reports FILE:LINE" 4 "bad.rules:5: unexpected text" -- restore "$work/bad.rules"
-[ ! -s "$root/kernel/iomem_dma/remove" ] && [ ! -s "$root/kernel/iomem_dma/add" ] \
-	&& ok "a bad file changes nothing" || nok "a bad file changes nothing"
+t "restore reports FILE:LINE" 4 "bad.rules:5: unexpected text" -- --device "$nodev" restore "$work/bad.rules"
 printf 'allow node=a\nallow node=a\n' >"$work/dup.rules"
-t "restore refuses duplicates" 4 "dup.rules:2: the same rule appears twice" -- restore "$work/dup.rules"
+t "restore refuses duplicates" 4 "dup.rules:2: the same rule appears twice" -- --device "$nodev" restore "$work/dup.rules"
 printf '# ok\nallow node=pci0000:00\ndeny client=0000:04:00.0\n' >"$work/good.rules"
-t "restore applies a valid file" 0 "restored 2 rule" -- restore "$work/good.rules"
-[ "$(cat "$root/kernel/iomem_dma/add")" = "deny client=0000:04:00.0" ] \
-	&& ok "restore wrote the file's rules" || nok "restore wrote the file's rules"
-t "restore of a missing file" 2 "not found" -- restore "$work/none.rules"
+t "restore of a valid file goes to the device" 2 "replacing the rules: not found" -- --device "$nodev" restore "$work/good.rules"
+t "restore of a missing file" 2 "not found" -- --device "$nodev" restore "$work/none.rules"
 
 t "preference shows" 0 "^0$" -- preference 0000:03:00.0-bar2
 t "preference out of range" 4 "from -100 to 100" -- preference 0000:03:00.0-bar2 101
@@ -234,12 +189,13 @@ assert d["event"]=="iomem_dma_map" and d["text"].startswith("provider=0000:03:00
 t "stat with a zero interval" 1 "usage" -- stat --interval 0
 
 mkroot 2
-rm -f "$root/kernel/iomem_dma/add"; mkdir "$root/kernel/iomem_dma/add"
-t "I/O error on add is reported" 5 "Is a directory" -- allow node=a
+mkdir "$work/adir"
+t "I/O error on the device is reported" 5 "Is a directory" -- --device "$work/adir" allow node=a
 ro=/sys/kernel/mm/transparent_hugepage/hpage_pmd_size
 if [ -e "$ro" ] && ! (echo x >"$ro") 2>/dev/null; then
-	rmdir "$root/kernel/iomem_dma/add"; ln -s "$ro" "$root/kernel/iomem_dma/add"
-	t "EPERM/EACCES says what is needed" 3 "needs root \(CAP_SYS_ADMIN\)" -- allow node=a
+	pref=$root/class/iomem_dma/0000:03:00.0-bar2/preference
+	rm -f "$pref"; ln -s "$ro" "$pref"
+	t "EPERM/EACCES says what is needed" 3 "needs root \(CAP_SYS_ADMIN\)" -- preference 0000:03:00.0-bar2 5
 else
 	skip "EPERM/EACCES says what is needed" "no read-only sysfs file to write to here"
 fi

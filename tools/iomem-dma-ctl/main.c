@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * iomem-dma-ctl: administer the iomem_dma peer-to-peer DMA policy through
- * sysfs (Documentation/ABI/testing/sysfs-kernel-iomem_dma and
- * sysfs-class-iomem_dma).
+ * /dev/iomem_dma (include/uapi/linux/iomem_dma.h,
+ * Documentation/ABI/testing/dev-iomem_dma) and sysfs
+ * (Documentation/ABI/testing/sysfs-class-iomem_dma).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,13 +13,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <linux/iomem_dma.h>
 
 #include "ctl.h"
 #include "rules.h"
 
 const char *root = "/sys";
+static const char *device = "/dev/iomem_dma";
 int json;
 
 static const struct {
@@ -43,11 +48,13 @@ static void show_help(FILE *f)
 {
 	unsigned int i;
 
-	fprintf(f, "usage: iomem-dma-ctl [--sysfs-root DIR] [--json] COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(f, "usage: iomem-dma-ctl [--sysfs-root DIR] [--device PATH] [--json] COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %-10s %s\n             %s\n", cmds[i].cmd, cmds[i].args, cmds[i].help);
 	fprintf(f, "\n--json gives machine-readable output for list, rules and explain.\n"
-		"--sysfs-root DIR reads DIR/kernel/iomem_dma and DIR/class/iomem_dma (default /sys);\n"
+		"--device PATH is the administration device (default /dev/iomem_dma): verdicts,\n"
+		"  clients and rules; changing rules or rescanning needs root (CAP_SYS_ADMIN).\n"
+		"--sysfs-root DIR reads the providers in DIR/class/iomem_dma (default /sys);\n"
 		"  bufs reads DIR/kernel/debug/iomem_dma/dmabufs (debugfs mounted there);\n"
 		"  trace and stat use DIR/kernel/tracing (tracefs), stat also\n"
 		"  DIR/kernel/debug/iomem_dma/accounting.\n"
@@ -128,8 +135,15 @@ int errno_exit(int err, const char *what)
 		fprintf(stderr, "iomem-dma-ctl: %s: the kernel rejected it as invalid (see iomem-dma-ctl rules for what exists)\n", what);
 		return EXIT_INVALID;
 	case ENOENT:
-		fprintf(stderr, "iomem-dma-ctl: %s: not found; is iomem_dma in this kernel (%s/kernel/iomem_dma)?\n", what, root);
+	case ENODEV:
+	case ENXIO:
+		fprintf(stderr, "iomem-dma-ctl: %s: not found; is iomem_dma in this kernel (%s, %s/class/iomem_dma)?\n",
+			what, device, root);
 		return EXIT_NOTFOUND;
+	case ENOTTY:
+		fprintf(stderr, "iomem-dma-ctl: %s: %s is not the iomem_dma device (or an older kernel)\n",
+			what, device);
+		return EXIT_IO;
 	default:
 		fprintf(stderr, "iomem-dma-ctl: %s: %s\n", what, strerror(err));
 		return EXIT_IO;
@@ -169,14 +183,52 @@ void json_str(const char *s)
 	putchar('"');
 }
 
+/* /dev/iomem_dma, read-only for queries or read-write for changes. */
+static int dev_open(int write, const char *what, int *fd)
+{
+	*fd = open(device, write ? O_RDWR | O_CLOEXEC : O_RDONLY | O_CLOEXEC);
+	if (*fd >= 0)
+		return EXIT_OK;
+	return errno_exit(errno, what);
+}
+
+/* The rules as the kernel lists them, "ID RULE" a line; NULL with *err. */
 static char *rules_text(int *err)
 {
-	char path[PATH_MAX];
-	char *t;
+	struct iomem_dma_rule_info ri = { 0 };
+	size_t n = 0, cap = 1;
+	char *t = malloc(cap), *b;
+	int fd = open(device, O_RDONLY | O_CLOEXEC);
 
-	path_of(path, sizeof(path), "kernel/iomem_dma/rules", NULL, NULL);
-	t = slurp(path, NULL);
-	*err = t ? 0 : errno;
+	if (fd < 0 || !t) {
+		*err = fd < 0 ? errno : ENOMEM;
+		if (fd >= 0)
+			close(fd);
+		free(t);
+		return NULL;
+	}
+	t[0] = '\0';
+	while (!ioctl(fd, IOMEM_DMA_IOC_RULE, &ri)) {
+		size_t l = strlen(ri.text) + 16;
+
+		b = realloc(t, cap + l);
+		if (!b) {
+			errno = ENOMEM;
+			break;
+		}
+		t = b;
+		cap += l;
+		n += snprintf(t + n, cap - n, "%u %s\n", ri.id, ri.text);
+		ri.id++;
+		ri.flags = 0;
+	}
+	*err = errno;
+	close(fd);
+	if (*err != ENOENT) {
+		free(t);
+		return NULL;
+	}
+	*err = 0;
 	return t;
 }
 
@@ -213,49 +265,37 @@ static int cmd_rules(void)
 	return EXIT_OK;
 }
 
-/* The id of the rule with this text in a rules listing, or 0. */
-static unsigned long rule_id(const char *listing, const char *text)
-{
-	const char *p = listing;
-
-	while (p && *p) {
-		const char *sp = strchr(p, ' '), *nl = strchr(p, '\n');
-		size_t len;
-
-		if (!nl)
-			nl = p + strlen(p);
-		if (sp && sp < nl) {
-			len = nl - sp - 1;
-			if (len == strlen(text) && !strncmp(sp + 1, text, len))
-				return strtoul(p, NULL, 10);
-		}
-		p = *nl ? nl + 1 : NULL;
-	}
-	return 0;
-}
-
 static int add_rule(const char *text, int quiet)
 {
-	char path[PATH_MAX];
+	struct iomem_dma_rule_info ri = { 0 };
 	const char *msg = rule_check(text, strlen(text));
-	char *after;
-	int err;
+	int fd, ret;
 
 	if (msg) {
 		fprintf(stderr, "iomem-dma-ctl: '%s': %s\n", text, msg);
 		return EXIT_INVALID;
 	}
-	path_of(path, sizeof(path), "kernel/iomem_dma/add", NULL, NULL);
-	err = write_attr(path, text);
-	if (err) {
-		if (err == EINVAL)
+	ret = dev_open(1, "adding the rule", &fd);
+	if (ret)
+		return ret;
+	snprintf(ri.text, sizeof(ri.text), "%s", text);
+	if (ioctl(fd, IOMEM_DMA_IOC_ADD_RULE, &ri)) {
+		int err = errno;
+
+		close(fd);
+		if (err == EINVAL) {
 			fprintf(stderr, "iomem-dma-ctl: '%s' is refused by the kernel (the same rule exists already?)\n", text);
-		return err == EINVAL ? EXIT_INVALID : errno_exit(err, "adding the rule");
+			return EXIT_INVALID;
+		}
+		if (err == ENOSPC) {
+			fprintf(stderr, "iomem-dma-ctl: the rule table is full (1024 rules)\n");
+			return EXIT_INVALID;
+		}
+		return errno_exit(err, "adding the rule");
 	}
-	after = rules_text(&err);
+	close(fd);
 	if (!quiet)
-		printf("added rule %lu: %s\n", after ? rule_id(after, text) : 0UL, text);
-	free(after);
+		printf("added rule %u: %s\n", ri.id, text);
 	return EXIT_OK;
 }
 
@@ -281,17 +321,24 @@ static int cmd_add(const char *action, int argc, char **argv)
 
 static int remove_id(unsigned long id)
 {
-	char path[PATH_MAX], text[32];
-	int err;
+	__u32 kid = id;
+	int fd, ret, err;
 
-	path_of(path, sizeof(path), "kernel/iomem_dma/remove", NULL, NULL);
-	snprintf(text, sizeof(text), "%lu", id);
-	err = write_attr(path, text);
-	if (err == EINVAL) {
+	if (kid != id) {
 		fprintf(stderr, "iomem-dma-ctl: there is no rule %lu (see iomem-dma-ctl rules)\n", id);
 		return EXIT_NOTFOUND;
 	}
-	return err ? errno_exit(err, "removing the rule") : EXIT_OK;
+	ret = dev_open(1, "removing the rule", &fd);
+	if (ret)
+		return ret;
+	ret = ioctl(fd, IOMEM_DMA_IOC_REMOVE_RULE, &kid);
+	err = errno;
+	close(fd);
+	if (ret && err == ENOENT) {
+		fprintf(stderr, "iomem-dma-ctl: there is no rule %lu (see iomem-dma-ctl rules)\n", id);
+		return EXIT_NOTFOUND;
+	}
+	return ret ? errno_exit(err, "removing the rule") : EXIT_OK;
 }
 
 static int cmd_remove(int argc, char **argv)
@@ -314,16 +361,19 @@ static int cmd_remove(int argc, char **argv)
 
 static int cmd_rescan(int argc)
 {
-	char path[PATH_MAX];
-	int err;
+	int fd, ret, err;
 
 	if (argc) {
 		fprintf(stderr, "iomem-dma-ctl: rescan takes no arguments\n");
 		return EXIT_USAGE;
 	}
-	path_of(path, sizeof(path), "kernel/iomem_dma/rescan", NULL, NULL);
-	err = write_attr(path, "1");
-	if (err)
+	ret = dev_open(1, "rescanning the fabric", &fd);
+	if (ret)
+		return ret;
+	ret = ioctl(fd, IOMEM_DMA_IOC_RESCAN);
+	err = errno;
+	close(fd);
+	if (ret)
 		return errno_exit(err, "rescanning the fabric");
 	if (!json)
 		printf("rescanned: verdicts are fresh, denied mappings revoked\n");
@@ -425,24 +475,66 @@ static char *attr(const char *prov, const char *name)
 	return t ? t : strdup("?");
 }
 
-/* A multi-line file of a provider, whole (the verdicts). */
-static char *attr_lines(const char *prov, const char *name)
+/* The names of the registered clients, in registration order; -errno. */
+static int client_names(int fd, char ***out)
 {
-	char path[PATH_MAX], *t;
+	struct iomem_dma_client_info ci = { 0 };
+	char **names = NULL, **b;
+	int n = 0;
 
-	path_of(path, sizeof(path), "class/iomem_dma/%s/%s", prov, name);
-	t = slurp(path, NULL);
-	return t ? t : strdup("");
+	while (!ioctl(fd, IOMEM_DMA_IOC_CLIENT, &ci)) {
+		b = realloc(names, (n + 1) * sizeof(*names));
+		if (b)
+			b[n] = strdup(ci.name);
+		if (!b || !b[n]) {
+			free_names(b ? b : names, n);
+			return -ENOMEM;
+		}
+		names = b;
+		n++;
+		ci.id++;
+		ci.flags = 0;
+	}
+	if (errno != ENOENT) {
+		int err = errno;
+
+		free_names(names, n);
+		return -err;
+	}
+	*out = names;
+	return n;
+}
+
+/* The verdict of @prov and @client computed now: 0 or an errno. */
+static int query(int fd, const char *prov, const char *client,
+		 struct iomem_dma_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	snprintf(q->provider, sizeof(q->provider), "%s", prov);
+	snprintf(q->client, sizeof(q->client), "%s", client);
+	return ioctl(fd, IOMEM_DMA_IOC_QUERY, q) ? errno : 0;
 }
 
 static int cmd_list(void)
 {
-	char **names, *v, *line, *save;
-	int n, i, first = 1;
+	char **names, **clients = NULL, *v;
+	struct iomem_dma_query q;
+	int n, nc, i, j, fd, ret;
 
+	ret = dev_open(0, "listing clients", &fd);
+	if (ret)
+		return ret;
+	nc = client_names(fd, &clients);
+	if (nc < 0) {
+		close(fd);
+		return errno_exit(-nc, "listing clients");
+	}
 	n = providers(&names);
-	if (n < 0)
+	if (n < 0) {
+		free_names(clients, nc);
+		close(fd);
 		return errno_exit(-n, "listing providers");
+	}
 	if (json)
 		printf("[");
 	for (i = 0; i < n; i++) {
@@ -466,40 +558,35 @@ static int cmd_list(void)
 			}
 			free(v);
 		}
-		v = attr_lines(names[i], "verdicts");
 		if (json)
 			printf(",\"clients\":[");
-		for (line = strtok_r(v, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char client[256], path[16], reason[64];
-
-			if (sscanf(line, "%255s %15s", client, path) != 2)
+		for (j = 0; j < nc; j++) {
+			/* A provider or client that went meanwhile: skipped. */
+			if (query(fd, names[i], clients[j], &q))
 				continue;
-			reason[0] = '\0';
-			if (strstr(line, "reason="))
-				sscanf(strstr(line, "reason=") + 7, "%63s", reason);
 			if (json) {
 				printf("%s{\"client\":", firstc ? "" : ",");
-				json_str(client);
+				json_str(clients[j]);
 				printf(",\"path\":");
-				json_str(path);
+				json_str(q.path);
 				printf(",\"reason\":");
-				json_str(reason);
+				json_str(q.reason);
 				printf("}");
 			} else {
-				printf("  client      %s: %s (%s)\n", client, path, reason);
+				printf("  client      %s: %s (%s)\n", clients[j], q.path, q.reason);
 			}
 			firstc = 0;
 		}
 		if (json)
 			printf("]}");
-		free(v);
-		first = 0;
 	}
 	if (json)
 		printf("]\n");
-	else if (first)
+	else if (!n)
 		printf("(no providers registered)\n");
 	free_names(names, n);
+	free_names(clients, nc);
+	close(fd);
 	return EXIT_OK;
 }
 
@@ -535,65 +622,100 @@ static const char *reason_words(const char *code)
 	return "unknown reason";
 }
 
+/* Print the kernel's "KEY: TEXT" lines, aligned under the others. */
+static void print_detail(const char *detail)
+{
+	const char *p = detail;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *colon = strstr(p, ": ");
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		if (colon && colon < p + len)
+			printf("  %-9.*s %.*s\n", (int)(colon - p) + 1, p,
+			       len - (int)(colon - p) - 2, colon + 2);
+		else
+			printf("  %.*s\n", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+/* The same lines as a JSON object {"KEY":"TEXT",...}. */
+static void json_detail(const char *detail)
+{
+	const char *p = detail;
+	int first = 1;
+
+	printf("{");
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *colon = strstr(p, ": ");
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char key[64], *text;
+
+		if (colon && colon < p + len && (size_t)(colon - p) < sizeof(key)) {
+			snprintf(key, sizeof(key), "%.*s", (int)(colon - p), p);
+			text = strndup(colon + 2, len - (colon - p) - 2);
+			if (text) {
+				printf("%s", first ? "" : ",");
+				json_str(key);
+				printf(":");
+				json_str(text);
+				first = 0;
+				free(text);
+			}
+		}
+		p += len + (nl ? 1 : 0);
+	}
+	printf("}");
+}
+
 static int cmd_explain(int argc, char **argv)
 {
-	char **names, **clients = NULL, *v, *line, *save, *rules, *found = NULL;
-	char client[256], path[16], node[128] = "-", reason[64] = "?";
-	char iommu[16] = "none", iommu_path[16] = "-";
-	unsigned long rule = 0, gen = 0;
-	int n, i, nc = 0, dist = -1, err, ret;
+	char **names, *rules, *line = NULL, *save;
+	const char *path, *reason, *node, *iommu, *iommu_path;
+	struct iomem_dma_query q;
+	unsigned long rule, gen;
+	int n, dist, err, ret, fd;
 
 	if (argc != 2) {
 		fprintf(stderr, "iomem-dma-ctl: explain takes PROVIDER CLIENT (see iomem-dma-ctl list)\n");
 		return EXIT_USAGE;
 	}
-	n = providers(&names);
-	if (n < 0)
-		return errno_exit(-n, "listing providers");
-	for (i = 0; i < n && strcmp(names[i], argv[0]); i++)
-		;
-	if (i == n) {
+	ret = dev_open(0, "asking for the verdict", &fd);
+	if (ret)
+		return ret;
+	err = query(fd, argv[0], argv[1], &q);
+	if (err == ENOENT) {
 		fprintf(stderr, "iomem-dma-ctl: no provider named '%s'\n", argv[0]);
-		suggest(argv[0], names, n);
-		free_names(names, n);
-		return EXIT_NOTFOUND;
-	}
-	free_names(names, n);
-	v = attr_lines(argv[0], "verdicts");
-	for (line = strtok_r(v, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%255s %15s", client, path) != 2)
-			continue;
-		if (!strcmp(client, argv[1])) {
-			found = line;
-			break;
+		n = providers(&names);
+		if (n > 0) {
+			suggest(argv[0], names, n);
+			free_names(names, n);
 		}
-		clients = realloc(clients, (nc + 1) * sizeof(*clients));
-		if (clients)
-			clients[nc++] = strdup(client);
-	}
-	if (!found) {
-		fprintf(stderr, "iomem-dma-ctl: '%s' is not a registered client of the iomem_dma core\n", argv[1]);
-		suggest(argv[1], clients, nc);
-		free_names(clients, nc);
-		free(v);
+		close(fd);
 		return EXIT_NOTFOUND;
 	}
-	free_names(clients, nc);
-	if (!strstr(found, "distance=") ||
-	    sscanf(strstr(found, "distance="), "distance=%d", &dist) != 1)
-		dist = -1;
-	if (strstr(found, "node="))
-		sscanf(strstr(found, "node="), "node=%127s", node);
-	if (strstr(found, "rule="))
-		sscanf(strstr(found, "rule="), "rule=%lu", &rule);
-	if (strstr(found, "reason="))
-		sscanf(strstr(found, "reason="), "reason=%63s", reason);
-	if (strstr(found, "generation="))
-		sscanf(strstr(found, "generation="), "generation=%lu", &gen);
-	if (strstr(found, " iommu="))
-		sscanf(strstr(found, " iommu="), " iommu=%15s", iommu);
-	if (strstr(found, " iommu_path="))
-		sscanf(strstr(found, " iommu_path="), " iommu_path=%15s", iommu_path);
+	if (err == ENXIO) {
+		fprintf(stderr, "iomem-dma-ctl: '%s' is not a registered client of the iomem_dma core\n", argv[1]);
+		n = client_names(fd, &names);
+		if (n > 0) {
+			suggest(argv[1], names, n);
+			free_names(names, n);
+		}
+		close(fd);
+		return EXIT_NOTFOUND;
+	}
+	close(fd);
+	if (err)
+		return errno_exit(err, "asking for the verdict");
+	path = q.path;
+	reason = q.reason;
+	node = q.node[0] ? q.node : "-";
+	iommu = q.iommu;
+	iommu_path = q.iommu_path[0] ? q.iommu_path : "-";
+	dist = q.distance;
+	rule = q.rule;
+	gen = q.generation;
 
 	rules = rules_text(&err);
 	line = NULL;
@@ -624,6 +746,8 @@ static int cmd_explain(int argc, char **argv)
 		json_str(iommu);
 		printf(",\"iommu_path\":");
 		json_str(iommu_path);
+		printf(",\"detail\":");
+		json_detail(q.detail);
 		printf("}\n");
 	} else {
 		bool fw = !strncmp(reason, "fw_", 3);
@@ -658,16 +782,15 @@ static int cmd_explain(int argc, char **argv)
 		else if (!strcmp(iommu_path, "bypassed"))
 			printf("            an allow rule with 'bus' sends a bus address past the translating IOMMU:\n"
 			       "            right only if the fabric delivers it before the IOMMU\n");
+		print_detail(q.detail);
 		printf("  policy generation %lu\n", gen);
 		if (!strcmp(path, "denied") && strcmp(reason, "rule_deny"))
 			printf("  to allow it: iomem-dma-ctl allow provider=%s client=%s%s\n", argv[0], argv[1],
 			       !strcmp(reason, "needs_force") || !strcmp(reason, "acs_redirect") ||
 			       !strcmp(reason, "no_routing") ? " force   (overrides hardware; taints the kernel)" : "");
 	}
-	ret = EXIT_OK;
 	free(rules);
-	free(v);
-	return ret;
+	return EXIT_OK;
 }
 
 static int cmd_save(int argc, char **argv)
@@ -701,33 +824,42 @@ static int cmd_save(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int restore_add(const char *rule, void *ctx)
-{
-	(void)ctx;
-	return add_rule(rule, 1);
-}
+/* Collect the rules of a file into one text, a rule a line. */
+struct rule_set {
+	char *text;
+	size_t len, cap;
+};
 
-static int remove_all(const char *listing)
+static int collect_rule(const char *rule, void *ctx)
 {
-	const char *p = listing;
-	int ret;
+	struct rule_set *set = ctx;
+	size_t l = strlen(rule) + 1;
 
-	while (p && *p) {
-		ret = remove_id(strtoul(p, NULL, 10));
-		if (ret)
-			return ret;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
+	if (set->len + l + 1 > set->cap) {
+		size_t cap = (set->cap + l + 1) * 2;
+		char *t = realloc(set->text, cap);
+
+		if (!t)
+			return -1;
+		set->text = t;
+		set->cap = cap;
 	}
-	return EXIT_OK;
+	set->len += snprintf(set->text + set->len, set->cap - set->len, "%s\n", rule);
+	return 0;
 }
 
+/*
+ * Parse the whole file here, for FILE:LINE messages, then hand the kernel
+ * the whole set at once: it replaces the rules all or nothing, and a pair
+ * the old and the new set both allow is never revoked on the way.
+ */
 static int cmd_restore(int argc, char **argv)
 {
-	char *file, *old, *line, *save, *cur;
+	struct rule_set set = { 0 };
+	struct iomem_dma_rules r = { 0 };
+	int lineno, count, ret, fd, err;
 	const char *msg;
-	int lineno, count, err, ret;
+	char *file;
 	size_t len;
 
 	if (argc != 1) {
@@ -737,37 +869,34 @@ static int cmd_restore(int argc, char **argv)
 	file = slurp(argv[0], &len);
 	if (!file)
 		return errno_exit(errno, argv[0]);
-	lineno = rules_file_parse(file, len, &msg, NULL, NULL, &count);
+	lineno = rules_file_parse(file, len, &msg, collect_rule, &set, &count);
+	free(file);
 	if (lineno) {
 		fprintf(stderr, "%s:%d: %s\n", argv[0], lineno, msg);
 		fprintf(stderr, "iomem-dma-ctl: nothing changed\n");
-		free(file);
+		free(set.text);
 		return EXIT_INVALID;
 	}
-	old = rules_text(&err);
-	if (!old) {
-		free(file);
-		return errno_exit(err, "reading rules");
+	ret = dev_open(1, "replacing the rules", &fd);
+	if (ret) {
+		free(set.text);
+		return ret;
 	}
-	ret = remove_all(old);
-	if (!ret) {
-		lineno = rules_file_parse(file, len, &msg, restore_add, NULL, &count);
-		if (lineno) {
-			fprintf(stderr, "%s:%d: %s; putting the previous rules back\n", argv[0], lineno, msg);
-			cur = rules_text(&err);
-			remove_all(cur);
-			free(cur);
-			for (line = strtok_r(old, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-				if (strchr(line, ' '))
-					add_rule(strchr(line, ' ') + 1, 1);
-			ret = EXIT_INVALID;
-		} else {
-			printf("restored %d rule(s) from %s\n", count, argv[0]);
-		}
+	r.text = (unsigned long)set.text;
+	r.len = set.len;
+	ret = ioctl(fd, IOMEM_DMA_IOC_REPLACE_RULES, &r);
+	err = errno;
+	close(fd);
+	free(set.text);
+	if (ret && (err == EINVAL || err == ENOSPC)) {
+		fprintf(stderr, "iomem-dma-ctl: the kernel refused %s (%s); nothing changed\n",
+			argv[0], err == ENOSPC ? "more than 1024 rules" : "a rule it does not accept");
+		return EXIT_INVALID;
 	}
-	free(old);
-	free(file);
-	return ret;
+	if (ret)
+		return errno_exit(err, "replacing the rules");
+	printf("restored %u rule(s) from %s\n", r.count, argv[0]);
+	return EXIT_OK;
 }
 
 static int cmd_preference(int argc, char **argv)
@@ -915,6 +1044,8 @@ int main(int argc, char **argv)
 			json = 1;
 		} else if (!strcmp(argv[i], "--sysfs-root") && i + 1 < argc) {
 			root = argv[++i];
+		} else if (!strcmp(argv[i], "--device") && i + 1 < argc) {
+			device = argv[++i];
 		} else {
 			fprintf(stderr, "iomem-dma-ctl: unknown option '%s'\n", argv[i]);
 			show_help(stderr);

@@ -9,7 +9,7 @@
 #define RULE_TEXT_MAX	256
 
 /*
- * Check one rule in the syntax of /sys/kernel/iomem_dma/add (no id, no
+ * Check one rule in the syntax of IOMEM_DMA_IOC_ADD_RULE (no id, no
  * newline). Returns NULL if valid, otherwise a message for a person.
  */
 const char *rule_check(const char *text, size_t len);
