@@ -455,7 +455,8 @@ static void provider_revoke_all(struct iomem_dma_provider *prov)
 		spin_unlock(&prov->lock);
 		if (!client)
 			return;
-		iomem_dma_client_revoke(client, prov, false);
+		iomem_dma_client_revoke(client, prov,
+					IOMEM_DMA_TRACE_CAUSE_GONE);
 		iomem_dma_client_put(client);
 	}
 }
@@ -865,14 +866,16 @@ static bool client_verdict_now_locked(struct iomem_dma_provider *prov,
 /*
  * The one caller of a client's revoke callback. Calls it for @prov unless
  * the registration has ended (the device may be gone even though its memory
- * is still held); with @if_denied, only if the pair's verdict, computed now
- * from scratch, denies it. The verdict is computed under @client->cb_lock
- * with the registration alive, so @client->dev is still there. Called
- * without core locks. Returns whether the callback ran.
+ * is still held); for any @cause (IOMEM_DMA_TRACE_CAUSE_*) but the
+ * provider's going, only if the pair's verdict, computed now from scratch,
+ * denies it. The verdict is computed under @client->cb_lock with the
+ * registration alive, so @client->dev is still there. Called without core
+ * locks. Returns whether the callback ran.
  */
 bool iomem_dma_client_revoke(struct iomem_dma_client *client,
-			     struct iomem_dma_provider *prov, bool if_denied)
+			     struct iomem_dma_provider *prov, int cause)
 {
+	bool if_denied = cause != IOMEM_DMA_TRACE_CAUSE_GONE;
 	struct iomem_dma_verdict v;
 	ktime_t start;
 	bool call;
@@ -886,9 +889,7 @@ bool iomem_dma_client_revoke(struct iomem_dma_client *client,
 	if (call) {
 		start = ktime_get();
 		client->ops->revoke(client, prov, client->priv);
-		trace_iomem_dma_revoke(prov->name, client->name,
-				       if_denied ? IOMEM_DMA_TRACE_CAUSE_RULE :
-						   IOMEM_DMA_TRACE_CAUSE_GONE,
+		trace_iomem_dma_revoke(prov->name, client->name, cause,
 				       ktime_us_delta(ktime_get(), start));
 	}
 	mutex_unlock(&client->cb_lock);

@@ -648,9 +648,10 @@ static struct iomem_dma_buf *buf_next_unchecked(unsigned long pass)
 
 /*
  * Revoke @buf if the policy now denies a pair in use; else tell its
- * importers to let go if a mapped pair's path changed.
+ * importers to let go if a mapped pair's path changed. @trace_cause is
+ * the revoke event's cause.
  */
-static void buf_recheck(struct iomem_dma_buf *buf)
+static void buf_recheck(struct iomem_dma_buf *buf, int trace_cause)
 {
 	struct dma_buf_attachment *at;
 	struct iomem_dma_verdict v;
@@ -684,7 +685,7 @@ static void buf_recheck(struct iomem_dma_buf *buf)
 	}
 	dma_resv_unlock(buf->dmabuf->resv);
 	if (cause[0])
-		buf_revoke(buf, IOMEM_DMA_TRACE_CAUSE_RULE, cause);
+		buf_revoke(buf, trace_cause, cause);
 out:
 	mutex_unlock(&buf->lock);
 }
@@ -696,9 +697,10 @@ out:
  * back); tell the importers of every buffer with a table whose pair moved
  * to another path to let go, their next map asks the policy again. Each
  * buffer is marked with the pass that looked at it, so the walk
- * allocates nothing.
+ * allocates nothing. @cause (IOMEM_DMA_TRACE_CAUSE_RULE or _FABRIC) is
+ * what the buffers' revoke events give.
  */
-void iomem_dma_buf_recheck(void)
+void iomem_dma_buf_recheck(int cause)
 {
 	struct iomem_dma_buf *buf;
 	unsigned long pass;
@@ -706,7 +708,7 @@ void iomem_dma_buf_recheck(void)
 	mutex_lock(&iomem_dma_bufs_recheck_lock);
 	pass = ++iomem_dma_bufs_recheck_pass;
 	while ((buf = buf_next_unchecked(pass))) {
-		buf_recheck(buf);
+		buf_recheck(buf, cause);
 		buf_put(buf);
 	}
 	mutex_unlock(&iomem_dma_bufs_recheck_lock);

@@ -354,6 +354,7 @@ void iomem_dma_policy_clear(void);
 unsigned int iomem_dma_policy_count(void);
 void iomem_dma_policy_init(void);
 int iomem_dma_policy_revoke_denied(void);
+int iomem_dma_policy_revoke_denied_by(int cause);
 
 /* map.c */
 bool iomem_dma_bus_range_ok(struct device *dev, dma_addr_t addr, size_t len);
@@ -362,14 +363,14 @@ bool iomem_dma_bus_range_ok(struct device *dev, dma_addr_t addr, size_t len);
 struct iomem_dma_heap;
 struct seq_file;
 #ifdef CONFIG_IOMEM_DMA_DMABUF
-void iomem_dma_buf_recheck(void);
+void iomem_dma_buf_recheck(int cause);
 struct dma_buf *iomem_dma_buf_export_charged(struct iomem_dma_provider *prov,
 					     size_t size, int flags,
 					     struct iomem_dma_heap *heap,
 					     size_t charged);
 extern atomic_t iomem_dma_buf_refusals;
 #else
-static inline void iomem_dma_buf_recheck(void) { }
+static inline void iomem_dma_buf_recheck(int cause) { }
 #endif
 #ifdef CONFIG_IOMEM_DMA_HEAPS
 int iomem_dma_heap_set_limit(struct iomem_dma_provider *prov, u64 limit);
@@ -400,7 +401,7 @@ static inline void iomem_dma_heap_show(struct seq_file *s) { }
 void iomem_dma_policy_revoke_later(bool reattach);
 void iomem_dma_policy_revoke_flush(void);
 bool iomem_dma_client_revoke(struct iomem_dma_client *client,
-			     struct iomem_dma_provider *prov, bool if_denied);
+			     struct iomem_dma_provider *prov, int cause);
 bool iomem_dma_client_verdict_now(struct iomem_dma_provider *prov,
 				  struct iomem_dma_client *client,
 				  struct iomem_dma_verdict *v);

@@ -884,6 +884,22 @@ static bool revoke_next_pair(u64 pass, struct iomem_dma_provider **provp,
  */
 int iomem_dma_policy_revoke_denied(void)
 {
+	return iomem_dma_policy_revoke_denied_by(IOMEM_DMA_TRACE_CAUSE_RULE);
+}
+
+/**
+ * iomem_dma_policy_revoke_denied_by() - iomem_dma_policy_revoke_denied()
+ *	with the cause its revoke events give
+ * @cause: %IOMEM_DMA_TRACE_CAUSE_RULE after a rule change,
+ *	%IOMEM_DMA_TRACE_CAUSE_FABRIC after a topology, firmware or rescan.
+ *	A pass revokes every pair denied by the time it looks, whatever
+ *	denied it, and names the cause that started it.
+ *
+ * Context: as iomem_dma_policy_revoke_denied().
+ * Return: the number of revoke callbacks made.
+ */
+int iomem_dma_policy_revoke_denied_by(int cause)
+{
 	struct iomem_dma_provider *prov;
 	struct iomem_dma_client *client;
 	int revoked = 0;
@@ -900,14 +916,14 @@ int iomem_dma_policy_revoke_denied(void)
 	smp_mb();
 	pass = ++iomem_dma_revoke_pass;
 	while (revoke_next_pair(pass, &prov, &client)) {
-		if (iomem_dma_client_revoke(client, prov, true))
+		if (iomem_dma_client_revoke(client, prov, cause))
 			revoked++;
 		iomem_dma_client_put(client);
 		kref_put(&prov->ref, iomem_dma_provider_release);
 	}
 	mutex_unlock(&iomem_dma_revoke_lock);
 	/* Importers of exported buffers are told the same (dmabuf.c). */
-	iomem_dma_buf_recheck();
+	iomem_dma_buf_recheck(cause);
 	return revoked;
 }
 
@@ -919,7 +935,7 @@ static void revoke_work_fn(struct work_struct *work)
 	if (atomic_xchg(&iomem_dma_reattach, 0) &&
 	    iomem_dma_attachments_refresh())
 		iomem_dma_generation_bump();
-	iomem_dma_policy_revoke_denied();
+	iomem_dma_policy_revoke_denied_by(IOMEM_DMA_TRACE_CAUSE_FABRIC);
 }
 
 static DECLARE_WORK(iomem_dma_revoke_work, revoke_work_fn);

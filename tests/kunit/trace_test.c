@@ -486,12 +486,52 @@ static void trace_unregister_provider_gone(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, trc_count(log, n, TRC_CLIENT_UNREG), 1);
 }
 
+/*
+ * The fabric changes under a mapped pair (the common switch stops routing
+ * peer traffic, as a rescan that read new ACS bits reports it): the revoke
+ * says "fabric", not "policy".
+ */
+static void trace_fabric_change_revoke(struct kunit *test)
+{
+	struct trc_rec *log = trc_log_alloc(test), *r;
+	struct iomem_dma_node *sw;
+	struct fake_client *fc;
+	struct fake_prov *fp;
+	struct sg_table sgt;
+	unsigned int n;
+
+	rules_clean(test);
+	fake_fabric_init(test);
+	sw = fake_node(test, NULL, "trfsw", IOMEM_DMA_NODE_ROUTES_PEER);
+	fp = fake_prov_create(test, "trfabp", POOL, sw);
+	fc = fake_client_create(test, "trfabc", sw);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(fc->client, fp->prov, &sgt,
+						  PAGE_SIZE, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_map_sgtable(fc->client, &sgt,
+						    DMA_BIDIRECTIONAL, 0), 0);
+	fc->free_on_revoke = &sgt;
+	trc_attach(test, "trfab");
+	KUNIT_ASSERT_EQ(test, iomem_dma_node_update(sw, 0,
+						    IOMEM_DMA_NODE_ROUTES_PEER),
+			0);
+	iomem_dma_policy_revoke_flush();
+	n = trc_snapshot(log);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 1);
+	KUNIT_EXPECT_EQ(test, trc_count(log, n, TRC_REVOKE), 1);
+	r = trc_find(log, n, TRC_REVOKE, 0);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_STREQ(test, r->prov, "trfabp");
+	KUNIT_EXPECT_STREQ(test, r->client, fc->client->name);
+	KUNIT_EXPECT_EQ(test, r->c, IOMEM_DMA_TRACE_CAUSE_FABRIC);
+}
+
 static struct kunit_case iomem_dma_trace_cases[] = {
 	KUNIT_CASE(trace_alloc_events),
 	KUNIT_CASE(trace_verdict_cold_only),
 	KUNIT_CASE(trace_map_fields_no_address),
 	KUNIT_CASE(trace_rule_revoke_refuse),
 	KUNIT_CASE(trace_unregister_provider_gone),
+	KUNIT_CASE(trace_fabric_change_revoke),
 	{}
 };
 

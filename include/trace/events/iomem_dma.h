@@ -21,12 +21,14 @@ struct iomem_dma_client;
 struct iomem_dma_verdict;
 
 /* Why a revoke was made. */
-#define IOMEM_DMA_TRACE_CAUSE_RULE	0	/* policy or topology change */
+#define IOMEM_DMA_TRACE_CAUSE_RULE	0	/* an administrator's rule change */
 #define IOMEM_DMA_TRACE_CAUSE_GONE	1	/* the provider is going away */
+#define IOMEM_DMA_TRACE_CAUSE_FABRIC	2	/* topology, firmware or rescan */
 
 #define iomem_dma_trace_cause(c)					\
 	__print_symbolic(c, { IOMEM_DMA_TRACE_CAUSE_RULE, "policy" },	\
-			 { IOMEM_DMA_TRACE_CAUSE_GONE, "provider_gone" })
+			 { IOMEM_DMA_TRACE_CAUSE_GONE, "provider_gone" },	\
+			 { IOMEM_DMA_TRACE_CAUSE_FABRIC, "fabric" })
 
 TRACE_EVENT(iomem_dma_provider_register,
 	TP_PROTO(const char *name, const char *dev, u64 size,
