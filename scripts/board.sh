@@ -6,9 +6,15 @@
 # carve-out), and run tests/board/board-init.c (with iomem-dma-ctl and
 # iomem-dma-dtcheck in /bin); then boot again with
 # dts/virt-carveout-policy.dtso for the devicetree policy checks.
-# usage: board.sh [--demo|--bench|--smmu]
+# usage: board.sh [--demo|--bench|--bench-only|--bench-notrace|--smmu]
 #   --demo   print the story instead of the checks (with one SMMUv3 boot)
 #   --bench  boot with iomem_dma_bench.full=1 and print the benchmark table
+#   --bench-only  one boot that runs the benchmarks and no board checks
+#            (board_bench_only), log board-boot-benchonly.log
+#   --bench-notrace  the same on the same kernel built without the
+#            iomem_dma trace events (CONFIG_IOMEM_DMA_TRACE=n; everything
+#            else, ftrace included, as in the board kernel), in a build of
+#            its own, log board-boot-notrace.log
 #   --smmu   only the SMMUv3 boots: the same kernel and fabric on
 #            -machine virt,iommu=smmuv3, once with translating DMA domains
 #            and once with iommu.passthrough=1 (identity domains)
@@ -16,21 +22,42 @@
 
 mode=${1:-check}
 extra_args=
+kconfig_add=()
 [ "$mode" = --bench ] && extra_args="iomem_dma_bench.full=1"
 build=$CACHE/build/board-arm64
 cross=aarch64-linux-gnu-
 out=$CACHE/out/board
 log=$LOGS/board-build.log
 boot=$LOGS/board-boot.log
+bench_out=$CACHE/out/bench.txt
+case $mode in
+--bench-only)
+	extra_args="iomem_dma_bench.full=1 board_bench_only"
+	boot=$LOGS/board-boot-benchonly.log
+	bench_out=$CACHE/out/bench-only.txt
+	;;
+--bench-notrace)
+	extra_args="iomem_dma_bench.full=1 board_bench_only"
+	kconfig_add=(--kconfig_add CONFIG_IOMEM_DMA_TRACE=n)
+	build=$CACHE/build/board-arm64-notrace
+	out=$CACHE/out/board-notrace
+	log=$LOGS/board-notrace-build.log
+	boot=$LOGS/board-boot-notrace.log
+	bench_out=$CACHE/out/bench-notrace.txt
+	;;
+esac
+bench_only=false
+case $mode in --bench-only|--bench-notrace) bench_only=true ;; esac
 counts=$RESULTS/board.counts
 [ "$mode" = --smmu ] && counts=$RESULTS/board-smmu.counts
+$bench_only && counts=$RESULTS/board$mode.counts
 rm -f "$counts"
 mkdir -p "$out/root/proc" "$out/root/sys" "$out/root/dev"
 
 echo "board: building the arm64 kernel (log: $log)"
 (cd "$KSRC" && python3 tools/testing/kunit/kunit.py build \
 	--build_dir="$build" --arch=arm64 --cross_compile="$cross" \
-	--kunitconfig="$REPO/tests/board/demo-arm64.kunitconfig" \
+	--kunitconfig="$REPO/tests/board/demo-arm64.kunitconfig" "${kconfig_add[@]}" \
 	--jobs="$JOBS" --make_options "CC=ccache ${cross}gcc") >"$log" 2>&1 ||
 	{ show_log_tail "$log" 30; die "board: the arm64 kernel did not build" "see $log"; }
 ${cross}gcc -static -Os -Wall -Werror -I"$REPO/include/uapi" -o "$out/root/init" \
@@ -142,7 +169,7 @@ sed -i 's/\r$//' "$boot"
 
 # The second boot: the devicetree states the policy (no benchmarks).
 boot2=$LOGS/board-boot-dtpolicy.log
-if [ "$mode" != --bench ]; then
+if [ "$mode" != --bench ] && ! $bench_only; then
 	echo "board: booting again with dts/virt-carveout-policy.dtso (log: $boot2)"
 	set +e
 	timeout "${BOARD_TIMEOUT:-900}" qemu-system-aarch64 "${machine[@]}" \
@@ -184,13 +211,14 @@ if [ "$mode" = --demo ]; then
 		sed 's/^board: ok [0-9]* - /  [ok] /; s/^board: not ok [0-9]* - /  [FAILED] /'
 fi
 
-if [ "$mode" = --bench ]; then
-	python3 "$REPO/scripts/bench_table.py" "$boot" "$CACHE/out/bench.txt" ||
+if [ "$mode" = --bench ] || $bench_only; then
+	python3 "$REPO/scripts/bench_table.py" "$boot" "$bench_out" ||
 		die "bench: no complete table in the boot log" "see $boot"
 fi
 
 boot_counts "$boot" "first boot" "$qrc"
-[ "$mode" = --bench ] || boot_counts "$boot2" "devicetree-policy boot" "$qrc2"
+[ "$mode" = --bench ] || $bench_only ||
+	boot_counts "$boot2" "devicetree-policy boot" "$qrc2"
 [ "$mode" = check ] && boot_counts "$boot3" "oops boot" "$qrc3"
 set +e
 ktap_counts "$boot" "$LOGS/ktap-board.err"
