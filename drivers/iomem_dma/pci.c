@@ -274,15 +274,17 @@ static void pci_explain_root(const struct iomem_dma_node *root,
 		return;
 	}
 	if (!e->root_name[0]) {
-		seq_buf_puts(s, "; no root device at 00.0 or root port on its bus, so not in the P2PDMA whitelist");
+		seq_buf_puts(s, "; no root device (00.0 or a root port) on its bus, ");
+		seq_buf_puts(s, "so not in the P2PDMA whitelist");
 		return;
 	}
+	seq_buf_printf(s, "; root device %s: ", e->root_name);
 	if (flags & IOMEM_DMA_NODE_ROUTES_PEER)
-		seq_buf_printf(s, "; root device %s: %04x:%04x is in the P2PDMA whitelist",
-			       e->root_name, e->root_vendor, e->root_device);
+		seq_buf_printf(s, "%04x:%04x is in the P2PDMA whitelist",
+			       e->root_vendor, e->root_device);
 	else
-		seq_buf_printf(s, "; root device %s: Host bridge not in P2PDMA whitelist: %04x:%04x",
-			       e->root_name, e->root_vendor, e->root_device);
+		seq_buf_printf(s, "Host bridge not in P2PDMA whitelist: %04x:%04x",
+			       e->root_vendor, e->root_device);
 }
 
 /*

@@ -633,17 +633,18 @@ static void explain_route(struct explain_out *o, struct iomem_dma_provider *prov
 static void explain_common(struct explain_out *o,
 			   const struct iomem_dma_hw_route *route)
 {
+	static const char both[] = "the provider and client";
 	const struct iomem_dma_node *common = route->common;
 
 	if (!line_begin(o, "common"))
 		return;
 	if (!common) {
-		seq_buf_printf(o->s, "none; the provider and client are under different roots (%s, %s)",
-			       root_of(route->pnode)->name,
+		seq_buf_printf(o->s, "none; %s are under different roots (%s, %s)",
+			       both, root_of(route->pnode)->name,
 			       root_of(route->cnode)->name);
 	} else if (route->common_flags & IOMEM_DMA_NODE_HOST) {
-		seq_buf_printf(o->s, "only the root %s; the provider and client share no node below it",
-			       common->name);
+		seq_buf_printf(o->s, "only the root %s; %s share no node below it",
+			       common->name, both);
 	} else {
 		seq_buf_printf(o->s, "%s %s", common->name,
 			       route->common_flags & IOMEM_DMA_NODE_ROUTES_PEER ?

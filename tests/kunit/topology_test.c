@@ -441,7 +441,8 @@ static void topology_explain_upstream_messages(struct kunit *test)
 				    fl->dev));
 	KUNIT_EXPECT_STREQ(test, explain_line(test, buf, "common"),
 			   "common: none; the provider and client are under different roots (host, island)");
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "host: host does not route peer traffic\nhost: island routes peer traffic\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "host: host does not route peer traffic\n"
+					   "host: island routes peer traffic\n"));
 }
 
 /*
