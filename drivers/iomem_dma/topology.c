@@ -400,9 +400,14 @@ void iomem_dma_hw_verdict_route(struct iomem_dma_provider *prov,
 	int hops = 0;
 
 	if (route) {
-		memset(route, 0, sizeof(*route));
+		/* Not the array: only the first @nr_redirect entries are read. */
 		route->pnode = pnode;
 		route->cnode = cnode;
+		route->common = NULL;
+		route->common_flags = 0;
+		route->root = NULL;
+		route->root_flags = 0;
+		route->nr_redirect = 0;
 	}
 	v->rule = 0;
 	if (READ_ONCE(prov->dead)) {
