@@ -235,7 +235,8 @@ static struct iomem_dma_client *client_get_by_name(const char *name)
  * iomem_dma_admin_query() - answer an IOMEM_DMA_IOC_QUERY
  * @q: the query; @q->provider and @q->client in, the rest out.
  *
- * Computes the verdict now; nothing is cached or changed.
+ * Computes the verdict now, with its explanation lines in @q->detail
+ * (iomem_dma_verdict_explain()); nothing is cached or changed.
  *
  * Return: 0; -EINVAL for unterminated or empty names or nonzero @q->flags;
  * -ENOENT if no provider has that name; -ENXIO if no registered client
@@ -261,7 +262,10 @@ int iomem_dma_admin_query(struct iomem_dma_query *q)
 		goto put_prov;
 	}
 	memset(q->detail, 0, sizeof(q->detail));
-	if (!iomem_dma_client_verdict_now(prov, client, &v)) {
+	ret = iomem_dma_verdict_explain(prov, client, &v, q->detail,
+					sizeof(q->detail));
+	if (ret < 0) {
+		/* The client's registration ended meanwhile. */
 		ret = -ENXIO;
 		goto put_client;
 	}

@@ -102,6 +102,7 @@
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
+#include <linux/seq_buf.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -907,6 +908,70 @@ bool iomem_dma_client_verdict_now(struct iomem_dma_provider *prov,
 	live = client_verdict_now_locked(prov, client, v);
 	mutex_unlock(&client->cb_lock);
 	return live;
+}
+
+/**
+ * iomem_dma_verdict_explain() - a pair's verdict now, and why, in words
+ * @prov: the provider, referenced by the caller (iomem_dma_find(),
+ *	iomem_dma_provider_get_by_name()); a provider being unregistered
+ *	gives the verdict "provider gone" and no lines.
+ * @client: the client, referenced by the caller.
+ * @v: gets the verdict, exactly as iomem_dma_client_verdict_now() computes
+ *	it (hardware, administrator rules, firmware statements, the client's
+ *	IOMMU), neither read from nor written to the cache.
+ * @buf: gets the explanation, NUL-terminated.
+ * @size: size of @buf, at least 1; 1024 holds the explanation of any
+ *	realistic topology.
+ *
+ * Writes zero or more lines "KEY: TEXT\n" that describe the route the
+ * hardware verdict looked at, computed in the same pass as @v from the
+ * same reads of the same nodes, so that no concurrent change of the
+ * fabric can make them disagree. Keys, each only when it applies:
+ * "route:" (devices and nodes from the provider up to the common node
+ * and down to the client), "common:" (the nearest common node, or why
+ * there is none), "redirect:" (every node whose ACS redirect applies),
+ * "fix:" (the backend's remedy for them), "host:" (a host bridge root of
+ * the route, whether it routes peer traffic, and what the backend knows
+ * of it); Documentation/driver-api/iomem_dma/policy.rst shows them. Rules
+ * are not described: @v names the deciding one. A line that does not fit
+ * in @buf is left out, and so is every line after it, so the text is
+ * always a prefix of whole lines of the complete one. Nothing else
+ * changes: no cache, no trace event, no log line.
+ *
+ * Context: process context; sleeps (takes @client's callback lock). Must
+ * not be called from the client's revoke callback.
+ * Return: the bytes written to @buf, without the NUL; -EINVAL for a %NULL
+ * @prov, @client, @v or @buf or a zero @size; -ENODEV once the client's
+ * registration has ended (its device may be gone; *@v is untouched and
+ * @buf empty).
+ */
+int iomem_dma_verdict_explain(struct iomem_dma_provider *prov,
+			      struct iomem_dma_client *client,
+			      struct iomem_dma_verdict *v,
+			      char *buf, size_t size)
+{
+	struct seq_buf s;
+	int ret;
+
+	might_sleep();
+	if (!prov || !client || !v || !buf || !size)
+		return -EINVAL;
+	seq_buf_init(&s, buf, min_t(size_t, size, INT_MAX));
+	mutex_lock(&client->cb_lock);
+	if (client->gone) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+	rcu_read_lock();
+	iomem_dma_verdict_compute_explained(prov, client->dev,
+					    rcu_dereference(client->node),
+					    client->name, v, &s);
+	rcu_read_unlock();
+	ret = seq_buf_used(&s);
+unlock:
+	mutex_unlock(&client->cb_lock);
+	seq_buf_str(&s);
+	return ret;
 }
 
 static void client_devres_release(struct device *dev, void *res)

@@ -328,6 +328,56 @@ void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
 			  struct iomem_dma_verdict *v,
 			  const struct iomem_dma_node **common_out);
 
+/* Redirecting nodes an explanation names; more are counted, not named. */
+#define IOMEM_DMA_ROUTE_MAX_REDIRECT	16
+
+/**
+ * struct iomem_dma_hw_route - what a hardware verdict read, for its text
+ * @pnode: the provider's attachment node, or %NULL.
+ * @cnode: the client's attachment node, or %NULL.
+ * @common: the nearest common node, or %NULL.
+ * @common_flags: @common's flags as the verdict read them.
+ * @root: the root whose flags the verdict read (@common when it is a
+ *	root, or the root above @common when an ACS redirect applied), or
+ *	%NULL if the verdict did not look at a root.
+ * @root_flags: @root's flags as the verdict read them.
+ * @nr_redirect: nodes on the route whose ACS redirect applied (the
+ *	verdict looked at ACS: @common routes peer traffic and is not a
+ *	root); may exceed %IOMEM_DMA_ROUTE_MAX_REDIRECT.
+ * @redirect: the first of them, in upstream P2PDMA's order: from @pnode
+ *	up to and including @common, then from @cnode up to below @common.
+ *
+ * Filled by iomem_dma_hw_verdict_route() in the same pass as the verdict,
+ * each node's flags read once, so that an explanation made from it
+ * (iomem_dma_hw_route_explain()) agrees with the verdict whatever changes
+ * meanwhile. The node pointers are valid as long as the caller's hold on
+ * @pnode and @cnode (a reference, or the RCU read-side critical section
+ * in which it read the attachments).
+ */
+struct iomem_dma_hw_route {
+	const struct iomem_dma_node *pnode;
+	const struct iomem_dma_node *cnode;
+	const struct iomem_dma_node *common;
+	unsigned long common_flags;
+	const struct iomem_dma_node *root;
+	unsigned long root_flags;
+	unsigned int nr_redirect;
+	const struct iomem_dma_node *redirect[IOMEM_DMA_ROUTE_MAX_REDIRECT];
+};
+
+struct seq_buf;
+void iomem_dma_hw_verdict_route(struct iomem_dma_provider *prov,
+				const struct iomem_dma_node *pnode,
+				struct device *client,
+				const struct iomem_dma_node *cnode,
+				struct iomem_dma_verdict *v,
+				struct iomem_dma_hw_route *route);
+void iomem_dma_hw_route_explain(struct iomem_dma_provider *prov,
+				struct device *client,
+				const struct iomem_dma_hw_route *route,
+				const struct iomem_dma_verdict *v,
+				struct seq_buf *s);
+
 /* policy.c */
 void iomem_dma_client_verdict_forget(struct iomem_dma_client *client,
 				     unsigned int prov_id);
@@ -342,6 +392,12 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 			      struct iomem_dma_client *client,
 			      struct iomem_dma_verdict *v);
+void iomem_dma_verdict_compute_explained(struct iomem_dma_provider *prov,
+					 struct device *client,
+					 struct iomem_dma_node *cnode,
+					 const char *cname,
+					 struct iomem_dma_verdict *v,
+					 struct seq_buf *s);
 int iomem_dma_policy_add(const char *buf, size_t len, unsigned int *id);
 int iomem_dma_policy_remove(const char *buf, size_t len);
 int iomem_dma_policy_show(char *buf, size_t size);
@@ -405,6 +461,10 @@ bool iomem_dma_client_revoke(struct iomem_dma_client *client,
 bool iomem_dma_client_verdict_now(struct iomem_dma_provider *prov,
 				  struct iomem_dma_client *client,
 				  struct iomem_dma_verdict *v);
+int iomem_dma_verdict_explain(struct iomem_dma_provider *prov,
+			      struct iomem_dma_client *client,
+			      struct iomem_dma_verdict *v,
+			      char *buf, size_t size);
 extern atomic_t iomem_dma_denial_logs;
 
 /* sysfs.c */

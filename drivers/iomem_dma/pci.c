@@ -14,6 +14,8 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/rculist.h>
+#include <linux/seq_buf.h>
 #include <linux/slab.h>
 
 #include "internal.h"
@@ -32,43 +34,86 @@ static const struct {
 
 /**
  * struct pci_fabric_entry - a fabric node made for a PCI bridge or host bridge
- * @list: entry in pci_fabric_nodes, under pci_fabric_lock.
+ * @list: entry in pci_fabric_nodes: added and removed under
+ *	pci_fabric_lock, read under RCU by explanations.
  * @dev: the bridge's or host bridge's device. A bridge's is not
  *	referenced: the bus notifier drops the entry before it goes. A host
  *	bridge's is: no notifier sees a host bridge go, and a new host bridge
- *	allocated at a freed one's address must not inherit its node.
+ *	allocated at a freed one's address must not inherit its node. Never
+ *	dereferenced under RCU alone.
  * @node: the node, referenced by the entry.
+ * @host: @dev is a host bridge's.
+ * @root_name: a host bridge's root device (the device upstream P2PDMA
+ *	checks against its whitelist), pci_name(); empty if it has none.
+ * @root_vendor: its vendor ID.
+ * @root_device: its device ID.
+ * @root_listed: it is on upstream's whitelist of host bridges that route.
+ * @rcu: deferred free, after explanations walking the list.
+ *
+ * @host and the root device's fields are set before the entry is published
+ * and never change: explanations read them without pci_fabric_lock.
  */
 struct pci_fabric_entry {
 	struct list_head list;
 	struct device *dev;
 	struct iomem_dma_node *node;
+	bool host;
+	char root_name[16];
+	unsigned short root_vendor;
+	unsigned short root_device;
+	bool root_listed;
+	struct rcu_head rcu;
 };
 
 static LIST_HEAD(pci_fabric_nodes);
-static DEFINE_MUTEX(pci_fabric_lock);	/* protects pci_fabric_nodes */
+static DEFINE_MUTEX(pci_fabric_lock);	/* writers of pci_fabric_nodes */
 
-static bool pci_host_routes_peer(struct pci_host_bridge *host)
+/*
+ * The device upstream P2PDMA looks up in its whitelist for @host: the first
+ * device on the root bus, if it is devfn 00.0 or a root port.
+ */
+static struct pci_dev *pci_host_root(struct pci_host_bridge *host)
 {
 	struct pci_dev *root;
-	unsigned int i;
 
-#ifdef CONFIG_X86
-	/* Upstream trusts every AMD host bridge from Zen on. */
-	if (boot_cpu_data.x86_vendor == X86_VENDOR_AMD &&
-	    boot_cpu_data.x86 >= 0x17)
-		return true;
-#endif
 	root = list_first_entry_or_null(&host->bus->devices, struct pci_dev,
 					bus_list);
 	if (!root || (root->devfn != PCI_DEVFN(0, 0) &&
 		      pci_pcie_type(root) != PCI_EXP_TYPE_ROOT_PORT))
-		return false;
+		return NULL;
+	return root;
+}
+
+static bool pci_root_listed(const struct pci_dev *root)
+{
+	unsigned int i;
+
 	for (i = 0; i < ARRAY_SIZE(iomem_dma_pci_host_allow); i++)
 		if (root->vendor == iomem_dma_pci_host_allow[i].vendor &&
 		    root->device == iomem_dma_pci_host_allow[i].device)
 			return true;
 	return false;
+}
+
+/* Upstream trusts every AMD host bridge from Zen on. */
+static bool pci_cpu_routes_peer(void)
+{
+#ifdef CONFIG_X86
+	return boot_cpu_data.x86_vendor == X86_VENDOR_AMD &&
+	       boot_cpu_data.x86 >= 0x17;
+#else
+	return false;
+#endif
+}
+
+static bool pci_host_routes_peer(struct pci_host_bridge *host)
+{
+	struct pci_dev *root;
+
+	if (pci_cpu_routes_peer())
+		return true;
+	root = pci_host_root(host);
+	return root && pci_root_listed(root);
 }
 
 static bool pci_acs_redirects(struct pci_dev *pdev)
@@ -82,11 +127,15 @@ static bool pci_acs_redirects(struct pci_dev *pdev)
 	return ctrl & (PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_EC);
 }
 
-/* Find or make the node of @dev; called with pci_fabric_lock held. */
+/*
+ * Find or make the node of @dev, for a host bridge with its root device
+ * @root (or NULL); called with pci_fabric_lock held.
+ */
 static struct iomem_dma_node *pci_node_get(struct device *dev,
 					   struct iomem_dma_node *parent,
 					   const char *name,
-					   unsigned long flags)
+					   unsigned long flags,
+					   struct pci_dev *root)
 {
 	struct pci_fabric_entry *e;
 	struct iomem_dma_node *node;
@@ -106,7 +155,15 @@ static struct iomem_dma_node *pci_node_get(struct device *dev,
 	}
 	e->dev = dev_is_pci(dev) ? dev : get_device(dev);
 	e->node = node;
-	list_add_tail(&e->list, &pci_fabric_nodes);
+	e->host = !dev_is_pci(dev);
+	if (root) {
+		strscpy(e->root_name, pci_name(root), sizeof(e->root_name));
+		e->root_vendor = root->vendor;
+		e->root_device = root->device;
+		e->root_listed = pci_root_listed(root);
+	}
+	/* Pairs with list_for_each_entry_rcu() in the explanations. */
+	list_add_tail_rcu(&e->list, &pci_fabric_nodes);
 	return iomem_dma_node_get(node);
 }
 
@@ -116,7 +173,8 @@ static struct iomem_dma_node *pci_host_node(struct pci_host_bridge *host)
 
 	if (pci_host_routes_peer(host))
 		flags |= IOMEM_DMA_NODE_ROUTES_PEER;
-	return pci_node_get(&host->dev, NULL, dev_name(&host->dev), flags);
+	return pci_node_get(&host->dev, NULL, dev_name(&host->dev), flags,
+			    pci_host_root(host));
 }
 
 static struct iomem_dma_node *pci_bridge_node(struct pci_dev *bridge)
@@ -131,7 +189,8 @@ static struct iomem_dma_node *pci_bridge_node(struct pci_dev *bridge)
 		return NULL;
 	if (pci_acs_redirects(bridge))
 		flags |= IOMEM_DMA_NODE_ACS_REDIRECT;
-	node = pci_node_get(&bridge->dev, parent, pci_name(bridge), flags);
+	node = pci_node_get(&bridge->dev, parent, pci_name(bridge), flags,
+			    NULL);
 	iomem_dma_node_put(parent);
 	return node;
 }
@@ -187,10 +246,72 @@ static void pci_fabric_rescan(void)
 	mutex_unlock(&pci_fabric_lock);
 }
 
+/* The entry of @node, if this backend made it; under rcu_read_lock(). */
+static const struct pci_fabric_entry *
+pci_entry_rcu(const struct iomem_dma_node *node)
+{
+	const struct pci_fabric_entry *e;
+
+	list_for_each_entry_rcu(e, &pci_fabric_nodes, list)
+		if (e->node == node)
+			return e;
+	return NULL;
+}
+
+/*
+ * A host bridge's root device and whether upstream's whitelist has it, in
+ * upstream's words ("Host bridge not in P2PDMA whitelist: %04x:%04x").
+ */
+static void pci_explain_root(const struct iomem_dma_node *root,
+			     unsigned long flags, struct seq_buf *s)
+{
+	const struct pci_fabric_entry *e = pci_entry_rcu(root);
+
+	if (!e || !e->host)
+		return;
+	if ((flags & IOMEM_DMA_NODE_ROUTES_PEER) && pci_cpu_routes_peer()) {
+		seq_buf_puts(s, "; every host bridge of an AMD Zen or later CPU routes");
+		return;
+	}
+	if (!e->root_name[0]) {
+		seq_buf_puts(s, "; no root device (00.0 or a root port) on its bus, ");
+		seq_buf_puts(s, "so not in the P2PDMA whitelist");
+		return;
+	}
+	seq_buf_printf(s, "; root device %s: ", e->root_name);
+	if (flags & IOMEM_DMA_NODE_ROUTES_PEER)
+		seq_buf_printf(s, "%04x:%04x is in the P2PDMA whitelist",
+			       e->root_vendor, e->root_device);
+	else
+		seq_buf_printf(s, "Host bridge not in P2PDMA whitelist: %04x:%04x",
+			       e->root_vendor, e->root_device);
+}
+
+/*
+ * The kernel parameter that turns ACS redirect off on the bridges among
+ * @nodes, upstream's list format: pci_name()s separated by ';'.
+ */
+static void pci_explain_redirect(const struct iomem_dma_node *const *nodes,
+				 unsigned int nr, struct seq_buf *s)
+{
+	const struct pci_fabric_entry *e;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nr; i++) {
+		e = pci_entry_rcu(nodes[i]);
+		if (!e || e->host)
+			continue;
+		seq_buf_printf(s, "%s%s", n++ ? ";" : "pci=disable_acs_redir=",
+			       iomem_dma_node_name(nodes[i]));
+	}
+}
+
 static struct iomem_dma_fabric pci_fabric = {
 	.name = "pci",
 	.node_for_device = pci_node_for_device,
 	.rescan = pci_fabric_rescan,
+	.explain_root = pci_explain_root,
+	.explain_redirect = pci_explain_redirect,
 };
 
 /* Forget the node of a bridge or host bridge that goes away. */
@@ -207,9 +328,9 @@ static int pci_fabric_notify(struct notifier_block *nb, unsigned long action,
 	list_for_each_entry_safe(e, tmp, &pci_fabric_nodes, list) {
 		if (e->dev != dev)
 			continue;
-		list_del(&e->list);
+		list_del_rcu(&e->list);
 		iomem_dma_node_put(e->node);
-		kfree(e);
+		kfree_rcu(e, rcu);
 		changed = true;
 	}
 	mutex_unlock(&pci_fabric_lock);

@@ -607,22 +607,29 @@ static void iommu_step(struct device *client, const struct iomem_dma_rule *allow
 
 /*
  * The verdict for @prov and the device @client (stable name @cname, node
- * @cnode): hardware first, then the rules. Lockless; does not sleep.
+ * @cnode): hardware first, then the rules. Lockless; does not sleep. With
+ * @explain, the lines that explain the hardware's part are written to it
+ * in the same RCU section, from what the verdict read (&struct
+ * iomem_dma_hw_route), and a forced override is not logged: explaining a
+ * verdict is not using the pair.
  */
 static void verdict_compute(struct iomem_dma_provider *prov,
 			    struct device *client, struct iomem_dma_node *cnode,
-			    const char *cname, struct iomem_dma_verdict *v)
+			    const char *cname, struct iomem_dma_verdict *v,
+			    struct seq_buf *explain)
 {
 	const struct iomem_dma_rule *r, *allow = NULL, *deny = NULL;
 	const struct iomem_dma_node *common, *pnode;
 	char where[IOMEM_DMA_NODE_NAME_LEN];
+	struct iomem_dma_hw_route route;
 	int fw = 0;
 
 	v->generation = iomem_dma_generation();
 	/* The provider's attachment may be replaced meanwhile: RCU holds it. */
 	rcu_read_lock();
 	pnode = rcu_dereference(prov->fabric);
-	iomem_dma_hw_verdict(prov, pnode, client, cnode, v, &common);
+	iomem_dma_hw_verdict_route(prov, pnode, client, cnode, v, &route);
+	common = route.common;
 	if (v->reason == IOMEM_DMA_REASON_PROVIDER_GONE ||
 	    v->reason == IOMEM_DMA_REASON_SAME_DEVICE) {
 		rcu_read_unlock();
@@ -673,7 +680,8 @@ static void verdict_compute(struct iomem_dma_provider *prov,
 			v->path = v->reason == IOMEM_DMA_REASON_NO_ROUTING ?
 				  IOMEM_DMA_PATH_BUS : IOMEM_DMA_PATH_HOST;
 			v->reason = IOMEM_DMA_REASON_RULE_FORCED;
-			if (!atomic_xchg((atomic_t *)&allow->logged, 1)) {
+			if (!explain &&
+			    !atomic_xchg((atomic_t *)&allow->logged, 1)) {
 				pr_warn("rule %u forces peer DMA between %s and %s over a hardware no; tainting kernel\n",
 					allow->id, prov->name, cname);
 				add_taint(TAINT_USER, LOCKDEP_STILL_OK);
@@ -681,7 +689,33 @@ static void verdict_compute(struct iomem_dma_provider *prov,
 		}
 	}
 	iommu_step(client, allow, v);
+	if (explain)
+		iomem_dma_hw_route_explain(prov, client, &route, v, explain);
 	rcu_read_unlock();
+}
+
+/**
+ * iomem_dma_verdict_compute_explained() - a verdict and the lines explaining it
+ * @prov: the provider.
+ * @client: the client device, alive for the call.
+ * @cnode: its attachment node, or %NULL; held by the caller.
+ * @cname: its stable name, for rules.
+ * @v: the verdict, exactly as iomem_dma_verdict_compute() computes it.
+ * @s: where iomem_dma_hw_route_explain() writes the lines.
+ *
+ * Unlike iomem_dma_verdict_compute(), emits no verdict trace event and does
+ * not log (or taint for) a forced override: nothing but @v and @s changes.
+ *
+ * Context: any context; does not sleep. Takes rcu_read_lock() itself.
+ */
+void iomem_dma_verdict_compute_explained(struct iomem_dma_provider *prov,
+					 struct device *client,
+					 struct iomem_dma_node *cnode,
+					 const char *cname,
+					 struct iomem_dma_verdict *v,
+					 struct seq_buf *s)
+{
+	verdict_compute(prov, client, cnode, cname, v, s);
 }
 
 void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
@@ -690,7 +724,7 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 			       const char *cname,
 			       struct iomem_dma_verdict *v)
 {
-	verdict_compute(prov, client, cnode, cname, v);
+	verdict_compute(prov, client, cnode, cname, v, NULL);
 	trace_iomem_dma_verdict(prov->name, cname, iomem_dma_path_str(v->path),
 				iomem_dma_reason_str(v->reason), v->distance,
 				v->rule, v->node[0] ? v->node : "-");

@@ -15,6 +15,7 @@
 #include <linux/device.h>
 #include <linux/iomem_dma_provider.h>
 #include <linux/rculist.h>
+#include <linux/seq_buf.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
 #include <linux/string.h>
@@ -348,17 +349,6 @@ static void verdict_set(struct iomem_dma_verdict *v, enum iomem_dma_path path,
 		v->node[0] = '\0';
 }
 
-/* First node with ACS redirect on the way from @from up to (not incl.) @top. */
-static const struct iomem_dma_node *
-acs_redirect_below(const struct iomem_dma_node *from,
-		   const struct iomem_dma_node *top)
-{
-	for (; from && from != top; from = from->parent)
-		if (READ_ONCE(from->flags) & IOMEM_DMA_NODE_ACS_REDIRECT)
-			return from;
-	return NULL;
-}
-
 static const struct iomem_dma_node *
 root_of(const struct iomem_dma_node *node)
 {
@@ -367,23 +357,58 @@ root_of(const struct iomem_dma_node *node)
 	return node;
 }
 
-/*
- * The hardware verdict for @prov, attached at @pnode, and @client, attached
- * at @cnode (either may be NULL); *@common_out gets the nearest common node
- * or NULL. Pure computation on nodes the caller holds (a reference, or RCU
+/* One more node whose ACS redirect applies, named if there is room. */
+static void route_add_redirect(struct iomem_dma_hw_route *route,
+			       const struct iomem_dma_node *node)
+{
+	if (!route)
+		return;
+	if (route->nr_redirect < IOMEM_DMA_ROUTE_MAX_REDIRECT)
+		route->redirect[route->nr_redirect] = node;
+	route->nr_redirect++;
+}
+
+/**
+ * iomem_dma_hw_verdict_route() - the hardware verdict of a pair, and its route
+ * @prov: the provider.
+ * @pnode: its attachment node, or %NULL.
+ * @client: the client device.
+ * @cnode: its attachment node, or %NULL.
+ * @v: the verdict (path, reason, distance, node; rule 0).
+ * @route: what the verdict read, for an explanation, or %NULL; see
+ *	&struct iomem_dma_hw_route.
+ *
+ * Each node's flags are read once, and the verdict and @route come from
+ * the same reads. Where an ACS redirect applies, @v names the first
+ * redirecting node below the common node on the provider's side, else on
+ * the client's side, else the common node itself; @route lists them all.
+ *
+ * Context: pure computation on nodes the caller holds (a reference, or RCU
  * on attachments): no locks, no sleeping.
  */
-void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
-			  const struct iomem_dma_node *pnode,
-			  struct device *client,
-			  const struct iomem_dma_node *cnode,
-			  struct iomem_dma_verdict *v,
-			  const struct iomem_dma_node **common_out)
+void iomem_dma_hw_verdict_route(struct iomem_dma_provider *prov,
+				const struct iomem_dma_node *pnode,
+				struct device *client,
+				const struct iomem_dma_node *cnode,
+				struct iomem_dma_verdict *v,
+				struct iomem_dma_hw_route *route)
 {
-	const struct iomem_dma_node *p, *c, *common, *acs;
+	const struct iomem_dma_node *p, *c, *common, *root, *n;
+	const struct iomem_dma_node *first_p = NULL, *first_c = NULL, *acs;
+	unsigned long cflags, f;
+	bool common_acs = false;
 	int hops = 0;
 
-	*common_out = NULL;
+	if (route) {
+		/* Not the array: only the first @nr_redirect entries are read. */
+		route->pnode = pnode;
+		route->cnode = cnode;
+		route->common = NULL;
+		route->common_flags = 0;
+		route->root = NULL;
+		route->root_flags = 0;
+		route->nr_redirect = 0;
+	}
 	v->rule = 0;
 	if (READ_ONCE(prov->dead)) {
 		verdict_set(v, IOMEM_DMA_PATH_DENIED,
@@ -423,7 +448,6 @@ void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
 		hops += 2;
 	}
 	common = p;
-	*common_out = common;
 	if (!common) {
 		verdict_set(v, IOMEM_DMA_PATH_DENIED,
 			    IOMEM_DMA_REASON_NO_COMMON_NODE, -1, NULL);
@@ -432,8 +456,17 @@ void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
 	/* Count the two attachment links too: device to node and back. */
 	hops += 2;
 
-	if (READ_ONCE(common->flags) & IOMEM_DMA_NODE_HOST) {
-		if (READ_ONCE(common->flags) & IOMEM_DMA_NODE_ROUTES_PEER)
+	cflags = READ_ONCE(common->flags);
+	if (route) {
+		route->common = common;
+		route->common_flags = cflags;
+	}
+	if (cflags & IOMEM_DMA_NODE_HOST) {
+		if (route) {
+			route->root = common;
+			route->root_flags = cflags;
+		}
+		if (cflags & IOMEM_DMA_NODE_ROUTES_PEER)
 			verdict_set(v, IOMEM_DMA_PATH_HOST,
 				    IOMEM_DMA_REASON_HOST_ALLOWED, hops, common);
 		else
@@ -442,21 +475,46 @@ void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
 				    common);
 		return;
 	}
-	if (!(READ_ONCE(common->flags) & IOMEM_DMA_NODE_ROUTES_PEER)) {
+	if (!(cflags & IOMEM_DMA_NODE_ROUTES_PEER)) {
 		verdict_set(v, IOMEM_DMA_PATH_DENIED,
 			    IOMEM_DMA_REASON_NO_ROUTING, hops, common);
 		return;
 	}
 
-	acs = acs_redirect_below(pnode, common);
-	if (!acs)
-		acs = acs_redirect_below(cnode, common);
-	if (!acs && (READ_ONCE(common->flags) & IOMEM_DMA_NODE_ACS_REDIRECT))
-		acs = common;
+	/*
+	 * Every node on the route whose redirect applies, in upstream's
+	 * order: the provider's side up to and including the common node,
+	 * then the client's side below it.
+	 */
+	for (n = pnode; ; n = n->parent) {
+		f = n == common ? cflags : READ_ONCE(n->flags);
+		if (f & IOMEM_DMA_NODE_ACS_REDIRECT) {
+			route_add_redirect(route, n);
+			if (n == common)
+				common_acs = true;
+			else if (!first_p)
+				first_p = n;
+		}
+		if (n == common)
+			break;
+	}
+	for (n = cnode; n != common; n = n->parent) {
+		if (READ_ONCE(n->flags) & IOMEM_DMA_NODE_ACS_REDIRECT) {
+			route_add_redirect(route, n);
+			if (!first_c)
+				first_c = n;
+		}
+	}
+	acs = first_p ?: first_c ?: (common_acs ? common : NULL);
 	if (acs) {
-		const struct iomem_dma_node *root = root_of(common);
-		unsigned long rflags = READ_ONCE(root->flags);
+		unsigned long rflags;
 
+		root = root_of(common);
+		rflags = READ_ONCE(root->flags);
+		if (route) {
+			route->root = root;
+			route->root_flags = rflags;
+		}
 		if ((rflags & IOMEM_DMA_NODE_HOST) &&
 		    (rflags & IOMEM_DMA_NODE_ROUTES_PEER))
 			verdict_set(v, IOMEM_DMA_PATH_HOST,
@@ -468,4 +526,239 @@ void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
 	}
 	verdict_set(v, IOMEM_DMA_PATH_BUS, IOMEM_DMA_REASON_COMMON_NODE, hops,
 		    common);
+}
+
+/*
+ * The hardware verdict for @prov, attached at @pnode, and @client, attached
+ * at @cnode (either may be NULL); *@common_out gets the nearest common node
+ * or NULL. Pure computation on nodes the caller holds (a reference, or RCU
+ * on attachments): no locks, no sleeping.
+ */
+void iomem_dma_hw_verdict(struct iomem_dma_provider *prov,
+			  const struct iomem_dma_node *pnode,
+			  struct device *client,
+			  const struct iomem_dma_node *cnode,
+			  struct iomem_dma_verdict *v,
+			  const struct iomem_dma_node **common_out)
+{
+	struct iomem_dma_hw_route route;
+
+	iomem_dma_hw_verdict_route(prov, pnode, client, cnode, v, &route);
+	*common_out = route.common;
+}
+
+/*
+ * Lines of an explanation go whole or not at all: an explanation cut short
+ * is a prefix of the whole one, ending at a line. @full stops every line
+ * after the first that did not fit.
+ */
+struct explain_out {
+	struct seq_buf *s;
+	size_t start;
+	bool full;
+};
+
+static bool line_begin(struct explain_out *o, const char *key)
+{
+	if (o->full)
+		return false;
+	o->start = o->s->len;
+	seq_buf_printf(o->s, "%s: ", key);
+	return true;
+}
+
+/* The line fits with the NUL after it (seq_buf may fill the last byte). */
+static bool line_fits(struct explain_out *o)
+{
+	return !seq_buf_has_overflowed(o->s) && o->s->len < o->s->size;
+}
+
+static void line_end(struct explain_out *o)
+{
+	seq_buf_putc(o->s, '\n');
+	if (line_fits(o))
+		return;
+	/* seq_buf keeps no state past len: dropping the line is resetting it. */
+	o->s->len = o->start;
+	o->full = true;
+}
+
+/* Drop a line begun that got nothing after its key. */
+static void line_cancel(struct explain_out *o)
+{
+	if (!line_fits(o))
+		o->full = true;
+	o->s->len = o->start;
+}
+
+/* The @i-th node above @from (0: @from itself). */
+static const struct iomem_dma_node *
+node_up(const struct iomem_dma_node *from, unsigned int i)
+{
+	while (i--)
+		from = from->parent;
+	return from;
+}
+
+/*
+ * "route: P > a > common < b < C": from the provider's device up through
+ * its nodes to the common node, then down to the client's device; two
+ * roots without a common node are joined by " | ".
+ */
+static void explain_route(struct explain_out *o, struct iomem_dma_provider *prov,
+			  struct device *client,
+			  const struct iomem_dma_hw_route *route)
+{
+	const struct iomem_dma_node *n, *stop = route->common;
+	unsigned int below;
+
+	if (!line_begin(o, "route"))
+		return;
+	seq_buf_puts(o->s, dev_name(prov->dev));
+	for (n = route->pnode; n; n = n->parent) {
+		seq_buf_printf(o->s, " > %s", n->name);
+		if (n == stop)
+			break;
+	}
+	if (!stop)
+		seq_buf_puts(o->s, " |");
+	/* Down from below the common node (or from the root) to the client. */
+	below = route->cnode->depth + 1;
+	if (stop)
+		below = route->cnode->depth - stop->depth;
+	while (below--) {
+		n = node_up(route->cnode, below);
+		seq_buf_printf(o->s, "%s%s", stop || n->parent ? " < " : " ",
+			       n->name);
+	}
+	seq_buf_printf(o->s, " < %s", dev_name(client));
+	line_end(o);
+}
+
+static void explain_common(struct explain_out *o,
+			   const struct iomem_dma_hw_route *route)
+{
+	static const char both[] = "the provider and client";
+	const struct iomem_dma_node *common = route->common;
+
+	if (!line_begin(o, "common"))
+		return;
+	if (!common) {
+		seq_buf_printf(o->s, "none; %s are under different roots (%s, %s)",
+			       both, root_of(route->pnode)->name,
+			       root_of(route->cnode)->name);
+	} else if (route->common_flags & IOMEM_DMA_NODE_HOST) {
+		seq_buf_printf(o->s, "only the root %s; %s share no node below it",
+			       common->name, both);
+	} else {
+		seq_buf_printf(o->s, "%s %s", common->name,
+			       route->common_flags & IOMEM_DMA_NODE_ROUTES_PEER ?
+			       "routes peer traffic between the nodes below it" :
+			       "does not route peer traffic");
+	}
+	line_end(o);
+}
+
+static void explain_redirect(struct explain_out *o,
+			     const struct iomem_dma_hw_route *route)
+{
+	unsigned int named = min_t(unsigned int, route->nr_redirect,
+				   IOMEM_DMA_ROUTE_MAX_REDIRECT);
+	struct iomem_dma_fabric *fabric;
+	size_t text;
+	unsigned int i;
+
+	if (!route->nr_redirect || !line_begin(o, "redirect"))
+		return;
+	for (i = 0; i < named; i++)
+		seq_buf_printf(o->s, "%s%s", i ? " " : "",
+			       route->redirect[i]->name);
+	if (route->nr_redirect > named)
+		seq_buf_printf(o->s, " (and %u more)",
+			       route->nr_redirect - named);
+	line_end(o);
+
+	if (!line_begin(o, "fix"))
+		return;
+	text = o->s->len;
+	list_for_each_entry_rcu(fabric, &iomem_dma_fabrics, list)
+		if (fabric->explain_redirect)
+			fabric->explain_redirect(route->redirect, named, o->s);
+	if (o->s->len == text)
+		line_cancel(o);
+	else
+		line_end(o);
+}
+
+static void explain_root(struct explain_out *o,
+			 const struct iomem_dma_node *root, unsigned long flags)
+{
+	struct iomem_dma_fabric *fabric;
+
+	if (!(flags & IOMEM_DMA_NODE_HOST) || !line_begin(o, "host"))
+		return;
+	seq_buf_printf(o->s, "%s %s", root->name,
+		       flags & IOMEM_DMA_NODE_ROUTES_PEER ?
+		       "routes peer traffic" : "does not route peer traffic");
+	list_for_each_entry_rcu(fabric, &iomem_dma_fabrics, list)
+		if (fabric->explain_root)
+			fabric->explain_root(root, flags, o->s);
+	line_end(o);
+}
+
+/**
+ * iomem_dma_hw_route_explain() - write the lines that explain a route
+ * @prov: the provider of the verdict.
+ * @client: the client device.
+ * @route: what the verdict read, from iomem_dma_hw_verdict_route().
+ * @v: the verdict.
+ * @s: where the lines go; a line that does not fit is left out whole,
+ *	and so is every line after it.
+ *
+ * Writes "route:", "common:", "redirect:" and "fix:" (when an ACS
+ * redirect applied) and one "host:" line per host bridge root of the
+ * route (two without a common node), as
+ * Documentation/driver-api/iomem_dma/policy.rst describes; nothing when
+ * the verdict did not look at the fabric (the provider is gone, the
+ * client is the provider's own device, either is on no fabric). Flags the
+ * verdict decided from are taken from @route; the others (a root the
+ * verdict did not need) are read now.
+ *
+ * Context: under rcu_read_lock(), in the section that computed @route;
+ * does not sleep.
+ */
+void iomem_dma_hw_route_explain(struct iomem_dma_provider *prov,
+				struct device *client,
+				const struct iomem_dma_hw_route *route,
+				const struct iomem_dma_verdict *v,
+				struct seq_buf *s)
+{
+	struct explain_out o = { .s = s };
+	const struct iomem_dma_node *pr, *cr;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(),
+			 "iomem_dma: route explained outside the verdict's RCU section");
+	switch (v->reason) {
+	case IOMEM_DMA_REASON_PROVIDER_GONE:
+	case IOMEM_DMA_REASON_SAME_DEVICE:
+		return;
+	default:
+		break;
+	}
+	if (!route->pnode || !route->cnode)
+		return;
+	explain_route(&o, prov, client, route);
+	explain_common(&o, route);
+	explain_redirect(&o, route);
+	if (route->root) {
+		explain_root(&o, route->root, route->root_flags);
+	} else if (route->common) {
+		pr = root_of(route->common);
+		explain_root(&o, pr, READ_ONCE(pr->flags));
+	} else {
+		pr = root_of(route->pnode);
+		cr = root_of(route->cnode);
+		explain_root(&o, pr, READ_ONCE(pr->flags));
+		explain_root(&o, cr, READ_ONCE(cr->flags));
+	}
 }

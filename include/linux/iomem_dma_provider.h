@@ -15,6 +15,7 @@
 
 struct device;
 struct iomem_dma_node;
+struct seq_buf;
 
 /**
  * enum iomem_dma_cpu_map - how the CPU mapping of a range was made
@@ -144,6 +145,22 @@ unsigned long iomem_dma_node_flags(const struct iomem_dma_node *node);
  *	changed with iomem_dma_node_update(). For changes the kernel does not
  *	notify, such as a config-space write; called by
  *	iomem_dma_fabric_rescan(), without iomem_dma locks held; may sleep.
+ * @explain_root: optional. For the explanation of a verdict
+ *	(iomem_dma_verdict_explain()): append to the core's "host:" line
+ *	what the backend knows about @root, a root of the route, whose flags
+ *	the verdict read as @flags (PCI: the vendor:device of the host
+ *	bridge's root device, and whether it is on the list of host bridges
+ *	that route peer traffic). Text only, no newline; write nothing for a
+ *	node this backend did not make. Every backend is asked; the core
+ *	drops a line that does not fit whole. Called under rcu_read_lock(),
+ *	which keeps @root valid: must not sleep or take a mutex.
+ * @explain_redirect: optional. For the same explanation: write, as the
+ *	text of the core's "fix:" line (no newline), the remedy for the ACS
+ *	redirect of the @nr nodes @nodes, in the order the core lists them
+ *	on its "redirect:" line (PCI: the pci=disable_acs_redir= kernel
+ *	parameter for the bridges among them). Write nothing when the
+ *	backend made none of them; the core leaves the line out when no
+ *	backend wrote anything. Same context as @explain_root.
  * @list: internal, links registered backends.
  */
 struct iomem_dma_fabric {
@@ -153,6 +170,10 @@ struct iomem_dma_fabric {
 				struct device *client, char *where,
 				size_t len);
 	void (*rescan)(void);
+	void (*explain_root)(const struct iomem_dma_node *root,
+			     unsigned long flags, struct seq_buf *s);
+	void (*explain_redirect)(const struct iomem_dma_node *const *nodes,
+				 unsigned int nr, struct seq_buf *s);
 	struct list_head list;
 };
 

@@ -288,7 +288,8 @@ static void admin_checks(const char *sw_prov, const char *rp_prov,
 	r = run_ctl("--json", "explain", sw_prov, edudev->name);
 	check(r == 0 && tool_out[0] == '{' && strstr(tool_out, "\"path\":\"bus\"") &&
 	      strstr(tool_out, "\"reason\":\"common_node\"") &&
-	      strstr(tool_out, "\"detail\":{"), "iomem-dma-ctl --json explain");
+	      strstr(tool_out, "\"detail\":{\"route\":\""),
+	      "iomem-dma-ctl --json explain, with the kernel's explanation lines");
 	r = run_ctl("explain", "no-such-provider", edudev->name, NULL);
 	check(r == 2 && strstr(tool_out, "no provider named") &&
 	      strstr(tool_out, "closest names that exist:"),
@@ -1083,6 +1084,9 @@ int main(void)
 	check(run_ctl("explain", rp_prov, edudev->name, NULL) == 0 &&
 	      strstr(tool_out, "DENIED") && strstr(tool_out, "host bridge that is not known"),
 	      "iomem-dma-ctl explain says why the root-port pair is denied");
+	check(strstr(tool_out, "  route:    ") &&
+	      strstr(tool_out, "Host bridge not in P2PDMA whitelist: 1b36:0008"),
+	      "and names the route and the host bridge's root device, as upstream does");
 
 	admin_checks(sw_prov, rp_prov, edudev);
 

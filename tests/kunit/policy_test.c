@@ -1681,6 +1681,7 @@ static void policy_replace_race_never_denies(struct kunit *test)
 static void policy_query_no_side_effects(struct kunit *test)
 {
 	struct iomem_dma_query *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	struct iomem_dma_node *sw;
 	struct iomem_dma_verdict v;
 	struct fake_client *fc;
 	struct fake_prov *fp;
@@ -1689,7 +1690,8 @@ static void policy_query_no_side_effects(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	rules_clean(test);
 	fake_fabric_init(test);
-	fp = fake_prov_create(test, "qp", POOL, fake_node(test, NULL, "qsw", RP));
+	sw = fake_node(test, NULL, "qsw", RP);
+	fp = fake_prov_create(test, "qp", POOL, sw);
 	fc = fake_client_create(test, "qc", NULL);
 	strscpy(q->provider, "qp");
 	strscpy(q->client, fc->client->name);
@@ -1713,6 +1715,23 @@ static void policy_query_no_side_effects(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, q->reason, "rule_allow");
 	KUNIT_EXPECT_EQ(test, q->generation, v.generation);
 	KUNIT_EXPECT_EQ(test, q->rule, v.rule);
+
+	/* A client on the provider's switch: the explanation comes along. */
+	fc = fake_client_create(test, "qc2", sw);
+	strscpy(q->client, fc->client->name);
+	KUNIT_ASSERT_EQ(test, iomem_dma_admin_query(q), 0);
+	KUNIT_EXPECT_STREQ(test, q->path, "bus");
+	KUNIT_EXPECT_STREQ(test, q->node, "qsw");
+	{
+		char *want = kunit_kzalloc(test, sizeof(q->detail), GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, want);
+		KUNIT_ASSERT_GT(test, iomem_dma_verdict_explain(fp->prov,
+								fc->client, &v, want,
+								sizeof(q->detail)), 0);
+		KUNIT_EXPECT_STREQ(test, q->detail, want);
+		KUNIT_EXPECT_NOT_NULL(test, strstr(q->detail, "route: "));
+	}
 
 	/* Unknown names, unterminated names, flags: refused. */
 	strscpy(q->client, "nosuchclient");
