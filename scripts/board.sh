@@ -72,7 +72,11 @@ make -s -C "$REPO/tools" O="$out/tools" CROSS_COMPILE="$cross" STATIC=1 \
 cp "$out/tools/iomem-dma-ctl" "$out/tools/iomem-dma-dtcheck" "$out/root/bin/"
 (cd "$out/root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out/initramfs.cpio.gz"
 
-# The machine, the same for the DTB dump and the boots.
+# The machine, the same for the DTB dump and the boots. The third root
+# port's two functions share it as their nearest common bridge, the one
+# place on QEMU 7.2 where a port with ACS (root ports only) lies between
+# two endpoints below a common bridge: upstream's ACS message there is
+# what KUnit's pci_explain_acs_matches_upstream compares with.
 machine=(-machine virt -cpu cortex-a57 -m 1G -smp 2 -nographic -no-reboot -nic none
 	-device pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0
 	-device pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0
@@ -84,7 +88,10 @@ machine=(-machine virt -cpu cortex-a57 -m 1G -smp 2 -nographic -no-reboot -nic n
 	-device edu,dma_mask=0xffffffffffffffff,bus=dn2
 	-object memory-backend-ram,id=m2,size=1M
 	-device ivshmem-plain,id=iv2,memdev=m2,bus=rp2
-	-device pci-testdev,membar=65536,bus=pcie.0)
+	-device pci-testdev,membar=65536,bus=pcie.0
+	-device pcie-root-port,id=rp3,chassis=3,slot=3,bus=pcie.0
+	-device pci-testdev,membar=65536,bus=rp3,addr=0.0,multifunction=on
+	-device pci-testdev,membar=65536,bus=rp3,addr=0.1)
 
 # The devicetree: QEMU's own, plus our overlays (dts/).
 dtbs=$CACHE/out/dtbs
