@@ -45,16 +45,46 @@ static void pair_create(struct kunit *test, struct pair *p, const char *prov,
 	p->fc = fake_client_create(test, client, p->sw);
 }
 
+struct table_res {
+	struct sg_table sgt;
+	struct fake_client *fc;
+};
+
+/*
+ * Runs before the client's teardown (actions run last added, first): a
+ * test that stopped half-way with the table still held gives it back here,
+ * before its memory goes and while the client's teardown could still read
+ * it through free_on_revoke; otherwise the provider's unregister would wait
+ * for it forever.
+ */
+static void table_release(void *data)
+{
+	struct table_res *t = data;
+
+	if (t->fc->free_on_revoke == &t->sgt) {
+		fake_client_free_table(t->fc);
+	} else if (t->sgt.sgl) {
+		iomem_dma_unmap_sgtable(t->fc->client, &t->sgt,
+					DMA_BIDIRECTIONAL, 0);
+		if (iomem_dma_free_sgt(t->fc->client, &t->sgt))
+			sg_free_table(&t->sgt);
+	}
+	kfree(t);
+}
+
 /* A table of @size bytes of the pair's provider, allocated, not mapped. */
 static struct sg_table *allocated_table(struct kunit *test, struct pair *p,
 					size_t size)
 {
-	struct sg_table *sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	struct table_res *t = kzalloc(sizeof(*t), GFP_KERNEL);
 
-	KUNIT_ASSERT_NOT_NULL(test, sgt);
-	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(p->fc->client, p->fp->prov, sgt,
-						  size, GFP_KERNEL), 0);
-	return sgt;
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->fc = p->fc;
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, table_release, t));
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sgt(p->fc->client, p->fp->prov,
+						  &t->sgt, size, GFP_KERNEL), 0);
+	return &t->sgt;
 }
 
 static struct sg_table *mapped_table(struct kunit *test, struct pair *p,
