@@ -246,7 +246,7 @@ int iomem_dma_admin_query(struct iomem_dma_query *q)
 {
 	struct iomem_dma_provider *prov;
 	struct iomem_dma_client *client;
-	struct iomem_dma_verdict v;
+	struct iomem_dma_verdict v = { };
 	int ret;
 
 	if (q->flags || q->reserved ||
@@ -286,11 +286,16 @@ put_prov:
 	return ret;
 }
 
-/* The registered client with the smallest id >= @ci->id. */
-static int admin_client(struct iomem_dma_client_info *ci)
+/*
+ * The registered client with the smallest id >= @ci->id: 0, -ENOENT past
+ * the last, -ENAMETOOLONG (with @ci->id set and the name empty) when its
+ * name does not fit in @ci->name.
+ */
+int iomem_dma_admin_client(struct iomem_dma_client_info *ci)
 {
 	struct iomem_dma_client **clients, *best = NULL;
 	unsigned int n, i;
+	int ret;
 
 	if (ci->flags)
 		return -EINVAL;
@@ -302,14 +307,18 @@ static int admin_client(struct iomem_dma_client_info *ci)
 		    (!best || clients[i]->seq < best->seq))
 			best = clients[i];
 	}
+	ret = -ENOENT;
 	if (best) {
 		ci->id = best->seq;
-		strscpy_pad(ci->name, best->name);
+		/* A name that does not fit is not handed out cut short. */
+		ret = strscpy_pad(ci->name, best->name) < 0 ? -ENAMETOOLONG : 0;
+		if (ret)
+			memset(ci->name, 0, sizeof(ci->name));
 	}
 	for (i = 0; i < n; i++)
 		iomem_dma_client_put(clients[i]);
 	kfree(clients);
-	return best ? 0 : -ENOENT;
+	return ret;
 }
 
 static long admin_replace_user(struct file *filp, void __user *arg)
@@ -318,14 +327,16 @@ static long admin_replace_user(struct file *filp, void __user *arg)
 	char *text;
 	int ret;
 
-	if (copy_from_user(&r, arg, sizeof(r)))
-		return -EFAULT;
-	if (r.len > IOMEM_DMA_RULES_TEXT_MAX)
-		return -E2BIG;
 	/* Permission before work: an unprivileged caller copies nothing. */
 	ret = admin_may_change(filp);
 	if (ret)
 		return ret;
+	if (copy_from_user(&r, arg, sizeof(r)))
+		return -EFAULT;
+	if (r.flags || r.reserved)
+		return -EINVAL;
+	if (r.len > IOMEM_DMA_RULES_TEXT_MAX)
+		return -E2BIG;
 	text = vmemdup_user(u64_to_user_ptr(r.text), r.len);
 	if (IS_ERR(text))
 		return PTR_ERR(text);
@@ -379,8 +390,10 @@ static long admin_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return -ENOMEM;
 	if (cmd == IOMEM_DMA_IOC_CLIENT) {
 		ret = copy_from_user(&u->ci, uarg, sizeof(u->ci)) ? -EFAULT :
-		      admin_client(&u->ci);
-		if (!ret && copy_to_user(uarg, &u->ci, sizeof(u->ci)))
+		      iomem_dma_admin_client(&u->ci);
+		/* ENAMETOOLONG still returns the id, to step past it. */
+		if ((!ret || ret == -ENAMETOOLONG) &&
+		    copy_to_user(uarg, &u->ci, sizeof(u->ci)))
 			ret = -EFAULT;
 		goto out;
 	}
@@ -431,7 +444,7 @@ static int verdicts_show(struct seq_file *s, void *unused)
 {
 	struct iomem_dma_provider **provs;
 	struct iomem_dma_client **clients;
-	struct iomem_dma_verdict v;
+	struct iomem_dma_verdict v = { };
 	unsigned int np, nc, i, j;
 	char *line;
 

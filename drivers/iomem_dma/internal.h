@@ -475,6 +475,7 @@ int iomem_dma_set_preference(struct iomem_dma_provider *prov, const char *buf,
 			     size_t len);
 
 /* admin.c */
+struct iomem_dma_client_info;
 struct iomem_dma_query;
 bool iomem_dma_policy_may_write(const struct file *file);
 bool iomem_dma_locked_down(void);
@@ -488,6 +489,7 @@ int iomem_dma_admin_replace(const struct file *filp, const char *buf,
 			    size_t len, unsigned int *count);
 int iomem_dma_admin_rescan(const struct file *filp);
 int iomem_dma_admin_query(struct iomem_dma_query *q);
+int iomem_dma_admin_client(struct iomem_dma_client_info *ci);
 
 /* alloc.c */
 int iomem_dma_pool_create(struct iomem_dma_provider *prov);

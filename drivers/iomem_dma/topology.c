@@ -410,6 +410,9 @@ void iomem_dma_hw_verdict_route(struct iomem_dma_provider *prov,
 		route->nr_redirect = 0;
 	}
 	v->rule = 0;
+	/* The IOMMU step fills these in later; every verdict starts from none. */
+	v->iommu = IOMEM_DMA_IOMMU_NONE;
+	v->iommu_path = IOMEM_DMA_IOMMU_PATH_UNCHANGED;
 	if (READ_ONCE(prov->dead)) {
 		verdict_set(v, IOMEM_DMA_PATH_DENIED,
 			    IOMEM_DMA_REASON_PROVIDER_GONE, -1, NULL);

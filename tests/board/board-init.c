@@ -22,9 +22,11 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 #include <drm/drm.h>
@@ -251,6 +253,43 @@ static int put_file(const char *path, const char *s)
 }
 
 /*
+ * In a child: drop CAP_SYS_ADMIN (keeping uid 0 and CAP_DAC_OVERRIDE, so
+ * the open for writing succeeds), open /dev/iomem_dma read-write and try
+ * ADD_RULE, REMOVE_RULE and RESCAN: the opener's credentials must refuse
+ * all three with EPERM. Exit 0 if they did.
+ */
+static int changes_without_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	struct iomem_dma_rule_info ri = { .text = "deny node=nocap" };
+	int status, fd, bad = 0;
+	__u32 kid = 1;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (syscall(SYS_capget, &hdr, data))
+			_exit(10);
+		data[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+		data[CAP_SYS_ADMIN / 32].permitted &= ~(1U << (CAP_SYS_ADMIN % 32));
+		if (syscall(SYS_capset, &hdr, data))
+			_exit(11);
+		fd = open("/dev/iomem_dma", O_RDWR);
+		if (fd < 0)
+			_exit(12);
+		bad += !(ioctl(fd, IOMEM_DMA_IOC_ADD_RULE, &ri) && errno == EPERM);
+		bad += !(ioctl(fd, IOMEM_DMA_IOC_REMOVE_RULE, &kid) && errno == EPERM);
+		bad += !(ioctl(fd, IOMEM_DMA_IOC_RESCAN) && errno == EPERM);
+		_exit(bad);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
  * The administrator ABI on the real kernel: /dev/iomem_dma through
  * iomem-dma-ctl (its JSON, its errors, save and an atomic restore), the
  * debugfs verdicts table, and what an unprivileged user may do: ask, not
@@ -288,7 +327,7 @@ static void admin_checks(const char *sw_prov, const char *rp_prov,
 	r = run_ctl("--json", "explain", sw_prov, edudev->name);
 	check(r == 0 && tool_out[0] == '{' && strstr(tool_out, "\"path\":\"bus\"") &&
 	      strstr(tool_out, "\"reason\":\"common_node\"") &&
-	      strstr(tool_out, "\"detail\":{\"route\":\""),
+	      strstr(tool_out, "\"detail\":[{\"key\":\"route\",\"text\":\""),
 	      "iomem-dma-ctl --json explain, with the kernel's explanation lines");
 	r = run_ctl("explain", "no-such-provider", edudev->name, NULL);
 	check(r == 2 && strstr(tool_out, "no provider named") &&
@@ -334,6 +373,10 @@ static void admin_checks(const char *sw_prov, const char *rp_prov,
 	check(run_ctl("remove", num, NULL, NULL) == 3, "nor remove one: exit 3");
 	check(run_ctl("rescan", NULL, NULL, NULL) == 3, "nor rescan: exit 3");
 	tool_uid = 0;
+	r = changes_without_cap_sys_admin();
+	check(r == 0,
+	      "root without CAP_SYS_ADMIN, the device open for writing: ADD_RULE, REMOVE_RULE and RESCAN refused with EPERM (%d)",
+	      r);
 	check(run_ctl("rules", NULL, NULL, NULL) == 0 && strstr(tool_out, line),
 	      "the rule is still there");
 
@@ -356,6 +399,22 @@ static void admin_checks(const char *sw_prov, const char *rp_prov,
 	      run_ctl("rules", NULL, NULL, NULL) == 0 &&
 	      strstr(tool_out, "allow node=pci0000:00"),
 	      "a file with a duplicate: exit 4, the rules unchanged");
+	{
+		static const char dup[] = "deny node=k1\ndeny node=k1\n";
+		struct iomem_dma_rules set = {
+			.text = (unsigned long)dup, .len = sizeof(dup) - 1,
+		};
+
+		r = iomem_dma_ioctl(1, IOMEM_DMA_IOC_REPLACE_RULES, &set);
+		check(r == -EINVAL && run_ctl("rules", NULL, NULL, NULL) == 0 &&
+		      strstr(tool_out, "allow node=pci0000:00") &&
+		      !strstr(tool_out, "node=k1"),
+		      "the same set straight to REPLACE_RULES: EINVAL from the kernel, the rules unchanged");
+		set.len = 0;
+		set.flags = 1;
+		check(iomem_dma_ioctl(1, IOMEM_DMA_IOC_REPLACE_RULES, &set) == -EINVAL,
+		      "REPLACE_RULES with nonzero flags: EINVAL");
+	}
 	put_file("/saved.rules", "\n");
 	check(run_ctl("restore", "/saved.rules", NULL, NULL) == 0 &&
 	      run_ctl("rules", NULL, NULL, NULL) == 0 && strstr(tool_out, "no rules"),

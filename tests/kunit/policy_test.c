@@ -1699,7 +1699,15 @@ static void policy_query_no_side_effects(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, iomem_dma_admin_query(q), 0);
 	KUNIT_EXPECT_STREQ(test, q->path, "denied");
 	KUNIT_EXPECT_STREQ(test, q->reason, "client_not_on_fabric");
+	KUNIT_EXPECT_STREQ(test, q->iommu, "none");
+	KUNIT_EXPECT_STREQ(test, q->iommu_path, "");
 	KUNIT_EXPECT_EQ(test, q->distance, -1);
+	/* Every field of a verdict is set, whatever the memory held before. */
+	memset(&v, 0x5a, sizeof(v));
+	KUNIT_ASSERT_TRUE(test, iomem_dma_client_verdict_now(fp->prov, fc->client,
+							     &v));
+	KUNIT_EXPECT_EQ(test, v.iommu, IOMEM_DMA_IOMMU_NONE);
+	KUNIT_EXPECT_EQ(test, v.iommu_path, IOMEM_DMA_IOMMU_PATH_UNCHANGED);
 	KUNIT_EXPECT_EQ(test, q->rule, 0U);
 	KUNIT_EXPECT_EQ(test, q->generation, gen);
 	/* Nothing cached, nothing bumped. */
@@ -1748,6 +1756,51 @@ static void policy_query_no_side_effects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_admin_query(q), -EINVAL);
 }
 
+/*
+ * Listing clients: ids ascend and are never reused, and a name too long
+ * for the ioctl's field is refused with its id instead of handed out cut
+ * short (a cut name would name no client, or another one).
+ */
+static void policy_client_list_long_name(struct kunit *test)
+{
+	struct iomem_dma_client_info *ci = kunit_kzalloc(test, sizeof(*ci),
+							 GFP_KERNEL);
+	char *longname = kunit_kzalloc(test, 300, GFP_KERNEL);
+	struct fake_client *a, *l, *b;
+
+	KUNIT_ASSERT_NOT_NULL(test, ci);
+	KUNIT_ASSERT_NOT_NULL(test, longname);
+	memset(longname, 'n', 299);
+	a = fake_client_create(test, "la", NULL);
+	l = fake_client_create(test, longname, NULL);
+	b = fake_client_create(test, "lb", NULL);
+	KUNIT_ASSERT_GE(test, strlen(l->client->name), sizeof(ci->name));
+	KUNIT_EXPECT_LT(test, a->client->seq, l->client->seq);
+	KUNIT_EXPECT_LT(test, l->client->seq, b->client->seq);
+
+	ci->id = a->client->seq;
+	KUNIT_ASSERT_EQ(test, iomem_dma_admin_client(ci), 0);
+	KUNIT_EXPECT_EQ(test, ci->id, a->client->seq);
+	KUNIT_EXPECT_STREQ(test, ci->name, a->client->name);
+
+	ci->id++;
+	memset(ci->name, 'x', sizeof(ci->name));
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_client(ci), -ENAMETOOLONG);
+	KUNIT_EXPECT_EQ(test, ci->id, l->client->seq);
+	KUNIT_EXPECT_EQ(test, ci->name[0], '\0');
+
+	ci->id++;
+	KUNIT_ASSERT_EQ(test, iomem_dma_admin_client(ci), 0);
+	KUNIT_EXPECT_EQ(test, ci->id, b->client->seq);
+	KUNIT_EXPECT_STREQ(test, ci->name, b->client->name);
+
+	ci->flags = 1;
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_client(ci), -EINVAL);
+	ci->flags = 0;
+	ci->id = U32_MAX;
+	KUNIT_EXPECT_EQ(test, iomem_dma_admin_client(ci), -ENOENT);
+}
+
 static struct kunit_case iomem_dma_policy_cases[] = {
 	KUNIT_CASE_PARAM(policy_precedence, policy_gen_params),
 	KUNIT_CASE(policy_force_taints_once),
@@ -1772,6 +1825,7 @@ static struct kunit_case iomem_dma_policy_cases[] = {
 	KUNIT_CASE(policy_replace_keeps_what_stays_allowed),
 	KUNIT_CASE(policy_replace_race_never_denies),
 	KUNIT_CASE(policy_query_no_side_effects),
+	KUNIT_CASE(policy_client_list_long_name),
 	{}
 };
 

@@ -482,7 +482,17 @@ static int client_names(int fd, char ***out)
 	char **names = NULL, **b;
 	int n = 0;
 
-	while (!ioctl(fd, IOMEM_DMA_IOC_CLIENT, &ci)) {
+	for (;;) {
+		if (ioctl(fd, IOMEM_DMA_IOC_CLIENT, &ci)) {
+			if (errno != ENAMETOOLONG)
+				break;
+			fprintf(stderr,
+				"iomem-dma-ctl: client %u: name longer than %d bytes, skipped\n",
+				ci.id, IOMEM_DMA_UAPI_NAME_LEN - 1);
+			ci.id++;
+			ci.flags = 0;
+			continue;
+		}
 		b = realloc(names, (n + 1) * sizeof(*names));
 		if (b)
 			b[n] = strdup(ci.name);
@@ -640,13 +650,13 @@ static void print_detail(const char *detail)
 	}
 }
 
-/* The same lines as a JSON object {"KEY":"TEXT",...}. */
+/* The same lines as a JSON array [{"key":KEY,"text":TEXT},...]: a key may repeat. */
 static void json_detail(const char *detail)
 {
 	const char *p = detail;
 	int first = 1;
 
-	printf("{");
+	printf("[");
 	while (*p) {
 		const char *nl = strchr(p, '\n'), *colon = strstr(p, ": ");
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -656,17 +666,18 @@ static void json_detail(const char *detail)
 			snprintf(key, sizeof(key), "%.*s", (int)(colon - p), p);
 			text = strndup(colon + 2, len - (colon - p) - 2);
 			if (text) {
-				printf("%s", first ? "" : ",");
+				printf("%s{\"key\":", first ? "" : ",");
 				json_str(key);
-				printf(":");
+				printf(",\"text\":");
 				json_str(text);
+				printf("}");
 				first = 0;
 				free(text);
 			}
 		}
 		p += len + (nl ? 1 : 0);
 	}
-	printf("}");
+	printf("]");
 }
 
 static int cmd_explain(int argc, char **argv)

@@ -85,12 +85,16 @@ struct iomem_dma_rule_info {
  * @text: in: user pointer to rules separated by newlines (empty lines
  *	allowed), not necessarily NUL-terminated.
  * @len: in: bytes at @text, at most 1 MiB.
+ * @flags: in: 0.
  * @count: out: rules in force afterwards.
+ * @reserved: 0.
  */
 struct iomem_dma_rules {
 	__u64 text;
 	__u32 len;
+	__u32 flags;
 	__u32 count;
+	__u32 reserved;
 };
 
 #define IOMEM_DMA_IOC_MAGIC	0xB9
