@@ -16,6 +16,7 @@ GOALS = [
     (r'^verdict, cold', 'ratio', 1.0),
     (r'^map\+unmap per entry, 1 entries', 'ratio', 1.0),
     (r'^map\+unmap per entry', 'ratio', 0.8),
+    (r'magazines off', 'speedup', None),
     (r'^raw genalloc', 'speedup', None),
     (r'CPUs vs raw genalloc', 'speedup', None),
     (r'CPUs vs 1 CPU', 'speedup', 3.0),

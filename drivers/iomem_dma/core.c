@@ -515,6 +515,8 @@ int iomem_dma_provider_unregister(struct iomem_dma_provider *prov)
 	/* Its heap hands out nothing more (after @dead: see heap.c). */
 	iomem_dma_heap_provider_gone(prov);
 	start = ktime_get();
+	/* After @dead nothing is kept again: what clients kept goes back. */
+	iomem_dma_provider_mags_drain(prov);
 	provider_revoke_all(prov);
 
 	while (!wait_event_timeout(prov->drain_wq, provider_drained(prov),
@@ -993,6 +995,8 @@ static void client_devres_release(struct device *dev, void *res)
 	mutex_lock(&client->cb_lock);
 	WRITE_ONCE(client->gone, true);
 	mutex_unlock(&client->cb_lock);
+	/* After @gone its frees keep nothing: give back what it kept. */
+	iomem_dma_client_mags_drain(client, NULL);
 	trace_iomem_dma_client_unregister(client->name);
 	mutex_lock(&iomem_dma_clients_lock);
 	list_del_init(&client->list);
@@ -1065,6 +1069,7 @@ iomem_dma_client_register(struct device *dev,
 	}
 	kref_init(&client->ref);
 	spin_lock_init(&client->lock);
+	spin_lock_init(&client->mag_lock);
 	mutex_init(&client->cb_lock);
 	client->dev = dev;
 	client->ops = ops;

@@ -29,6 +29,27 @@ struct gen_pool;
 #define IOMEM_DMA_NAME_MAX	256
 /* Slots of a client's last used verdicts (&iomem_dma_client.vcache). */
 #define IOMEM_DMA_VCACHE	8
+/* A client's magazines of freed allocations, and the size of each. */
+#define IOMEM_DMA_MAGS		4
+#define IOMEM_DMA_MAG_SIZE	16
+
+struct iomem_dma_chunk;
+
+/**
+ * struct iomem_dma_magazine - allocations a client freed, kept for reuse
+ * @prov: the provider they are of, or %NULL when @nr is 0.
+ * @size: their size.
+ * @nr: entries used in @chunks.
+ * @chunks: the allocations, each with its pool block, id and references,
+ *	its mapcount at %IOMEM_DMA_CHUNK_FREEING and its epoch already
+ *	moved on, so that no copy of the entry that named it finds it.
+ */
+struct iomem_dma_magazine {
+	struct iomem_dma_provider *prov;
+	u32 size;
+	unsigned int nr;
+	struct iomem_dma_chunk *chunks[IOMEM_DMA_MAG_SIZE];
+};
 
 /**
  * struct iomem_dma_node - a node of the fabric (bridge, switch, bus)
@@ -147,6 +168,11 @@ struct iomem_dma_provider {
  *	registration ends, so that no callback runs, or starts, once
  *	iomem_dma_client_unregister() has returned.
  * @gone: the registration has ended, under @cb_lock; no more callbacks.
+ * @mag_lock: protects @mags and the cached counts of the client's holds;
+ *	nests inside a provider's lock, never the other way round.
+ * @mags: allocations the client freed, reused by its next allocations of
+ *	the same provider and size without touching the pool, the id
+ *	allocator or any shared lock; see alloc.c.
  */
 struct iomem_dma_client {
 	struct kref ref;
@@ -164,6 +190,8 @@ struct iomem_dma_client {
 	struct iomem_dma_cached_verdict __rcu *vcache[IOMEM_DMA_VCACHE];
 	struct mutex cb_lock; /* see @cb_lock above */
 	bool gone;
+	spinlock_t mag_lock; /* see @mag_lock above */
+	struct iomem_dma_magazine mags[IOMEM_DMA_MAGS];
 };
 
 /**
@@ -221,6 +249,11 @@ iomem_dma_verdict_cached(const struct iomem_dma_provider *prov,
  *	the decision rests on what is mapped, never on a cached verdict that
  *	a reader may have recomputed. Raised by a map before it rechecks the
  *	generation, see iomem_dma_map_sgtable().
+ * @cached: allocations of @nr_chunks that sit in @client's magazines,
+ *	under @client->mag_lock (read locklessly under @prov->lock).
+ * @cached_bytes: their bytes, the same way.
+ * @drain_pass: the last magazine drain that looked at this hold, under
+ *	@prov->lock.
  */
 struct iomem_dma_hold {
 	struct iomem_dma_provider *prov;
@@ -231,6 +264,9 @@ struct iomem_dma_hold {
 	bool revoke_sent;
 	u64 policy_pass;
 	atomic_long_t mapped;
+	unsigned int cached;
+	u64 cached_bytes;
+	u64 drain_pass;
 };
 
 /*
@@ -500,6 +536,10 @@ struct iomem_dma_chunk *iomem_dma_chunk_lookup(const struct scatterlist *sg);
 bool iomem_dma_chunk_covers(const struct iomem_dma_chunk *chunk,
 			    const struct scatterlist *sg);
 void iomem_dma_debugfs_init(void);
+void iomem_dma_client_mags_drain(struct iomem_dma_client *client,
+				 struct iomem_dma_provider *prov);
+void iomem_dma_provider_mags_drain(struct iomem_dma_provider *prov);
+extern bool iomem_dma_magazines;
 
 /* sg.c */
 void iomem_dma_sg_set_chunk(struct scatterlist *sg,
@@ -519,6 +559,12 @@ extern atomic_t iomem_dma_misuse_reports;
 #define IOMEM_DMA_SG_EPOCH_HI	GENMASK(31, 16)
 #define IOMEM_DMA_EPOCH_BITS	29
 #define IOMEM_DMA_EPOCH_MASK	GENMASK(IOMEM_DMA_EPOCH_BITS - 1, 0)
+/*
+ * The low bits of an epoch count the reuses of one allocation from its
+ * client's magazine; the id allocator's own epoch moves in steps of
+ * IOMEM_DMA_EPOCH_REUSE, so every reuse still names a new pair.
+ */
+#define IOMEM_DMA_EPOCH_REUSE	16U
 
 static inline unsigned int iomem_dma_sg_epoch_flags(u32 epoch)
 {

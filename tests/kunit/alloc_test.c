@@ -5,6 +5,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/kthread.h>
 #include <linux/iomem_dma_provider.h>
 #include <linux/sizes.h>
 
@@ -410,7 +411,288 @@ static struct kunit_suite iomem_dma_alloc_suite = {
 	.test_cases = iomem_dma_alloc_cases,
 };
 
+/* ---- magazines (iomem_dma.magazines=1) ---- */
+
+static int mag_init(struct kunit *test)
+{
+	WRITE_ONCE(iomem_dma_magazines, true);
+	return 0;
+}
+
+static void mag_exit(struct kunit *test)
+{
+	WRITE_ONCE(iomem_dma_magazines, false);
+}
+
+static phys_addr_t mag_phys(struct scatterlist *sg)
+{
+	struct iomem_dma_chunk *chunk;
+	phys_addr_t phys = 0;
+
+	iomem_dma_chunk_lock(sg);
+	chunk = iomem_dma_chunk_lookup(sg);
+	if (chunk)
+		phys = chunk->phys;
+	iomem_dma_chunk_unlock(sg);
+	return phys;
+}
+
+/* Allocations @prov's holds keep in magazines, under its lock. */
+static unsigned long mag_kept(struct iomem_dma_provider *prov)
+{
+	struct iomem_dma_hold *hold;
+	unsigned long n = 0;
+
+	spin_lock(&prov->lock);
+	list_for_each_entry(hold, &prov->holders, prov_node)
+		n += READ_ONCE(hold->cached);
+	spin_unlock(&prov->lock);
+	return n;
+}
+
+/*
+ * A kept allocation comes back to its client with the same block and a
+ * new id: a copy of the entry it was freed through names nothing, before
+ * and after the reuse, for free and map alike.
+ */
+static void mag_reuse_kills_stale_copy(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create(test, "magp", SZ_64K, NULL);
+	struct fake_client *fc = fake_client_create(test, "magc", NULL);
+	struct scatterlist sg, stale, stale_tbl[1];
+	struct sg_table st = { .sgl = stale_tbl, .nents = 1, .orig_nents = 1 };
+	phys_addr_t phys;
+
+	sg_init_table(&sg, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
+						 SZ_4K, 0), 0);
+	phys = mag_phys(&sg);
+	stale = sg;
+	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
+	KUNIT_EXPECT_EQ(test, mag_kept(fp->prov), 1UL);
+	/* Kept memory is free memory. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)SZ_64K);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &stale), -ENOENT);
+
+	sg_init_table(&sg, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
+						 SZ_4K, 0), 0);
+	KUNIT_EXPECT_EQ(test, mag_kept(fp->prov), 0UL);
+	KUNIT_EXPECT_EQ(test, mag_phys(&sg), phys);
+	KUNIT_EXPECT_EQ(test, sg.offset, stale.offset);
+	KUNIT_EXPECT_NE(test, iomem_dma_sg_epoch(&sg), iomem_dma_sg_epoch(&stale));
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &stale), -ENOENT);
+	stale_tbl[0] = stale;
+	sg_mark_end(&stale_tbl[0]);
+	KUNIT_EXPECT_LT(test, iomem_dma_map_sgtable(fc->client, &st,
+						    DMA_TO_DEVICE, 0), 0);
+	/* The live entry is untouched by all of it. */
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
+}
+
+/*
+ * Every reuse names a new (index, epoch) pair, and an allocation goes
+ * back to the pool before its epochs would run into the next handout's.
+ */
+static void mag_reuses_never_alias(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create(test, "magap", SZ_64K, NULL);
+	struct fake_client *fc = fake_client_create(test, "magac", NULL);
+	unsigned int i, j, n = 3 * IOMEM_DMA_EPOCH_REUSE;
+	u64 *pairs = kunit_kcalloc(test, n, sizeof(*pairs), GFP_KERNEL);
+	bool moved = false;
+	struct scatterlist sg;
+
+	KUNIT_ASSERT_NOT_NULL(test, pairs);
+	for (i = 0; i < n; i++) {
+		sg_init_table(&sg, 1);
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov,
+							 &sg, SZ_4K, 0), 0);
+		pairs[i] = (u64)sg.offset << 32 | iomem_dma_sg_epoch(&sg);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_NE(test, pairs[i], pairs[j]);
+		if (i && pairs[i] >> 32 != pairs[i - 1] >> 32)
+			moved = true;
+		KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
+	}
+	KUNIT_EXPECT_TRUE(test, moved);
+}
+
+/*
+ * Memory one client keeps is not lost to the others: an allocation that
+ * finds the pool short takes it back, and fails only when nothing fits.
+ */
+static void mag_kept_memory_serves_others(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create(test, "magsp", 4 * SZ_4K, NULL);
+	struct fake_client *a = fake_client_create(test, "magsa", NULL);
+	struct fake_client *b = fake_client_create(test, "magsb", NULL);
+	struct scatterlist sa[4], sb[4], one;
+	unsigned int i;
+
+	sg_init_table(sa, 4);
+	sg_init_table(sb, 4);
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(a->client, fp->prov,
+							 &sa[i], SZ_4K, 0), 0);
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(a->client, &sa[i]), 0);
+	KUNIT_EXPECT_EQ(test, mag_kept(fp->prov), 4UL);
+	/* One 16 KiB block: only a drain of a's magazine makes it. */
+	sg_init_table(&one, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(b->client, fp->prov, &one,
+						 4 * SZ_4K, 0), 0);
+	KUNIT_EXPECT_EQ(test, mag_kept(fp->prov), 0UL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov), (size_t)0);
+	sg_init_table(sb, 4);
+	KUNIT_EXPECT_EQ(test, iomem_dma_alloc_sg(a->client, fp->prov, &sb[0],
+						 SZ_4K, 0), -ENOMEM);
+	/* b keeps its block; a foreign free of a kept one is refused. */
+	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(b->client, &one), 0);
+	KUNIT_EXPECT_EQ(test, mag_kept(fp->prov), 1UL);
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(a->client, fp->prov,
+							 &sb[i], SZ_4K, 0), 0);
+	KUNIT_EXPECT_EQ(test, mag_kept(fp->prov), 0UL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(b->client, &sb[0]), -EPERM);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(a->client, &sb[i]), 0);
+}
+
+/*
+ * What clients keep goes back, without a revoke callback, when the
+ * provider is unregistered or the client's registration ends, and with
+ * it every reference it held.
+ */
+static void mag_drained_by_unregister(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create(test, "magup", SZ_64K, NULL);
+	struct fake_prov *fq = fake_prov_create(test, "maguq", SZ_64K, NULL);
+	struct fake_client *fc = fake_client_create(test, "maguc", NULL);
+	unsigned int prov_refs = kref_read(&fp->prov->ref);
+	unsigned int client_refs = kref_read(&fc->client->ref);
+	struct scatterlist sg;
+
+	sg_init_table(&sg, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
+						 SZ_4K, 0), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
+	sg_init_table(&sg, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fq->prov, &sg,
+						 SZ_8K, 0), 0);
+	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
+	KUNIT_EXPECT_EQ(test, mag_kept(fp->prov), 1UL);
+	KUNIT_EXPECT_EQ(test, kref_read(&fp->prov->ref), prov_refs + 1);
+
+	kref_get(&fp->prov->ref);
+	KUNIT_ASSERT_EQ(test, iomem_dma_provider_unregister(fp->prov), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fc->revokes), 0);
+	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
+	KUNIT_EXPECT_TRUE(test, list_empty(&fp->prov->holders));
+	KUNIT_EXPECT_EQ(test, kref_read(&fp->prov->ref), 1U);
+	kref_put(&fp->prov->ref, iomem_dma_provider_release);
+	fp->prov = NULL;
+	/* The other provider's kept block still holds the client. */
+	KUNIT_EXPECT_EQ(test, mag_kept(fq->prov), 1UL);
+	KUNIT_EXPECT_EQ(test, kref_read(&fc->client->ref), client_refs + 1);
+
+	KUNIT_ASSERT_EQ(test, iomem_dma_client_unregister(fc->client), 0);
+	KUNIT_EXPECT_EQ(test, mag_kept(fq->prov), 0UL);
+	KUNIT_EXPECT_EQ(test, fq->prov->nr_chunks, 0UL);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fq->prov), (size_t)SZ_64K);
+}
+
+/*
+ * Two clients reuse what they keep while a third keeps asking for the
+ * whole provider, which only a drain of both magazines can give: every
+ * allocation succeeds or finds the pool short (nothing else), every
+ * stale copy is refused, and at the end nothing is lost.
+ */
+struct mag_race {
+	struct iomem_dma_provider *prov;
+	struct iomem_dma_client *client;
+	unsigned int ops, size;
+	atomic_t *bad;
+	struct completion done;
+};
+
+static int mag_race_fn(void *data)
+{
+	struct mag_race *r = data;
+	struct scatterlist sg, stale;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < r->ops; i++) {
+		sg_init_table(&sg, 1);
+		ret = iomem_dma_alloc_sg(r->client, r->prov, &sg, r->size, 0);
+		if (ret == -ENOMEM)
+			continue;
+		if (ret) {
+			atomic_inc(r->bad);
+			break;
+		}
+		stale = sg;
+		if (iomem_dma_free_sg(r->client, &sg) ||
+		    iomem_dma_free_sg(r->client, &stale) != -ENOENT)
+			atomic_inc(r->bad);
+		if (!(i % 64))
+			cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+static void mag_race_drains(struct kunit *test)
+{
+	struct fake_prov *fp = fake_prov_create(test, "magrp", 8 * SZ_4K, NULL);
+	struct mag_race r[3] = { };
+	atomic_t bad = ATOMIC_INIT(0);
+	struct task_struct *t;
+	char name[16];
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "magr%u", i);
+		r[i].client = fake_client_create(test, name, NULL)->client;
+		r[i].prov = fp->prov;
+		r[i].ops = 4000;
+		r[i].size = i < 2 ? SZ_4K : 8 * SZ_4K;
+		r[i].bad = &bad;
+		init_completion(&r[i].done);
+	}
+	for (i = 0; i < 3; i++) {
+		t = kthread_run(mag_race_fn, &r[i], "magrace%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < 3; i++)
+		wait_for_completion(&r[i].done);
+	KUNIT_EXPECT_EQ(test, atomic_read(&bad), 0);
+	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(fp->prov),
+			(size_t)(8 * SZ_4K));
+	iomem_dma_provider_mags_drain(fp->prov);
+	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
+	KUNIT_EXPECT_TRUE(test, list_empty(&fp->prov->holders));
+}
+
+static struct kunit_case iomem_dma_mag_cases[] = {
+	KUNIT_CASE(mag_reuse_kills_stale_copy),
+	KUNIT_CASE(mag_reuses_never_alias),
+	KUNIT_CASE(mag_kept_memory_serves_others),
+	KUNIT_CASE(mag_drained_by_unregister),
+	KUNIT_CASE_SLOW(mag_race_drains),
+	{}
+};
+
+static struct kunit_suite iomem_dma_mag_suite = {
+	.name = "iomem_dma_magazines",
+	.init = mag_init,
+	.exit = mag_exit,
+	.test_cases = iomem_dma_mag_cases,
+};
+
 kunit_test_suite(iomem_dma_alloc_suite);
+kunit_test_suite(iomem_dma_mag_suite);
 
 MODULE_DESCRIPTION("KUnit tests for iomem_dma allocation");
 MODULE_LICENSE("GPL");
