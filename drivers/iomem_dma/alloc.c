@@ -451,7 +451,8 @@ void iomem_dma_client_mags_drain(struct iomem_dma_client *client,
  *	a provider
  * @prov: the provider.
  *
- * Each holder is looked at once, so allocations kept again meanwhile stay.
+ * Each holder is looked at once, under its client's @mag_lock, so
+ * allocations kept again meanwhile stay.
  *
  * Context: process context, no iomem_dma lock held.
  */
@@ -468,8 +469,11 @@ void iomem_dma_provider_mags_drain(struct iomem_dma_provider *prov)
 			if (hold->drain_pass == pass)
 				continue;
 			hold->drain_pass = pass;
-			if (!READ_ONCE(hold->cached))
-				continue;
+			/*
+			 * Not hold->cached: a free that read @prov->dead
+			 * before unregister set it may still be pushing, and
+			 * only its @mag_lock orders that push with us.
+			 */
 			client = hold->client;
 			kref_get(&client->ref);
 			break;
