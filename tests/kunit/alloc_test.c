@@ -424,19 +424,6 @@ static void mag_exit(struct kunit *test)
 	WRITE_ONCE(iomem_dma_magazines, false);
 }
 
-static phys_addr_t mag_phys(struct scatterlist *sg)
-{
-	struct iomem_dma_chunk *chunk;
-	phys_addr_t phys = 0;
-
-	iomem_dma_chunk_lock(sg);
-	chunk = iomem_dma_chunk_lookup(sg);
-	if (chunk)
-		phys = chunk->phys;
-	iomem_dma_chunk_unlock(sg);
-	return phys;
-}
-
 /* Allocations @prov's holds keep in magazines, under its lock. */
 static unsigned long mag_kept(struct iomem_dma_provider *prov)
 {
@@ -466,7 +453,7 @@ static void mag_reuse_kills_stale_copy(struct kunit *test)
 	sg_init_table(&sg, 1);
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
 						 SZ_4K, 0), 0);
-	phys = mag_phys(&sg);
+	phys = fake_entry_phys(&sg);
 	stale = sg;
 	KUNIT_ASSERT_EQ(test, iomem_dma_free_sg(fc->client, &sg), 0);
 	KUNIT_EXPECT_EQ(test, mag_kept(fp->prov), 1UL);
@@ -478,7 +465,7 @@ static void mag_reuse_kills_stale_copy(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, fp->prov, &sg,
 						 SZ_4K, 0), 0);
 	KUNIT_EXPECT_EQ(test, mag_kept(fp->prov), 0UL);
-	KUNIT_EXPECT_EQ(test, mag_phys(&sg), phys);
+	KUNIT_EXPECT_EQ(test, fake_entry_phys(&sg), phys);
 	KUNIT_EXPECT_EQ(test, sg.offset, stale.offset);
 	KUNIT_EXPECT_NE(test, iomem_dma_sg_epoch(&sg), iomem_dma_sg_epoch(&stale));
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &stale), -ENOENT);

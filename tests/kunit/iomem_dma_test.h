@@ -267,6 +267,20 @@ static inline struct fake_prov *fake_prov_create(struct kunit *test,
 	return fake_prov_create_flags(test, name, size, node, true);
 }
 
+/* CPU physical address of the allocation @sg names, 0 if none. */
+static inline phys_addr_t fake_entry_phys(struct scatterlist *sg)
+{
+	struct iomem_dma_chunk *chunk;
+	phys_addr_t phys = 0;
+
+	iomem_dma_chunk_lock(sg);
+	chunk = iomem_dma_chunk_lookup(sg);
+	if (chunk)
+		phys = chunk->phys;
+	iomem_dma_chunk_unlock(sg);
+	return phys;
+}
+
 /* Registered providers, counted under iomem_dma_providers_lock. */
 static inline unsigned int providers_count(void)
 {
