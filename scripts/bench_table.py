@@ -12,6 +12,8 @@ import sys
 
 # (pattern, kind, goal); the first pattern that matches decides.
 GOALS = [
+    (r'^floor of verdict', 'ratio', None),
+    (r'^floor of alloc', 'speedup', None),
     (r'^verdict, warm', 'ratio', 0.05),
     (r'^verdict, cold', 'ratio', 1.0),
     (r'^map\+unmap per entry, 1 entries', 'ratio', 1.0),

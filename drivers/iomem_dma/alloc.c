@@ -253,6 +253,43 @@ hold_find_locked(struct iomem_dma_provider *prov,
 	return NULL;
 }
 
+/**
+ * iomem_dma_hold_next_locked() - the next holder of @prov a walk's pass has
+ *	not looked at
+ * @prov: the provider.
+ * @walk: which walk; each has its own mark in &iomem_dma_hold.walk_pass.
+ * @pass: the pass, never 0; the hold found is marked with it.
+ * @mapped_only: look only at holds with live mappings (others are marked
+ *	and skipped).
+ *
+ * For walks that act on one holder at a time and must drop @prov->lock to
+ * do it (callbacks, drains): holds come and go meanwhile, so each search
+ * starts from the head, and a pass over n holds costs O(n^2) list steps
+ * but needs no memory.
+ *
+ * Context: @prov->lock held.
+ * Return: the hold's client with a reference the caller puts, or %NULL
+ * when the pass has looked at every hold.
+ */
+struct iomem_dma_client *
+iomem_dma_hold_next_locked(struct iomem_dma_provider *prov,
+			   enum iomem_dma_walk walk, u64 pass, bool mapped_only)
+{
+	struct iomem_dma_hold *hold;
+
+	lockdep_assert_held(&prov->lock);
+	list_for_each_entry(hold, &prov->holders, prov_node) {
+		if (hold->walk_pass[walk] == pass)
+			continue;
+		hold->walk_pass[walk] = pass;
+		if (mapped_only && !atomic_long_read(&hold->mapped))
+			continue;
+		kref_get(&hold->client->ref);
+		return hold->client;
+	}
+	return NULL;
+}
+
 /* Undo a reservation made by chunk_reserve(). */
 static void chunk_unreserve(struct iomem_dma_provider *prov,
 			    struct iomem_dma_hold *hold, size_t size)
@@ -334,16 +371,14 @@ static struct iomem_dma_hold *chunk_reserve(struct iomem_dma_provider *prov,
 static atomic64_t iomem_dma_drain_passes = ATOMIC64_INIT(0);
 
 /*
- * Off by default for now: with magazines a freed allocation stays
- * counted in its provider's allocations and its client's hold until it is
- * drained, which the balance checks of the older KUnit suites read as a
- * leak. Set at boot; the KUnit suites of magazines switch it for their
- * own clients' frees and drain what they kept before switching back.
+ * On by default. Off (iomem_dma.magazines=0 at boot) every free goes back
+ * to the pool at once; the KUnit suites of magazines and the benchmarks
+ * switch it for their own clients and drain what was kept first.
  */
-bool iomem_dma_magazines;
+bool iomem_dma_magazines = true;
 module_param_named(magazines, iomem_dma_magazines, bool, 0444);
 MODULE_PARM_DESC(magazines,
-		 "Keep freed allocations per client for its next allocation of the same size (default off)");
+		 "Keep freed allocations per client for its next allocation of the same size (default on)");
 
 static struct iomem_dma_chunk *mag_pop(struct iomem_dma_client *client,
 				       struct iomem_dma_provider *prov,
@@ -460,24 +495,17 @@ void iomem_dma_provider_mags_drain(struct iomem_dma_provider *prov)
 {
 	u64 pass = atomic64_inc_return(&iomem_dma_drain_passes);
 	struct iomem_dma_client *client;
-	struct iomem_dma_hold *hold;
 
 	for (;;) {
-		client = NULL;
+		/*
+		 * Every holder, not only those whose cached count reads
+		 * non-zero: a free that read @prov->dead before unregister
+		 * set it may still be pushing, and only its client's
+		 * @mag_lock orders that push with us.
+		 */
 		spin_lock(&prov->lock);
-		list_for_each_entry(hold, &prov->holders, prov_node) {
-			if (hold->drain_pass == pass)
-				continue;
-			hold->drain_pass = pass;
-			/*
-			 * Not hold->cached: a free that read @prov->dead
-			 * before unregister set it may still be pushing, and
-			 * only its @mag_lock orders that push with us.
-			 */
-			client = hold->client;
-			kref_get(&client->ref);
-			break;
-		}
+		client = iomem_dma_hold_next_locked(prov, IOMEM_DMA_WALK_DRAIN,
+						    pass, false);
 		spin_unlock(&prov->lock);
 		if (!client)
 			return;

@@ -440,19 +440,11 @@ static unsigned long stall_report_jiffies(void)
 static void provider_revoke_all(struct iomem_dma_provider *prov)
 {
 	struct iomem_dma_client *client;
-	struct iomem_dma_hold *hold;
 
 	for (;;) {
-		client = NULL;
 		spin_lock(&prov->lock);
-		list_for_each_entry(hold, &prov->holders, prov_node) {
-			if (!hold->revoke_sent) {
-				hold->revoke_sent = true;
-				client = hold->client;
-				kref_get(&client->ref);
-				break;
-			}
-		}
+		client = iomem_dma_hold_next_locked(prov, IOMEM_DMA_WALK_REVOKE,
+						    1, false);
 		spin_unlock(&prov->lock);
 		if (!client)
 			return;
@@ -873,7 +865,8 @@ static bool client_verdict_now_locked(struct iomem_dma_provider *prov,
  * provider's going, only if the pair's verdict, computed now from scratch,
  * denies it. The verdict is computed under @client->cb_lock with the
  * registration alive, so @client->dev is still there. Called without core
- * locks. Returns whether the callback ran.
+ * locks. Returns whether the callback ran; if it did, what @client keeps
+ * of @prov in its magazines goes back to the pool after it.
  */
 bool iomem_dma_client_revoke(struct iomem_dma_client *client,
 			     struct iomem_dma_provider *prov, int cause)
@@ -892,6 +885,8 @@ bool iomem_dma_client_revoke(struct iomem_dma_client *client,
 	if (call) {
 		start = ktime_get();
 		client->ops->revoke(client, prov, client->priv);
+		/* What it freed in the callback is not kept for the pair. */
+		iomem_dma_client_mags_drain(client, prov);
 		trace_iomem_dma_revoke(prov->name, client->name, cause,
 				       ktime_us_delta(ktime_get(), start));
 	}

@@ -197,7 +197,9 @@ struct iomem_dma_client {
 /**
  * struct iomem_dma_cached_verdict - a verdict valid for one generation
  * @prov_id: the provider it is for.
- * @v: the verdict; @v.generation says when it was computed.
+ * @v: the verdict; @v.generation says when it was computed, or when a
+ *	computation gave the same verdict again (moved in place, see
+ *	iomem_dma_client_verdict()); only that field ever changes.
  * @rcu: deferred free.
  */
 struct iomem_dma_cached_verdict {
@@ -226,11 +228,29 @@ iomem_dma_verdict_cached(const struct iomem_dma_provider *prov,
 	struct iomem_dma_cached_verdict *cv;
 
 	cv = rcu_dereference(client->vcache[prov->id % IOMEM_DMA_VCACHE]);
-	if (likely(cv && cv->prov_id == prov->id && cv->v.generation == gen))
+	/* READ_ONCE: a refresh moves the generation of an entry in place. */
+	if (likely(cv && cv->prov_id == prov->id &&
+		   READ_ONCE(cv->v.generation) == gen))
 		return &cv->v;
 	cv = xa_load(&client->verdicts, prov->id);
-	return cv && cv->v.generation == gen ? &cv->v : NULL;
+	return cv && READ_ONCE(cv->v.generation) == gen ? &cv->v : NULL;
 }
+
+/**
+ * enum iomem_dma_walk - the walks over a provider's holders that act on
+ *	one holder at a time, with no iomem_dma lock held while they act
+ * @IOMEM_DMA_WALK_REVOKE: unregister's revoke callbacks; one pass (1) per
+ *	provider, so a holder is revoked once however often it comes back.
+ * @IOMEM_DMA_WALK_POLICY: the passes of iomem_dma_policy_revoke_denied().
+ * @IOMEM_DMA_WALK_DRAIN: magazine drains, iomem_dma_provider_mags_drain().
+ * @IOMEM_DMA_WALKS: the number of walks.
+ */
+enum iomem_dma_walk {
+	IOMEM_DMA_WALK_REVOKE,
+	IOMEM_DMA_WALK_POLICY,
+	IOMEM_DMA_WALK_DRAIN,
+	IOMEM_DMA_WALKS,
+};
 
 /**
  * struct iomem_dma_hold - accounting of what one client holds of one provider
@@ -240,9 +260,8 @@ iomem_dma_verdict_cached(const struct iomem_dma_provider *prov,
  * @bytes: bytes held, under @prov->lock.
  * @nr_chunks: allocations held, under @prov->lock; the hold is freed when
  *	it drops to zero.
- * @revoke_sent: unregister has called the client's revoke callback.
- * @policy_pass: the last pass of iomem_dma_policy_revoke_denied() that
- *	looked at this hold, under @prov->lock.
+ * @walk_pass: per &enum iomem_dma_walk, the last pass of that walk that
+ *	looked at this hold, under @prov->lock; see iomem_dma_hold_next_locked().
  * @mapped: live mappings of this hold's allocations for @client. Every
  *	one was made under a verdict that allowed the pair, so a revoke pass
  *	that finds it non-zero while the pair is denied revokes the client:
@@ -252,8 +271,6 @@ iomem_dma_verdict_cached(const struct iomem_dma_provider *prov,
  * @cached: allocations of @nr_chunks that sit in @client's magazines,
  *	under @client->mag_lock (read locklessly under @prov->lock).
  * @cached_bytes: their bytes, the same way.
- * @drain_pass: the last magazine drain that looked at this hold, under
- *	@prov->lock.
  */
 struct iomem_dma_hold {
 	struct iomem_dma_provider *prov;
@@ -261,13 +278,15 @@ struct iomem_dma_hold {
 	struct list_head prov_node;
 	u64 bytes;
 	unsigned long nr_chunks;
-	bool revoke_sent;
-	u64 policy_pass;
+	u64 walk_pass[IOMEM_DMA_WALKS];
 	atomic_long_t mapped;
 	unsigned int cached;
 	u64 cached_bytes;
-	u64 drain_pass;
 };
+
+struct iomem_dma_client *
+iomem_dma_hold_next_locked(struct iomem_dma_provider *prov,
+			   enum iomem_dma_walk walk, u64 pass, bool mapped_only);
 
 /*
  * Sentinel for &iomem_dma_chunk.mapcount: the chunk is being freed and can

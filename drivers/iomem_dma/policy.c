@@ -750,6 +750,46 @@ static void vcache_update(struct iomem_dma_client *client,
 	spin_unlock(&client->lock);
 }
 
+/* Whether two verdicts say the same, whenever each was computed. */
+static bool verdict_same(const struct iomem_dma_verdict *a,
+			 const struct iomem_dma_verdict *b)
+{
+	return a->path == b->path && a->reason == b->reason &&
+	       a->distance == b->distance && a->rule == b->rule &&
+	       a->iommu == b->iommu && a->iommu_path == b->iommu_path &&
+	       !strcmp(a->node, b->node);
+}
+
+/*
+ * A stale cache entry that says what @v says is made current in place: no
+ * allocation, no store, no free. Only the generation changes, and a reader
+ * that sees the new one reads a verdict computed under it. Where a 64-bit
+ * store can tear (32-bit kernels) the entry is replaced instead.
+ */
+static bool verdict_refresh(struct iomem_dma_client *client,
+			    unsigned int prov_id,
+			    const struct iomem_dma_verdict *v)
+{
+	struct iomem_dma_cached_verdict *cv;
+	bool done = false;
+
+	if (!IS_ENABLED(CONFIG_64BIT))
+		return false;
+	rcu_read_lock();
+	cv = xa_load(&client->verdicts, prov_id);
+	if (cv && verdict_same(&cv->v, v)) {
+		/* Never back: a racing refresh may be newer than ours. */
+		if (READ_ONCE(cv->v.generation) < v->generation)
+			WRITE_ONCE(cv->v.generation, v->generation);
+		if (rcu_access_pointer(client->vcache[prov_id %
+						      IOMEM_DMA_VCACHE]) != cv)
+			vcache_update(client, cv, NULL);
+		done = true;
+	}
+	rcu_read_unlock();
+	return done;
+}
+
 /*
  * Cached verdict for a registered client; recomputed when stale. The cache
  * only saves work: when it cannot be filled for want of memory *@v is right
@@ -768,7 +808,9 @@ void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 	rcu_read_lock();
 	hit = iomem_dma_verdict_cached(prov, client, gen);
 	if (hit) {
-		*v = *hit;
+		/* All but the generation, which a refresh may be moving. */
+		memcpy(v, hit, offsetof(struct iomem_dma_verdict, generation));
+		v->generation = gen;
 		rcu_read_unlock();
 		return;
 	}
@@ -776,6 +818,8 @@ void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 				  rcu_dereference(client->node), client->name,
 				  v);
 	rcu_read_unlock();
+	if (verdict_refresh(client, prov->id, v))
+		return;
 	cv = iomem_dma_should_fail() ? NULL : kmalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)
 		return;
@@ -852,30 +896,23 @@ static bool revoke_next_pair_in(struct list_head *providers, u64 pass,
 				struct iomem_dma_client **clientp)
 {
 	struct iomem_dma_provider *prov;
-	struct iomem_dma_hold *hold;
-	bool found = false;
+	struct iomem_dma_client *client;
 
 	lockdep_assert_held(&iomem_dma_providers_lock);
 	list_for_each_entry(prov, providers, list) {
 		spin_lock(&prov->lock);
-		list_for_each_entry(hold, &prov->holders, prov_node) {
-			if (hold->policy_pass == pass)
-				continue;
-			hold->policy_pass = pass;
-			if (!atomic_long_read(&hold->mapped))
-				continue;
+		client = iomem_dma_hold_next_locked(prov, IOMEM_DMA_WALK_POLICY,
+						    pass, true);
+		if (client)
 			kref_get(&prov->ref);
-			kref_get(&hold->client->ref);
-			*provp = prov;
-			*clientp = hold->client;
-			found = true;
-			break;
-		}
 		spin_unlock(&prov->lock);
-		if (found)
-			break;
+		if (client) {
+			*provp = prov;
+			*clientp = client;
+			return true;
+		}
 	}
-	return found;
+	return false;
 }
 
 /*

@@ -249,6 +249,8 @@ static void alloc_accounting_per_client(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(a->client, &ta), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sgt(b->client, &tb), 0);
+	/* What the magazines kept goes back, and with it the holds. */
+	iomem_dma_provider_mags_drain(fp->prov);
 	KUNIT_EXPECT_TRUE(test, list_empty(&fp->prov->holders));
 	KUNIT_EXPECT_EQ(test, fp->prov->nr_chunks, 0UL);
 }
@@ -411,17 +413,20 @@ static struct kunit_suite iomem_dma_alloc_suite = {
 	.test_cases = iomem_dma_alloc_cases,
 };
 
-/* ---- magazines (iomem_dma.magazines=1) ---- */
+/* ---- magazines (on whatever iomem_dma.magazines= says at boot) ---- */
+
+static bool mag_saved;
 
 static int mag_init(struct kunit *test)
 {
+	mag_saved = READ_ONCE(iomem_dma_magazines);
 	WRITE_ONCE(iomem_dma_magazines, true);
 	return 0;
 }
 
 static void mag_exit(struct kunit *test)
 {
-	WRITE_ONCE(iomem_dma_magazines, false);
+	WRITE_ONCE(iomem_dma_magazines, mag_saved);
 }
 
 /* Allocations @prov's holds keep in magazines, under its lock. */

@@ -145,8 +145,10 @@ static void bench_verdict(struct kunit *test)
 	struct iomem_dma_client *client;
 	struct pci_dev *iv, *edu;
 	struct iomem_dma_verdict v;
-	u64 warm[REPS], cold[REPS], up[REPS], t;
+	u64 warm[REPS], cold[REPS], up[REPS], floor[REPS], t;
+	struct iomem_dma_cached_verdict __rcu *slot = NULL;
 	unsigned int paths = 0;
+	u64 sink = 0;
 
 	if (!IS_ENABLED(CONFIG_PCI_P2PDMA))
 		kunit_skip(test, "no upstream P2PDMA in this kernel");
@@ -187,8 +189,24 @@ static void bench_verdict(struct kunit *test)
 		for (i = 0; i < iters; i++)
 			pci_p2pdma_distance(iv, &edu->dev, false);
 		up[r] = (ktime_get_ns() - t) / iters;
+
+		/*
+		 * The floor of a warm lookup: the read side it cannot do
+		 * without (RCU, the generation, one slot) and nothing else.
+		 */
+		t = ktime_get_ns();
+		for (i = 0; i < iters; i++) {
+			rcu_read_lock();
+			sink += iomem_dma_generation() +
+				(unsigned long)rcu_dereference(slot);
+			rcu_read_unlock();
+		}
+		floor[r] = (ktime_get_ns() - t) / iters;
 	}
 	KUNIT_EXPECT_NE(test, v.path, IOMEM_DMA_PATH_DENIED);
+	KUNIT_EXPECT_NE(test, sink, 0ULL);
+	report(test, "floor of verdict, warm: RCU, generation, one slot",
+	       floor, up, iters);
 	/* Every warm lookup gave the verdict's path. */
 	KUNIT_EXPECT_EQ(test, paths, iters * REPS);
 	report(test, "verdict, warm (cached)", warm, up, iters);
@@ -345,6 +363,60 @@ static const struct alloc_row alloc_rows[] = {
 	{ SZ_2M, SZ_2M, FILL_SPREAD, "at 95% fill" },
 };
 
+/*
+ * The floor of a reuse from a magazine: the synchronisation an alloc+free
+ * pair takes and a raw pool does not (the free's chunk lock and id lookup,
+ * its mapcount cmpxchg, the client's magazine lock on both sides), with no
+ * work in between, against raw genalloc's alloc+free at 0% fill.
+ */
+static void bench_alloc_floor(struct kunit *test, struct fake_client *fc,
+			      struct iomem_dma_provider *prov,
+			      struct gen_pool *raw, unsigned int iters)
+{
+	struct iomem_dma_chunk *chunk;
+	u64 ours[REPS], anchor[REPS], t;
+	struct scatterlist one;
+	unsigned long addr;
+	atomic_t mapcount;
+	spinlock_t lock;
+	unsigned int i, r;
+
+	spin_lock_init(&lock);
+	sg_init_table(&one, 1);
+	KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, prov, &one, SZ_4K,
+						 0), 0);
+	for (r = 0; r < REPS; r++) {
+		t = ktime_get_ns();
+		for (i = 0; i < iters; i++) {
+			spin_lock(&lock);
+			spin_unlock(&lock);
+			iomem_dma_chunk_lock(&one);
+			chunk = iomem_dma_chunk_lookup(&one);
+			atomic_set(&mapcount, 0);
+			atomic_cmpxchg(&mapcount, 0, 1);
+			iomem_dma_chunk_unlock(&one);
+			spin_lock(&lock);
+			spin_unlock(&lock);
+			if (!chunk)
+				break;
+		}
+		ours[r] = (ktime_get_ns() - t) / iters;
+		t = ktime_get_ns();
+		for (i = 0; i < iters; i++) {
+			addr = raw_alloc(raw, SZ_4K);
+			if (!addr)
+				break;
+			gen_pool_free(raw, addr, SZ_4K);
+		}
+		anchor[r] = (ktime_get_ns() - t) / iters;
+	}
+	KUNIT_EXPECT_EQ(test, i, iters);
+	report(test, "floor of alloc+free 4 KiB, 0%: locks, id lookup, atomics",
+	       ours, anchor, iters);
+	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &one), 0);
+	iomem_dma_client_mags_drain(fc->client, NULL);
+}
+
 static void bench_alloc(struct kunit *test)
 {
 	struct iomem_dma_provider *prov;
@@ -433,6 +505,7 @@ static void bench_alloc(struct kunit *test)
 		iomem_dma_client_mags_drain(fc->client, NULL);
 	}
 	WRITE_ONCE(iomem_dma_magazines, true);
+	bench_alloc_floor(test, fc, prov, raw, iters);
 	kvfree(held);
 	kvfree(raw_held);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(prov), POOL_BYTES);

@@ -86,6 +86,8 @@ static void snap_take(struct walk_ctx *c, struct snap *s)
 	struct iomem_dma_chunk *chunk;
 	unsigned long id;
 
+	/* Kept allocations are free memory: balance what is really held. */
+	iomem_dma_provider_mags_drain(c->fp->prov);
 	memset(s, 0, sizeof(*s));
 	s->providers = list_count(&iomem_dma_providers);
 	s->clients = list_count(&iomem_dma_clients);
@@ -246,12 +248,18 @@ static int op_alloc_first(struct kunit *test, struct walk_ctx *c)
 static void undo_alloc_first(struct kunit *test, struct walk_ctx *c)
 {
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(c->fc->client, &c->one), 0);
+	/* Not kept for the next run: each starts from the pool. */
+	iomem_dma_provider_mags_drain(c->prov);
 }
 
 static int op_map(struct kunit *test, struct walk_ctx *c)
 {
-	/* A policy change before each run: the verdict must be computed. */
-	iomem_dma_generation_bump();
+	/*
+	 * No cached verdict before each run: it must be computed and
+	 * stored (after a change that leaves it as it was, the entry would
+	 * only be refreshed in place, with no step to fail).
+	 */
+	iomem_dma_client_verdict_forget(c->fc->client, c->fp->prov->id);
 	return iomem_dma_map_sgtable(c->fc->client, &c->sgt, DMA_TO_DEVICE, 0);
 }
 
@@ -381,6 +389,7 @@ static void faults_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(c->fc->client, &first), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(c->fp->prov),
 			(size_t)SZ);
+	iomem_dma_provider_mags_drain(c->fp->prov);
 	KUNIT_EXPECT_TRUE(test, list_empty(&c->fp->prov->holders));
 }
 

@@ -563,6 +563,73 @@ static void policy_cache_invalidated_by_change(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v2.path, IOMEM_DMA_PATH_HOST);
 }
 
+/* The cache entry @client has for @prov now, or NULL (pointer only). */
+static const void *cache_entry(struct iomem_dma_client *client,
+			       struct iomem_dma_provider *prov)
+{
+	const void *cv;
+
+	rcu_read_lock();
+	cv = xa_load(&client->verdicts, prov->id);
+	rcu_read_unlock();
+	return cv;
+}
+
+/*
+ * A change that leaves a pair's verdict as it was moves the cached entry
+ * to the new generation in place (64-bit); one that changes it gives a
+ * new entry, and no lookup under the new generation sees the old verdict.
+ */
+static void policy_cache_refresh_in_place(struct kunit *test)
+{
+	const struct iomem_dma_verdict *hit;
+	struct iomem_dma_client *client;
+	struct iomem_dma_verdict v1, v2;
+	struct iomem_dma_node *host;
+	struct fake_client *fc;
+	struct fake_prov *fp;
+	const void *cv;
+	u64 gen;
+
+	rules_clean(test);
+	fake_fabric_init(test);
+	host = fake_node(test, NULL, "rhost", IOMEM_DMA_NODE_HOST);
+	fp = fake_prov_create(test, "refreshp", POOL,
+			      fake_node(test, host, "rrp0", RP));
+	fc = fake_client_create(test, "refreshc",
+				fake_node(test, host, "rrp1", RP));
+	client = fc->client;
+
+	iomem_dma_client_verdict(fp->prov, client, &v1);
+	cv = cache_entry(client, fp->prov);
+	KUNIT_ASSERT_NOT_NULL(test, cv);
+	iomem_dma_generation_bump();
+	iomem_dma_client_verdict(fp->prov, client, &v2);
+	KUNIT_EXPECT_GT(test, v2.generation, v1.generation);
+	KUNIT_EXPECT_EQ(test, v2.path, v1.path);
+	if (IS_ENABLED(CONFIG_64BIT))
+		KUNIT_EXPECT_PTR_EQ(test, cache_entry(client, fp->prov), cv);
+	rcu_read_lock();
+	hit = iomem_dma_verdict_cached(fp->prov, client, v2.generation);
+	KUNIT_EXPECT_TRUE(test, hit && hit->generation == v2.generation &&
+				hit->path == IOMEM_DMA_PATH_DENIED);
+	rcu_read_unlock();
+
+	/* The verdict changes: the new generation sees only the new one. */
+	add_rule(test, "allow node=rhost");
+	gen = iomem_dma_generation();
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, iomem_dma_verdict_cached(fp->prov, client, gen));
+	rcu_read_unlock();
+	iomem_dma_client_verdict(fp->prov, client, &v2);
+	KUNIT_EXPECT_EQ(test, v2.path, IOMEM_DMA_PATH_HOST);
+	rcu_read_lock();
+	hit = iomem_dma_verdict_cached(fp->prov, client, gen);
+	KUNIT_EXPECT_TRUE(test, hit && hit->path == IOMEM_DMA_PATH_HOST &&
+				hit->rule == v2.rule && hit->rule);
+	rcu_read_unlock();
+}
+
 /*
  * The slots of a client's last used verdicts are shared by providers whose
  * ids agree modulo IOMEM_DMA_VCACHE: a lookup never answers for the wrong
@@ -1812,6 +1879,7 @@ static struct kunit_case iomem_dma_policy_cases[] = {
 	KUNIT_CASE(policy_fuzz_leaves_rules_intact),
 	KUNIT_CASE_SLOW(policy_sysfs_fuzz_model),
 	KUNIT_CASE(policy_cache_invalidated_by_change),
+	KUNIT_CASE(policy_cache_refresh_in_place),
 	KUNIT_CASE(policy_verdict_slots_shared),
 	KUNIT_CASE(policy_deny_revokes_mapped_pair),
 	KUNIT_CASE(policy_unallow_revokes_every_holder),

@@ -13,6 +13,7 @@
 #include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/genalloc.h>
 #include <linux/iomem_dma_provider.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -214,7 +215,11 @@ static void stress_cleanup(void *data)
 
 static void stress_balanced(struct kunit *test, struct iomem_dma_provider *p)
 {
+	/* What magazines keep counts as free, then goes back whole. */
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_avail(p),
+			iomem_dma_provider_size(p));
+	iomem_dma_provider_mags_drain(p);
+	KUNIT_EXPECT_EQ(test, gen_pool_avail(p->pool),
 			iomem_dma_provider_size(p));
 	KUNIT_EXPECT_EQ(test, p->nr_chunks, 0UL);
 	KUNIT_EXPECT_TRUE(test, list_empty(&p->holders));
