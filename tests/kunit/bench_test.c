@@ -378,7 +378,7 @@ static void bench_alloc_floor(struct kunit *test, struct fake_client *fc,
 	struct scatterlist one;
 	unsigned long addr;
 	atomic_t mapcount;
-	spinlock_t lock;
+	spinlock_t lock; /* stands for the client's mag_lock */
 	unsigned int i, r;
 
 	spin_lock_init(&lock);

@@ -611,8 +611,8 @@ static void policy_cache_refresh_in_place(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, cache_entry(client, fp->prov), cv);
 	rcu_read_lock();
 	hit = iomem_dma_verdict_cached(fp->prov, client, v2.generation);
-	KUNIT_EXPECT_TRUE(test, hit && hit->generation == v2.generation &&
-				hit->path == IOMEM_DMA_PATH_DENIED);
+	KUNIT_EXPECT_TRUE(test, hit && hit->generation == v2.generation);
+	KUNIT_EXPECT_TRUE(test, hit && hit->path == IOMEM_DMA_PATH_DENIED);
 	rcu_read_unlock();
 
 	/* The verdict changes: the new generation sees only the new one. */
@@ -625,8 +625,8 @@ static void policy_cache_refresh_in_place(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v2.path, IOMEM_DMA_PATH_HOST);
 	rcu_read_lock();
 	hit = iomem_dma_verdict_cached(fp->prov, client, gen);
-	KUNIT_EXPECT_TRUE(test, hit && hit->path == IOMEM_DMA_PATH_HOST &&
-				hit->rule == v2.rule && hit->rule);
+	KUNIT_EXPECT_TRUE(test, hit && hit->path == IOMEM_DMA_PATH_HOST);
+	KUNIT_EXPECT_TRUE(test, hit && hit->rule && hit->rule == v2.rule);
 	rcu_read_unlock();
 }
 
