@@ -209,13 +209,39 @@ struct iomem_dma_cached_verdict {
 };
 
 /**
+ * iomem_dma_verdict_entry() - the cache entry of a pair, current or not
+ * @prov: the provider.
+ * @client: the client.
+ * @gen: the generation wanted, from iomem_dma_generation().
+ *
+ * One slot of @client's last used verdicts if it holds @prov's entry of
+ * @gen, else @client's cache of all of them.
+ *
+ * Context: under rcu_read_lock(); the result is valid only inside it.
+ * Return: the entry (of @gen or older), or %NULL if none is cached.
+ */
+static inline struct iomem_dma_cached_verdict *
+iomem_dma_verdict_entry(const struct iomem_dma_provider *prov,
+			struct iomem_dma_client *client, u64 gen)
+{
+	struct iomem_dma_cached_verdict *cv;
+
+	cv = rcu_dereference(client->vcache[prov->id % IOMEM_DMA_VCACHE]);
+	/* READ_ONCE: a refresh moves the generation of an entry in place. */
+	if (likely(cv && cv->prov_id == prov->id &&
+		   READ_ONCE(cv->v.generation) == gen))
+		return cv;
+	return xa_load(&client->verdicts, prov->id);
+}
+
+/**
  * iomem_dma_verdict_cached() - the cached verdict of a pair, if current
  * @prov: the provider.
  * @client: the client.
  * @gen: the generation the verdict must be of, from iomem_dma_generation().
  *
- * The hot paths' lookup: one slot of @client's last used verdicts, then
- * its cache of all of them; nothing is copied or computed.
+ * The hot paths' lookup (iomem_dma_verdict_entry()); nothing is copied or
+ * computed.
  *
  * Context: under rcu_read_lock(); the result is valid only inside it.
  * Return: the verdict, or %NULL if none of @gen is cached (compute it with
@@ -227,12 +253,7 @@ iomem_dma_verdict_cached(const struct iomem_dma_provider *prov,
 {
 	struct iomem_dma_cached_verdict *cv;
 
-	cv = rcu_dereference(client->vcache[prov->id % IOMEM_DMA_VCACHE]);
-	/* READ_ONCE: a refresh moves the generation of an entry in place. */
-	if (likely(cv && cv->prov_id == prov->id &&
-		   READ_ONCE(cv->v.generation) == gen))
-		return &cv->v;
-	cv = xa_load(&client->verdicts, prov->id);
+	cv = iomem_dma_verdict_entry(prov, client, gen);
 	return cv && READ_ONCE(cv->v.generation) == gen ? &cv->v : NULL;
 }
 

@@ -761,33 +761,27 @@ static bool verdict_same(const struct iomem_dma_verdict *a,
 }
 
 /*
- * A stale cache entry that says what @v says is made current in place: no
- * allocation, no store, no free. Only the generation changes, and a reader
- * that sees the new one reads a verdict computed under it. Where a 64-bit
- * store can tear (32-bit kernels) the entry is replaced instead.
+ * @cv, a stale cache entry that says what @v says, is made current in
+ * place: no allocation, no store, no free. Only the generation changes,
+ * and a reader that sees the new one reads a verdict computed under it.
+ * Where a 64-bit store can tear (32-bit kernels) the entry is replaced
+ * instead. @cv may have been replaced meanwhile: it is still freed only
+ * after the caller's RCU section, and says what @v says all the same.
  */
 static bool verdict_refresh(struct iomem_dma_client *client,
-			    unsigned int prov_id,
+			    struct iomem_dma_cached_verdict *cv,
 			    const struct iomem_dma_verdict *v)
 {
-	struct iomem_dma_cached_verdict *cv;
-	bool done = false;
-
-	if (!IS_ENABLED(CONFIG_64BIT))
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "verdict_refresh without RCU");
+	if (!IS_ENABLED(CONFIG_64BIT) || !cv || !verdict_same(&cv->v, v))
 		return false;
-	rcu_read_lock();
-	cv = xa_load(&client->verdicts, prov_id);
-	if (cv && verdict_same(&cv->v, v)) {
-		/* Never back: a racing refresh may be newer than ours. */
-		if (READ_ONCE(cv->v.generation) < v->generation)
-			WRITE_ONCE(cv->v.generation, v->generation);
-		if (rcu_access_pointer(client->vcache[prov_id %
-						      IOMEM_DMA_VCACHE]) != cv)
-			vcache_update(client, cv, NULL);
-		done = true;
-	}
-	rcu_read_unlock();
-	return done;
+	/* Never back: a racing refresh may be newer than ours. */
+	if (READ_ONCE(cv->v.generation) < v->generation)
+		WRITE_ONCE(cv->v.generation, v->generation);
+	if (rcu_access_pointer(client->vcache[cv->prov_id %
+					      IOMEM_DMA_VCACHE]) != cv)
+		vcache_update(client, cv, NULL);
+	return true;
 }
 
 /*
@@ -802,14 +796,14 @@ void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 			      struct iomem_dma_verdict *v)
 {
 	struct iomem_dma_cached_verdict *cv, *old;
-	const struct iomem_dma_verdict *hit;
 	u64 gen = iomem_dma_generation();
+	bool refreshed;
 
 	rcu_read_lock();
-	hit = iomem_dma_verdict_cached(prov, client, gen);
-	if (hit) {
+	cv = iomem_dma_verdict_entry(prov, client, gen);
+	if (cv && READ_ONCE(cv->v.generation) == gen) {
 		/* All but the generation, which a refresh may be moving. */
-		memcpy(v, hit, offsetof(struct iomem_dma_verdict, generation));
+		memcpy(v, &cv->v, offsetof(struct iomem_dma_verdict, generation));
 		v->generation = gen;
 		rcu_read_unlock();
 		return;
@@ -817,8 +811,10 @@ void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 	iomem_dma_verdict_compute(prov, client->dev,
 				  rcu_dereference(client->node), client->name,
 				  v);
+	/* The stale entry found above, still safe to touch here. */
+	refreshed = verdict_refresh(client, cv, v);
 	rcu_read_unlock();
-	if (verdict_refresh(client, prov->id, v))
+	if (refreshed)
 		return;
 	cv = iomem_dma_should_fail() ? NULL : kmalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)

@@ -413,21 +413,7 @@ static struct kunit_suite iomem_dma_alloc_suite = {
 	.test_cases = iomem_dma_alloc_cases,
 };
 
-/* ---- magazines (on whatever iomem_dma.magazines= says at boot) ---- */
-
-static bool mag_saved;
-
-static int mag_init(struct kunit *test)
-{
-	mag_saved = READ_ONCE(iomem_dma_magazines);
-	WRITE_ONCE(iomem_dma_magazines, true);
-	return 0;
-}
-
-static void mag_exit(struct kunit *test)
-{
-	WRITE_ONCE(iomem_dma_magazines, mag_saved);
-}
+/* ---- magazines (on in every case, whatever the boot said) ---- */
 
 /* Allocations @prov's holds keep in magazines, under its lock. */
 static unsigned long mag_kept(struct iomem_dma_provider *prov)
@@ -678,8 +664,7 @@ static struct kunit_case iomem_dma_mag_cases[] = {
 
 static struct kunit_suite iomem_dma_mag_suite = {
 	.name = "iomem_dma_magazines",
-	.init = mag_init,
-	.exit = mag_exit,
+	.init = magazines_on,
 	.test_cases = iomem_dma_mag_cases,
 };
 

@@ -980,24 +980,9 @@ static struct kunit_case iomem_dma_bench_cases[] = {
  * Ours is measured as a user who wants speed would run it: with
  * iomem_dma.magazines on (one row also without).
  */
-static bool bench_saved_magazines;
-
-static int bench_init(struct kunit *test)
-{
-	bench_saved_magazines = READ_ONCE(iomem_dma_magazines);
-	WRITE_ONCE(iomem_dma_magazines, true);
-	return 0;
-}
-
-static void bench_exit(struct kunit *test)
-{
-	WRITE_ONCE(iomem_dma_magazines, bench_saved_magazines);
-}
-
 static struct kunit_suite iomem_dma_bench_suite = {
 	.name = "iomem_dma_bench",
-	.init = bench_init,
-	.exit = bench_exit,
+	.init = magazines_on,
 	.test_cases = iomem_dma_bench_cases,
 };
 

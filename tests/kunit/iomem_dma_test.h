@@ -311,6 +311,23 @@ static inline void rules_clean(struct kunit *test)
 						  NULL));
 }
 
+static inline void magazines_restore(void *was)
+{
+	WRITE_ONCE(iomem_dma_magazines, !!was);
+}
+
+/*
+ * iomem_dma.magazines on for @test, whatever the boot said, and back to
+ * what it was at its end (a suite's .init may call this).
+ */
+static inline int magazines_on(struct kunit *test)
+{
+	void *was = READ_ONCE(iomem_dma_magazines) ? test : NULL;
+
+	WRITE_ONCE(iomem_dma_magazines, true);
+	return kunit_add_action_or_reset(test, magazines_restore, was);
+}
+
 /* Make @sgt a table of the single, unmapped entry @sg (a copy, say). */
 static inline void one_entry_table(struct sg_table *sgt, struct scatterlist *sg)
 {

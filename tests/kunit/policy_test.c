@@ -535,29 +535,41 @@ static void policy_fuzz_leaves_rules_intact(struct kunit *test)
 
 /* ---- cache and revoke ---- */
 
+/*
+ * A provider and a client below two root ports of the host node named
+ * @tag "host", denied by default ("allow node=<tag>host" allows them).
+ */
+static struct fake_client *host_pair(struct kunit *test, const char *tag,
+				     struct fake_prov **fpp)
+{
+	struct iomem_dma_node *host;
+	char name[32];
+
+	rules_clean(test);
+	fake_fabric_init(test);
+	snprintf(name, sizeof(name), "%shost", tag);
+	host = fake_node(test, NULL, name, IOMEM_DMA_NODE_HOST);
+	snprintf(name, sizeof(name), "%sp", tag);
+	*fpp = fake_prov_create(test, name, POOL,
+				fake_node(test, host, "rp0", RP));
+	snprintf(name, sizeof(name), "%sc", tag);
+	return fake_client_create(test, name, fake_node(test, host, "rp1", RP));
+}
+
 static void policy_cache_invalidated_by_change(struct kunit *test)
 {
 	struct iomem_dma_client *client;
 	struct iomem_dma_verdict v1, v2;
-	struct fake_client *fc;
 	struct fake_prov *fp;
-	struct iomem_dma_node *host;
 
-	rules_clean(test);
-	fake_fabric_init(test);
-	host = fake_node(test, NULL, "chost", IOMEM_DMA_NODE_HOST);
-	fp = fake_prov_create(test, "cachep", POOL,
-			      fake_node(test, host, "crp0", RP));
-	fc = fake_client_create(test, "cachec",
-				fake_node(test, host, "crp1", RP));
-	client = fc->client;
+	client = host_pair(test, "cache", &fp)->client;
 
 	iomem_dma_client_verdict(fp->prov, client, &v1);
 	iomem_dma_client_verdict(fp->prov, client, &v2);
 	KUNIT_EXPECT_EQ(test, v1.path, IOMEM_DMA_PATH_DENIED);
 	KUNIT_EXPECT_EQ(test, v1.generation, v2.generation);
 
-	add_rule(test, "allow node=chost");
+	add_rule(test, "allow node=cachehost");
 	iomem_dma_client_verdict(fp->prov, client, &v2);
 	KUNIT_EXPECT_GT(test, v2.generation, v1.generation);
 	KUNIT_EXPECT_EQ(test, v2.path, IOMEM_DMA_PATH_HOST);
@@ -585,20 +597,11 @@ static void policy_cache_refresh_in_place(struct kunit *test)
 	const struct iomem_dma_verdict *hit;
 	struct iomem_dma_client *client;
 	struct iomem_dma_verdict v1, v2;
-	struct iomem_dma_node *host;
-	struct fake_client *fc;
 	struct fake_prov *fp;
 	const void *cv;
 	u64 gen;
 
-	rules_clean(test);
-	fake_fabric_init(test);
-	host = fake_node(test, NULL, "rhost", IOMEM_DMA_NODE_HOST);
-	fp = fake_prov_create(test, "refreshp", POOL,
-			      fake_node(test, host, "rrp0", RP));
-	fc = fake_client_create(test, "refreshc",
-				fake_node(test, host, "rrp1", RP));
-	client = fc->client;
+	client = host_pair(test, "refresh", &fp)->client;
 
 	iomem_dma_client_verdict(fp->prov, client, &v1);
 	cv = cache_entry(client, fp->prov);
@@ -616,7 +619,7 @@ static void policy_cache_refresh_in_place(struct kunit *test)
 	rcu_read_unlock();
 
 	/* The verdict changes: the new generation sees only the new one. */
-	add_rule(test, "allow node=rhost");
+	add_rule(test, "allow node=refreshhost");
 	gen = iomem_dma_generation();
 	rcu_read_lock();
 	KUNIT_EXPECT_NULL(test, iomem_dma_verdict_cached(fp->prov, client, gen));
@@ -628,6 +631,122 @@ static void policy_cache_refresh_in_place(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, hit && hit->path == IOMEM_DMA_PATH_HOST);
 	KUNIT_EXPECT_TRUE(test, hit && hit->rule && hit->rule == v2.rule);
 	rcu_read_unlock();
+}
+
+/*
+ * Readers refresh the cached verdict in place while a writer turns it
+ * from denied to allowed and back, with plain generation bumps (which
+ * leave it as it is) in between. A rule is visible before the generation
+ * moves, so a reader checks only lookups with no change under way (the
+ * writer's @changing is odd during one) and no bump between them: then
+ * what the cache answered, copied or not, is what a computation from
+ * scratch says.
+ */
+struct refresh_race {
+	struct iomem_dma_provider *prov;
+	struct iomem_dma_client *client;
+	atomic_t changing, wrong, checked;
+};
+
+static int refresh_race_fn(void *data)
+{
+	struct refresh_race *rr = data;
+	const struct iomem_dma_verdict *hit;
+	struct iomem_dma_verdict v, ref;
+	enum iomem_dma_path cached;
+	int seq;
+	u64 gen;
+
+	while (!kthread_should_stop()) {
+		seq = atomic_read(&rr->changing);
+		smp_rmb(); /* the count before the generation */
+		gen = iomem_dma_generation();
+		iomem_dma_client_verdict(rr->prov, rr->client, &v);
+		rcu_read_lock();
+		hit = iomem_dma_verdict_cached(rr->prov, rr->client, gen);
+		cached = hit ? hit->path : IOMEM_DMA_PATH_DENIED;
+		iomem_dma_verdict_compute(rr->prov, rr->client->dev,
+					  rcu_dereference(rr->client->node),
+					  rr->client->name, &ref);
+		rcu_read_unlock();
+		smp_rmb(); /* the verdicts before the count */
+		if (!(seq & 1) && atomic_read(&rr->changing) == seq &&
+		    ref.generation == gen && v.generation == gen) {
+			atomic_inc(&rr->checked);
+			if (v.path != ref.path || v.rule != ref.rule ||
+			    (hit && cached != ref.path))
+				atomic_inc(&rr->wrong);
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/* One rule change, inside the readers' odd @changing. */
+static int refresh_race_change(struct refresh_race *rr, unsigned int *id)
+{
+	const char *rule = "allow node=racehost";
+	char text[16];
+	int ret;
+
+	atomic_inc(&rr->changing);
+	smp_mb__after_atomic(); /* odd before the change */
+	if (*id) {
+		snprintf(text, sizeof(text), "%u", *id);
+		ret = iomem_dma_policy_remove(text, strlen(text));
+		*id = 0;
+	} else {
+		ret = iomem_dma_policy_add(rule, strlen(rule), id);
+	}
+	smp_mb__before_atomic(); /* the change before even */
+	atomic_inc(&rr->changing);
+	return ret;
+}
+
+static void policy_cache_refresh_races_change(struct kunit *test)
+{
+	struct task_struct *t[2];
+	struct refresh_race rr;
+	struct fake_client *fc;
+	struct fake_prov *fp;
+	unsigned int i, j, id = 0;
+	int ret = 0;
+
+	fc = host_pair(test, "race", &fp);
+	rr.prov = fp->prov;
+	rr.client = fc->client;
+	atomic_set(&rr.changing, 0);
+	atomic_set(&rr.wrong, 0);
+	atomic_set(&rr.checked, 0);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		t[i] = kthread_run(refresh_race_fn, &rr, "iomem_dma-refr%u", i);
+		if (IS_ERR(t[i])) {
+			while (i--) {
+				kthread_stop(t[i]);
+				put_task_struct(t[i]);
+			}
+			KUNIT_FAIL(test, "no reader thread");
+			return;
+		}
+		get_task_struct(t[i]);
+	}
+	/* No assertion while they run: they use the fixture. */
+	for (i = 0; i < 150 && !ret; i++) {
+		ret = refresh_race_change(&rr, &id);
+		for (j = 0; j < 2; j++) {
+			usleep_range(200, 400);
+			iomem_dma_generation_bump();
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		kthread_stop(t[i]);
+		put_task_struct(t[i]);
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	kunit_info(test, "%d lookups checked against a computation\n",
+		   atomic_read(&rr.checked));
+	KUNIT_EXPECT_GT(test, atomic_read(&rr.checked), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rr.wrong), 0);
 }
 
 /*
@@ -1880,6 +1999,7 @@ static struct kunit_case iomem_dma_policy_cases[] = {
 	KUNIT_CASE_SLOW(policy_sysfs_fuzz_model),
 	KUNIT_CASE(policy_cache_invalidated_by_change),
 	KUNIT_CASE(policy_cache_refresh_in_place),
+	KUNIT_CASE_SLOW(policy_cache_refresh_races_change),
 	KUNIT_CASE(policy_verdict_slots_shared),
 	KUNIT_CASE(policy_deny_revokes_mapped_pair),
 	KUNIT_CASE(policy_unallow_revokes_every_holder),
