@@ -14,6 +14,7 @@ import sys
 GOALS = [
     (r'^floor of verdict', 'ratio', None),
     (r'^floor of alloc', 'speedup', None),
+    (r"^cold verdict's part", 'ratio', None),
     (r'^verdict, warm', 'ratio', 0.05),
     (r'^verdict, cold', 'ratio', 1.0),
     (r'^map\+unmap per entry, 1 entries', 'ratio', 1.0),

@@ -212,24 +212,24 @@ struct iomem_dma_cached_verdict {
  * iomem_dma_verdict_entry() - the cache entry of a pair, current or not
  * @prov: the provider.
  * @client: the client.
- * @gen: the generation wanted, from iomem_dma_generation().
  *
- * One slot of @client's last used verdicts if it holds @prov's entry of
- * @gen, else @client's cache of all of them.
+ * The slot of @client's last used verdicts if it holds @prov's entry,
+ * else @client's cache of all of them. A slot holds @prov's entry in the
+ * cache, or for a moment the entry that entry replaced (the writer clears
+ * the slot after its store): then a stale entry is found where a current
+ * one exists, and the caller computes a verdict it could have read.
  *
  * Context: under rcu_read_lock(); the result is valid only inside it.
- * Return: the entry (of @gen or older), or %NULL if none is cached.
+ * Return: the entry (current or stale), or %NULL if none is cached.
  */
 static inline struct iomem_dma_cached_verdict *
 iomem_dma_verdict_entry(const struct iomem_dma_provider *prov,
-			struct iomem_dma_client *client, u64 gen)
+			struct iomem_dma_client *client)
 {
 	struct iomem_dma_cached_verdict *cv;
 
 	cv = rcu_dereference(client->vcache[prov->id % IOMEM_DMA_VCACHE]);
-	/* READ_ONCE: a refresh moves the generation of an entry in place. */
-	if (likely(cv && cv->prov_id == prov->id &&
-		   READ_ONCE(cv->v.generation) == gen))
+	if (likely(cv && cv->prov_id == prov->id))
 		return cv;
 	return xa_load(&client->verdicts, prov->id);
 }
@@ -253,7 +253,8 @@ iomem_dma_verdict_cached(const struct iomem_dma_provider *prov,
 {
 	struct iomem_dma_cached_verdict *cv;
 
-	cv = iomem_dma_verdict_entry(prov, client, gen);
+	cv = iomem_dma_verdict_entry(prov, client);
+	/* READ_ONCE: a refresh moves the generation of an entry in place. */
 	return cv && READ_ONCE(cv->v.generation) == gen ? &cv->v : NULL;
 }
 
@@ -465,6 +466,8 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 			       struct iomem_dma_node *cnode,
 			       const char *cname,
 			       struct iomem_dma_verdict *v);
+enum iomem_dma_path iomem_dma_client_path(struct iomem_dma_provider *prov,
+					  struct iomem_dma_client *client);
 void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 			      struct iomem_dma_client *client,
 			      struct iomem_dma_verdict *v);

@@ -114,7 +114,6 @@ static enum iomem_dma_path map_path(struct iomem_dma_client *client,
 				    struct map_state *ms)
 {
 	const struct iomem_dma_verdict *hit;
-	struct iomem_dma_verdict v;
 
 	/* Consecutive entries usually share a provider: reuse the verdict. */
 	if (prov == ms->last)
@@ -124,10 +123,8 @@ static enum iomem_dma_path map_path(struct iomem_dma_client *client,
 	if (hit)
 		ms->path = hit->path;
 	rcu_read_unlock();
-	if (!hit) {
-		iomem_dma_client_verdict(prov, client, &v);
-		ms->path = v.path;
-	}
+	if (!hit)
+		ms->path = iomem_dma_client_path(prov, client);
 	ms->last = prov;
 	return ms->path;
 }

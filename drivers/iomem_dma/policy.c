@@ -620,10 +620,17 @@ static void verdict_compute(struct iomem_dma_provider *prov,
 {
 	const struct iomem_dma_rule *r, *allow = NULL, *deny = NULL;
 	const struct iomem_dma_node *common, *pnode;
-	char where[IOMEM_DMA_NODE_NAME_LEN];
-	struct iomem_dma_hw_route route;
+	/*
+	 * Not zeroed (CONFIG_INIT_STACK_ALL_ZERO would, 250 bytes on every
+	 * computation): the route's fields are set before any is read and
+	 * only its first nr_redirect nodes are read; @where is read only
+	 * after a firmware statement wrote it, and starts empty all the same.
+	 */
+	char where[IOMEM_DMA_NODE_NAME_LEN] __uninitialized;
+	struct iomem_dma_hw_route route __uninitialized;
 	int fw = 0;
 
+	where[0] = '\0';
 	v->generation = iomem_dma_generation();
 	/* The provider's attachment may be replaced meanwhile: RCU holds it. */
 	rcu_read_lock();
@@ -725,9 +732,13 @@ void iomem_dma_verdict_compute(struct iomem_dma_provider *prov,
 			       struct iomem_dma_verdict *v)
 {
 	verdict_compute(prov, client, cnode, cname, v, NULL);
-	trace_iomem_dma_verdict(prov->name, cname, iomem_dma_path_str(v->path),
-				iomem_dma_reason_str(v->reason), v->distance,
-				v->rule, v->node[0] ? v->node : "-");
+	/* The strings are looked up only for an event that is on. */
+	if (trace_iomem_dma_verdict_enabled())
+		trace_iomem_dma_verdict(prov->name, cname,
+					iomem_dma_path_str(v->path),
+					iomem_dma_reason_str(v->reason),
+					v->distance, v->rule,
+					v->node[0] ? v->node : "-");
 }
 
 /*
@@ -800,7 +811,7 @@ void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 	bool refreshed;
 
 	rcu_read_lock();
-	cv = iomem_dma_verdict_entry(prov, client, gen);
+	cv = iomem_dma_verdict_entry(prov, client);
 	if (cv && READ_ONCE(cv->v.generation) == gen) {
 		/* All but the generation, which a refresh may be moving. */
 		memcpy(v, &cv->v, offsetof(struct iomem_dma_verdict, generation));
@@ -830,6 +841,21 @@ void iomem_dma_client_verdict(struct iomem_dma_provider *prov,
 	vcache_update(client, cv, old);
 	if (old)
 		kfree_rcu(old, rcu);
+}
+
+/*
+ * The path of a pair's verdict, on a miss of iomem_dma_verdict_cached():
+ * out of line, so that the hot paths that call it carry no verdict on
+ * their stack (to zero, with CONFIG_INIT_STACK_ALL_ZERO, and to guard).
+ */
+noinline enum iomem_dma_path
+iomem_dma_client_path(struct iomem_dma_provider *prov,
+		      struct iomem_dma_client *client)
+{
+	struct iomem_dma_verdict v;
+
+	iomem_dma_client_verdict(prov, client, &v);
+	return v.path;
 }
 
 /* Drop the cached verdict of provider id @prov_id (for tests). */

@@ -317,12 +317,14 @@ int iomem_dma_firmware_verdict(struct iomem_dma_provider *prov,
 			       struct device *client, char *where, size_t len)
 {
 	struct iomem_dma_fabric *fabric;
-	char tmp[IOMEM_DMA_NODE_NAME_LEN];
+	/* Not zeroed on every verdict: emptied before each statement. */
+	char tmp[IOMEM_DMA_NODE_NAME_LEN] __uninitialized;
 	int verdict = 0, v;
 
 	list_for_each_entry_rcu(fabric, &iomem_dma_fabrics, list) {
 		if (!fabric->firmware_verdict)
 			continue;
+		tmp[0] = '\0';
 		v = fabric->firmware_verdict(prov, client, tmp, sizeof(tmp));
 		if (v < 0) {
 			strscpy(where, tmp, len);

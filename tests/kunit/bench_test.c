@@ -16,6 +16,7 @@
 #include <linux/genalloc.h>
 #include <linux/kthread.h>
 #include <linux/iomem_dma_provider.h>
+#include <linux/iommu.h>
 #include <linux/ktime.h>
 #include <linux/moduleparam.h>
 #include <linux/mm.h>
@@ -125,17 +126,13 @@ static enum iomem_dma_path warm_path(struct iomem_dma_provider *prov,
 				     struct iomem_dma_client *client)
 {
 	const struct iomem_dma_verdict *hit;
-	struct iomem_dma_verdict v;
 	enum iomem_dma_path path;
 
 	rcu_read_lock();
 	hit = iomem_dma_verdict_cached(prov, client, iomem_dma_generation());
 	path = hit ? hit->path : IOMEM_DMA_PATH_DENIED;
 	rcu_read_unlock();
-	if (hit)
-		return path;
-	iomem_dma_client_verdict(prov, client, &v);
-	return v.path;
+	return hit ? path : iomem_dma_client_path(prov, client);
 }
 
 static void bench_verdict(struct kunit *test)
@@ -146,6 +143,9 @@ static void bench_verdict(struct kunit *test)
 	struct pci_dev *iv, *edu;
 	struct iomem_dma_verdict v;
 	u64 warm[REPS], cold[REPS], up[REPS], floor[REPS], t;
+	u64 comp[REPS], hw[REPS], fw[REPS], mmu[REPS], bump[REPS], look[REPS];
+	struct iomem_dma_hw_route route;
+	char where[IOMEM_DMA_NODE_NAME_LEN];
 	struct iomem_dma_cached_verdict __rcu *slot = NULL;
 	unsigned int paths = 0;
 	u64 sink = 0;
@@ -202,7 +202,60 @@ static void bench_verdict(struct kunit *test)
 			rcu_read_unlock();
 		}
 		floor[r] = (ktime_get_ns() - t) / iters;
+
+		/* What a cold lookup is made of, one step at a time. */
+		t = ktime_get_ns();
+		for (i = 0; i < iters; i++) {
+			rcu_read_lock();
+			iomem_dma_verdict_compute(&prov, client->dev,
+						  rcu_dereference(client->node),
+						  client->name, &v);
+			rcu_read_unlock();
+		}
+		comp[r] = (ktime_get_ns() - t) / iters;
+
+		t = ktime_get_ns();
+		for (i = 0; i < iters; i++) {
+			rcu_read_lock();
+			iomem_dma_hw_verdict_route(&prov,
+						   rcu_dereference(prov.fabric),
+						   client->dev,
+						   rcu_dereference(client->node),
+						   &v, &route);
+			rcu_read_unlock();
+		}
+		hw[r] = (ktime_get_ns() - t) / iters;
+
+		t = ktime_get_ns();
+		for (i = 0; i < iters; i++) {
+			rcu_read_lock();
+			sink += iomem_dma_firmware_verdict(&prov, client->dev,
+							   where,
+							   sizeof(where)) + 2;
+			rcu_read_unlock();
+		}
+		fw[r] = (ktime_get_ns() - t) / iters;
+
+		t = ktime_get_ns();
+		for (i = 0; i < iters; i++)
+			sink += !iommu_get_domain_for_dev(client->dev);
+		mmu[r] = (ktime_get_ns() - t) / iters;
+
+		t = ktime_get_ns();
+		for (i = 0; i < iters; i++)
+			iomem_dma_generation_bump();
+		bump[r] = (ktime_get_ns() - t) / iters;
+
+		t = ktime_get_ns();
+		for (i = 0; i < iters; i++) {
+			rcu_read_lock();
+			sink += (unsigned long)iomem_dma_verdict_entry(&prov, client);
+			rcu_read_unlock();
+		}
+		look[r] = (ktime_get_ns() - t) / iters;
 	}
+	/* The last step measured left @v a route, not a verdict: redo it. */
+	iomem_dma_client_verdict(&prov, client, &v);
 	KUNIT_EXPECT_NE(test, v.path, IOMEM_DMA_PATH_DENIED);
 	KUNIT_EXPECT_NE(test, sink, 0ULL);
 	report(test, "floor of verdict, warm: RCU, generation, one slot",
@@ -212,6 +265,14 @@ static void bench_verdict(struct kunit *test)
 	report(test, "verdict, warm (cached)", warm, up, iters);
 	/* The anchor again: report() sorted it, the values are the same. */
 	report(test, "verdict, cold (first after a change)", cold, up, iters);
+	report(test, "cold verdict's part: the computation, no cache", comp, up,
+	       iters);
+	report(test, "cold verdict's part: hardware route", hw, up, iters);
+	report(test, "cold verdict's part: firmware statements", fw, up, iters);
+	report(test, "cold verdict's part: the client's IOMMU domain", mmu, up,
+	       iters);
+	report(test, "cold verdict's part: the generation bump", bump, up, iters);
+	report(test, "cold verdict's part: finding the stale entry", look, up, iters);
 
 	iomem_dma_client_verdict_forget(client, prov.id);
 	iomem_dma_node_put(rcu_dereference_protected(prov.fabric, true));
