@@ -169,21 +169,17 @@ static int chunk_id_alloc(struct iomem_dma_chunk *chunk, gfp_t gfp)
 }
 
 /*
- * Lookups of allocations and their frees meet on one of these locks,
- * chosen by the allocation's index: a free takes its index out of
- * iomem_dma_chunks under it, so once the free holds it no lookup can still
- * be looking at the allocation, which is then freed at once (no RCU grace
- * period per allocation). Neighbouring indexes use different locks.
+ * Lookups of allocations and their frees meet on one of these locks; see
+ * iomem_dma_chunk_lock() in internal.h.
  */
-#define CHUNK_LOCKS	64
-static spinlock_t iomem_dma_chunk_locks[CHUNK_LOCKS];
+spinlock_t iomem_dma_chunk_locks[IOMEM_DMA_CHUNK_LOCKS]; /* see internal.h */
 
 /* Before any provider can register (those start at subsys_initcall). */
 static int __init iomem_dma_chunk_locks_init(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < CHUNK_LOCKS; i++)
+	for (i = 0; i < IOMEM_DMA_CHUNK_LOCKS; i++)
 		spin_lock_init(&iomem_dma_chunk_locks[i]);
 	return 0;
 }
@@ -191,53 +187,7 @@ pure_initcall(iomem_dma_chunk_locks_init);
 
 static spinlock_t *chunk_lock_of(u32 index)
 {
-	return &iomem_dma_chunk_locks[index % CHUNK_LOCKS];
-}
-
-/**
- * iomem_dma_chunk_lock() - hold the allocation an iomem entry names
- * @sg: any entry.
- *
- * Until iomem_dma_chunk_unlock(@sg), iomem_dma_chunk_lookup(@sg) may be
- * called and its result used: the allocation cannot be freed meanwhile.
- * Hold it briefly; nothing that sleeps in between.
- */
-void iomem_dma_chunk_lock(const struct scatterlist *sg)
-	__acquires(chunk_lock)
-{
-	spin_lock(chunk_lock_of(sg->offset));
-}
-
-void iomem_dma_chunk_unlock(const struct scatterlist *sg)
-	__releases(chunk_lock)
-{
-	spin_unlock(chunk_lock_of(sg->offset));
-}
-
-/*
- * The allocation an iomem entry names, or NULL: also for a stale copy whose
- * index was handed out again. Caller holds iomem_dma_chunk_lock(@sg); the
- * result is only valid until iomem_dma_chunk_unlock(@sg), unless the caller
- * owns the allocation or pinned it.
- */
-struct iomem_dma_chunk *iomem_dma_chunk_lookup(const struct scatterlist *sg)
-{
-	struct iomem_dma_chunk *chunk;
-
-	if (!iomem_dma_sg_is_iomem(sg))
-		return NULL;
-	lockdep_assert_held(chunk_lock_of(sg->offset));
-	chunk = xa_load(&iomem_dma_chunks, sg->offset);
-	if (chunk && chunk->epoch != iomem_dma_sg_epoch(sg))
-		return NULL;
-	return chunk;
-}
-
-/* Does @sg, an entry naming @chunk, stay inside the allocation? */
-bool iomem_dma_chunk_covers(const struct iomem_dma_chunk *chunk,
-			    const struct scatterlist *sg)
-{
-	return sg->length && sg->length <= chunk->size;
+	return iomem_dma_chunk_lock_of(index);
 }
 
 static struct iomem_dma_hold *
@@ -639,7 +589,7 @@ static int alloc_args_check(struct iomem_dma_client *client,
  * @align: alignment of the physical address, a power of two, or 0 for the
  *	granule.
  *
- * The entry becomes an iomem entry: iomem_dma_sg_is_iomem() is true,
+ * The entry becomes an iomem entry: iomem_dma_entry_is_iomem() is true,
  * sg_page() returns %NULL, and the memory is reached by the CPU only
  * through iomem_dma_sg_iomem() and the copy helpers.
  *
@@ -709,7 +659,7 @@ int iomem_dma_free_sg(struct iomem_dma_client *client, struct scatterlist *sg)
 	int old;
 
 	might_sleep();
-	if (!client || !sg || !iomem_dma_sg_is_iomem(sg))
+	if (!client || !sg || !iomem_dma_entry_is_iomem(sg))
 		return -EINVAL;
 
 	iomem_dma_chunk_lock(sg);
@@ -866,7 +816,7 @@ int iomem_dma_free_sgt(struct iomem_dma_client *client, struct sg_table *sgt)
 		return -EINVAL;
 
 	for_each_sgtable_sg(sgt, sg, i) {
-		if (!iomem_dma_sg_is_iomem(sg))
+		if (!iomem_dma_entry_is_iomem(sg))
 			continue;
 		iomem_dma_chunk_lock(sg);
 		chunk = iomem_dma_chunk_lookup(sg);
@@ -885,7 +835,7 @@ int iomem_dma_free_sgt(struct iomem_dma_client *client, struct sg_table *sgt)
 		return ret;
 
 	for_each_sgtable_sg(sgt, sg, i) {
-		if (!iomem_dma_sg_is_iomem(sg))
+		if (!iomem_dma_entry_is_iomem(sg))
 			continue;
 		ret = iomem_dma_free_sg(client, sg);
 		if (ret)

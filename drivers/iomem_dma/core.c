@@ -126,7 +126,7 @@ static unsigned int iomem_dma_client_seq;	/* under iomem_dma_clients_lock */
 static DEFINE_IDA(iomem_dma_provider_ida);
 DEFINE_XARRAY_ALLOC1(iomem_dma_chunks);
 
-static atomic64_t iomem_dma_gen = ATOMIC64_INIT(1);
+atomic64_t iomem_dma_gen = ATOMIC64_INIT(1);
 static DEFINE_SPINLOCK(iomem_dma_client_lock);
 
 unsigned int iomem_dma_stall_report_ms = 5000;
@@ -153,11 +153,6 @@ module_param_cb(stall_report_ms, &stall_report_ms_ops,
 MODULE_PARM_DESC(stall_report_ms,
 		 "While unregistering a provider, name the clients still holding its memory every this many milliseconds");
 atomic_t iomem_dma_stall_reports = ATOMIC_INIT(0);
-
-u64 iomem_dma_generation(void)
-{
-	return atomic64_read(&iomem_dma_gen);
-}
 
 /*
  * The one writer of the generation. Fully ordered: whoever reads the new

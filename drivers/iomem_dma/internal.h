@@ -363,7 +363,18 @@ struct iomem_dma_client **iomem_dma_clients_get(unsigned int *n);
 struct iomem_dma_provider **iomem_dma_providers_get(unsigned int *n);
 bool iomem_dma_attachments_refresh(void);
 void iomem_dma_client_put(struct iomem_dma_client *client);
-u64 iomem_dma_generation(void);
+extern atomic64_t iomem_dma_gen;
+
+/*
+ * The generation of verdicts: moves on every change of the policy, the
+ * fabric or a registration (iomem_dma_generation_bump(), its one writer).
+ * Inline: every map and every cached verdict reads it.
+ */
+static inline u64 iomem_dma_generation(void)
+{
+	return atomic64_read(&iomem_dma_gen);
+}
+
 void iomem_dma_generation_bump(void);
 extern unsigned int iomem_dma_stall_report_ms;
 extern atomic_t iomem_dma_stall_reports;
@@ -573,11 +584,6 @@ int iomem_dma_admin_client(struct iomem_dma_client_info *ci);
 /* alloc.c */
 int iomem_dma_pool_create(struct iomem_dma_provider *prov);
 void iomem_dma_pool_destroy(struct iomem_dma_provider *prov);
-void iomem_dma_chunk_lock(const struct scatterlist *sg);
-void iomem_dma_chunk_unlock(const struct scatterlist *sg);
-struct iomem_dma_chunk *iomem_dma_chunk_lookup(const struct scatterlist *sg);
-bool iomem_dma_chunk_covers(const struct iomem_dma_chunk *chunk,
-			    const struct scatterlist *sg);
 void iomem_dma_debugfs_init(void);
 void iomem_dma_client_mags_drain(struct iomem_dma_client *client,
 				 struct iomem_dma_provider *prov);
@@ -585,9 +591,6 @@ void iomem_dma_provider_mags_drain(struct iomem_dma_provider *prov);
 extern bool iomem_dma_magazines;
 
 /* sg.c */
-void iomem_dma_sg_set_chunk(struct scatterlist *sg,
-			    struct iomem_dma_chunk *chunk, unsigned int len);
-void iomem_dma_sg_clear(struct scatterlist *sg);
 void iomem_dma_report_misuse(const char *what, const struct scatterlist *sg,
 			     unsigned long caller);
 extern atomic_t iomem_dma_misuse_reports;
@@ -619,6 +622,110 @@ static inline u32 iomem_dma_sg_epoch(const struct scatterlist *sg)
 {
 	return FIELD_GET(IOMEM_DMA_SG_EPOCH_LO, sg->dma_flags) |
 	       FIELD_GET(IOMEM_DMA_SG_EPOCH_HI, sg->dma_flags) << 13;
+}
+
+/* iomem_dma_sg_is_iomem(), inline for the subsystem's own hot paths. */
+static inline bool iomem_dma_entry_is_iomem(const struct scatterlist *sg)
+{
+	return sg && !(sg->page_link & ~(SG_CHAIN | SG_END)) &&
+	       (sg->dma_flags & IOMEM_DMA_SG_IOMEM) && sg->offset;
+}
+
+/* Make @sg an iomem entry naming @chunk's id, @len bytes, unmapped. */
+static inline void iomem_dma_sg_set_chunk(struct scatterlist *sg,
+					  struct iomem_dma_chunk *chunk,
+					  unsigned int len)
+{
+	sg->page_link &= SG_CHAIN | SG_END;
+	sg->offset = chunk->id;
+	sg->length = len;
+	sg->dma_address = 0;
+	sg_dma_len(sg) = 0;
+	sg->dma_flags = IOMEM_DMA_SG_IOMEM |
+			iomem_dma_sg_epoch_flags(chunk->epoch);
+}
+
+/* An entry that names nothing: no page, no length, no marks but the chain. */
+static inline void iomem_dma_sg_clear(struct scatterlist *sg)
+{
+	sg->page_link &= SG_CHAIN | SG_END;
+	sg->offset = 0;
+	sg->length = 0;
+	sg->dma_address = 0;
+	sg_dma_len(sg) = 0;
+	sg->dma_flags = 0;
+}
+
+/*
+ * Lookups of allocations and their frees meet on one of these locks,
+ * chosen by the allocation's index: a free takes its index out of
+ * iomem_dma_chunks under it, so once the free holds it no lookup can still
+ * be looking at the allocation, which is then freed at once (no RCU grace
+ * period per allocation). Neighbouring indexes use different locks. The
+ * helpers are inline: every map, unmap and free of an entry goes through
+ * them.
+ */
+#define IOMEM_DMA_CHUNK_LOCKS	64
+extern spinlock_t iomem_dma_chunk_locks[IOMEM_DMA_CHUNK_LOCKS];
+
+static inline spinlock_t *iomem_dma_chunk_lock_of(u32 index)
+{
+	return &iomem_dma_chunk_locks[index % IOMEM_DMA_CHUNK_LOCKS];
+}
+
+/**
+ * iomem_dma_chunk_lock() - hold the allocation an iomem entry names
+ * @sg: any entry.
+ *
+ * Until iomem_dma_chunk_unlock(@sg), iomem_dma_chunk_lookup(@sg) may be
+ * called and its result used: the allocation cannot be freed meanwhile.
+ * Hold it briefly; nothing that sleeps in between.
+ */
+static inline void iomem_dma_chunk_lock(const struct scatterlist *sg)
+	__acquires(chunk_lock)
+{
+	spin_lock(iomem_dma_chunk_lock_of(sg->offset));
+}
+
+/**
+ * iomem_dma_chunk_unlock() - end iomem_dma_chunk_lock()
+ * @sg: the entry given to it.
+ */
+static inline void iomem_dma_chunk_unlock(const struct scatterlist *sg)
+	__releases(chunk_lock)
+{
+	spin_unlock(iomem_dma_chunk_lock_of(sg->offset));
+}
+
+/**
+ * iomem_dma_chunk_lookup() - the allocation an iomem entry names
+ * @sg: the entry, under iomem_dma_chunk_lock(@sg).
+ *
+ * Also %NULL for a stale copy whose index was handed out again (the
+ * epoch differs).
+ *
+ * Return: the allocation, valid only until iomem_dma_chunk_unlock(@sg)
+ * unless the caller owns or pinned it; or %NULL.
+ */
+static inline struct iomem_dma_chunk *
+iomem_dma_chunk_lookup(const struct scatterlist *sg)
+{
+	struct iomem_dma_chunk *chunk;
+
+	if (!iomem_dma_entry_is_iomem(sg))
+		return NULL;
+	lockdep_assert_held(iomem_dma_chunk_lock_of(sg->offset));
+	chunk = xa_load(&iomem_dma_chunks, sg->offset);
+	if (chunk && chunk->epoch != iomem_dma_sg_epoch(sg))
+		return NULL;
+	return chunk;
+}
+
+/* Does @sg, an entry naming @chunk, stay inside the allocation? */
+static inline bool iomem_dma_chunk_covers(const struct iomem_dma_chunk *chunk,
+					  const struct scatterlist *sg)
+{
+	return sg->length && sg->length <= chunk->size;
 }
 
 /*

@@ -76,7 +76,7 @@ static void unmap_entry(struct device *dev, struct scatterlist *sg,
 	/* Entries that are not mapped have no DMA length. */
 	if (!sg_dma_len(sg))
 		return;
-	if (!iomem_dma_sg_is_iomem(sg)) {
+	if (!iomem_dma_entry_is_iomem(sg)) {
 		dma_unmap_page_attrs(dev, sg->dma_address, sg_dma_len(sg), dir,
 				     attrs);
 		goto clear;
@@ -216,7 +216,7 @@ static void trace_table(struct iomem_dma_client *client, struct sg_table *sgt,
 
 	for_each_sgtable_sg(sgt, sg, i) {
 		bytes += sg->length;
-		if (err || !iomem_dma_sg_is_iomem(sg))
+		if (err || !iomem_dma_entry_is_iomem(sg))
 			continue;
 		if (sg_dma_is_bus_address(sg))
 			bus++;
@@ -293,7 +293,7 @@ retry:
 	iomem = false;
 	ret = 0;
 	for_each_sgtable_sg(sgt, sg, i) {
-		if (iomem_dma_sg_is_iomem(sg)) {
+		if (iomem_dma_entry_is_iomem(sg)) {
 			ret = map_iomem_entry(client, sg, dir, attrs, &ms);
 			if (ret)
 				break;
@@ -394,7 +394,7 @@ static void sync_sgtable(struct iomem_dma_client *client, struct sg_table *sgt,
 		/* Entries that are not mapped have no DMA length. */
 		if (!sg_dma_len(sg))
 			continue;
-		if (iomem_dma_sg_is_iomem(sg)) {
+		if (iomem_dma_entry_is_iomem(sg)) {
 			iomem = true;
 			continue;
 		}

@@ -21,28 +21,6 @@
 
 #include "internal.h"
 
-void iomem_dma_sg_set_chunk(struct scatterlist *sg,
-			    struct iomem_dma_chunk *chunk, unsigned int len)
-{
-	sg->page_link &= SG_CHAIN | SG_END;
-	sg->offset = chunk->id;
-	sg->length = len;
-	sg->dma_address = 0;
-	sg_dma_len(sg) = 0;
-	sg->dma_flags = IOMEM_DMA_SG_IOMEM |
-			iomem_dma_sg_epoch_flags(chunk->epoch);
-}
-
-void iomem_dma_sg_clear(struct scatterlist *sg)
-{
-	sg->page_link &= SG_CHAIN | SG_END;
-	sg->offset = 0;
-	sg->length = 0;
-	sg->dma_address = 0;
-	sg_dma_len(sg) = 0;
-	sg->dma_flags = 0;
-}
-
 atomic_t iomem_dma_misuse_reports = ATOMIC_INIT(0);
 
 enum iomem_dma_guard_state iomem_dma_guard_state;
@@ -138,8 +116,7 @@ void iomem_dma_report_misuse(const char *what, const struct scatterlist *sg,
  */
 bool iomem_dma_sg_is_iomem(const struct scatterlist *sg)
 {
-	return sg && !(sg->page_link & ~(SG_CHAIN | SG_END)) &&
-	       (sg->dma_flags & IOMEM_DMA_SG_IOMEM) && sg->offset;
+	return iomem_dma_entry_is_iomem(sg);
 }
 EXPORT_SYMBOL_GPL(iomem_dma_sg_is_iomem);
 
