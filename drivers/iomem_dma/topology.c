@@ -313,6 +313,18 @@ struct iomem_dma_node *iomem_dma_node_for_device(struct device *dev)
  * allow, 0 nothing. A deny from any backend wins. Lockless; the caller
  * holds rcu_read_lock().
  */
+/*
+ * Whether firmware could name @prov at all: a statement names a provider
+ * by its firmware node (a devicetree phandle, an ACPI path), so one whose
+ * device has none (a PCI BAR the firmware does not describe) is named by
+ * none and no fabric is asked. What dev_fwnode() reads, inline: this is
+ * on every verdict computation.
+ */
+static bool prov_has_fwnode(const struct iomem_dma_provider *prov)
+{
+	return prov->dev && (prov->dev->of_node || prov->dev->fwnode);
+}
+
 int iomem_dma_firmware_verdict(struct iomem_dma_provider *prov,
 			       struct device *client, char *where, size_t len)
 {
@@ -321,6 +333,8 @@ int iomem_dma_firmware_verdict(struct iomem_dma_provider *prov,
 	char tmp[IOMEM_DMA_NODE_NAME_LEN] __uninitialized;
 	int verdict = 0, v;
 
+	if (!prov_has_fwnode(prov))
+		return 0;
 	list_for_each_entry_rcu(fabric, &iomem_dma_fabrics, list) {
 		if (!fabric->firmware_verdict)
 			continue;

@@ -138,7 +138,9 @@ unsigned long iomem_dma_node_flags(const struct iomem_dma_node *node);
  *	ACPI) states about @client reaching @prov. Return 1 for an allow
  *	statement, -1 for a deny statement, 0 for none; for a statement,
  *	write where it was made (a node name) into @where, at most @len bytes.
- *	Called under rcu_read_lock(): must not sleep.
+ *	Called under rcu_read_lock(): must not sleep. Not called for a
+ *	provider whose device has no firmware node (dev_fwnode()), which no
+ *	statement can name.
  * @rescan: optional. Read again what the backend snapshotted from the
  *	hardware or firmware (PCI: the ACS control bits of bridges, whether a
  *	host bridge routes peer traffic) and update the nodes whose flags

@@ -423,11 +423,20 @@ static void watch_fabric_exit(void *unused)
 static void contract_no_verdict_for_ended_client(struct kunit *test)
 {
 	const char *rule = "deny provider=ct-other";
+	struct iomem_dma_verdict v;
 	struct sg_table *sgt;
 	struct pair p;
 
+	atomic_set(&gone_dev_seen, 0);
 	fake_fabric.fabric.firmware_verdict = watch_firmware_verdict;
 	pair_create(test, &p, "ct-gnp", "gnc");
+	/* Firmware is asked only about providers it could name. */
+	fake_fwnode(test, p.fp->dev);
+	/* The watch sees the verdicts of the live client. */
+	WRITE_ONCE(gone_dev, p.fc->dev);
+	iomem_dma_client_verdict(p.fp->prov, p.fc->client, &v);
+	KUNIT_EXPECT_GT(test, atomic_read(&gone_dev_seen), 0);
+	WRITE_ONCE(gone_dev, NULL);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
 							   watch_fabric_exit,
 							   NULL));

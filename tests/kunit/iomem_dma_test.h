@@ -12,6 +12,7 @@
 #include <linux/completion.h>
 #include <linux/dma-mapping.h>
 #include <linux/iomem_dma_provider.h>
+#include <linux/property.h>
 #include <linux/slab.h>
 
 #include "internal.h"
@@ -309,6 +310,30 @@ static inline void rules_clean(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, rules_clear_action,
 						  NULL));
+}
+
+static inline void fwnode_drop_action(void *data)
+{
+	struct device *dev = data;
+	struct fwnode_handle *fw = dev_fwnode(dev);
+
+	device_set_node(dev, NULL);
+	fwnode_remove_software_node(fw);
+}
+
+/*
+ * Give @dev a firmware node (an empty software node) until the end of
+ * @test: only then can a firmware statement name a provider on it.
+ */
+static inline void fake_fwnode(struct kunit *test, struct device *dev)
+{
+	struct fwnode_handle *fw = fwnode_create_software_node(NULL, NULL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fw);
+	device_set_node(dev, fw);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, fwnode_drop_action,
+						  dev));
 }
 
 static inline void magazines_restore(void *was)

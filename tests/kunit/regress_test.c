@@ -196,11 +196,11 @@ static void regress_error_paths_free_what_they_took(struct kunit *test)
 	expect_no_new_warn(test, was_clear);
 }
 
-/* A firmware statement for the RCU case: "fw-deny" is denied at "fwnode". */
+/* A firmware statement for the RCU case: "fw-deny..." is denied at "fwnode". */
 static int regress_fw_verdict(struct iomem_dma_provider *prov,
 			      struct device *client, char *where, size_t len)
 {
-	if (strcmp(prov->name, "fw-deny"))
+	if (strncmp(prov->name, "fw-deny", 7))
 		return 0;
 	strscpy(where, "fwnode", len);
 	return -1;
@@ -221,8 +221,8 @@ static void rcu_case_exit(void *unused)
 static void regress_explain_under_rcu(struct kunit *test)
 {
 	struct iomem_dma_node *host, *sw, *island;
-	struct fake_prov *near, *far, *denied, *ruled;
-	const unsigned int nv = 5;
+	struct fake_prov *near, *far, *denied, *ruled, *unnamed;
+	const unsigned int nv = 6;
 	struct iomem_dma_verdict *v;
 	struct fake_client *fc;
 	const char *rule = "deny provider=rcu-ruled";
@@ -246,6 +246,9 @@ static void regress_explain_under_rcu(struct kunit *test)
 	near = fake_prov_create(test, "rcu-near", SZ, sw);
 	far = fake_prov_create(test, "rcu-far", SZ, island);
 	denied = fake_prov_create(test, "fw-deny", SZ, sw);
+	fake_fwnode(test, denied->dev);
+	/* The same statement, on a device no firmware can name: not asked. */
+	unnamed = fake_prov_create(test, "fw-deny-unnamed", SZ, sw);
 	ruled = fake_prov_create(test, "rcu-ruled", SZ, sw);
 	fc = fake_client_create(test, "rcuc", sw);
 	KUNIT_ASSERT_EQ(test, iomem_dma_policy_add(rule, strlen(rule), &id),
@@ -262,6 +265,7 @@ static void regress_explain_under_rcu(struct kunit *test)
 	iomem_dma_verdict_compute(ruled->prov, fc->dev, sw, "rcuc",
 				  &v[3]);
 	iomem_dma_verdict_compute(near->prov, fc->dev, NULL, "rcuc", &v[4]);
+	iomem_dma_verdict_compute(unnamed->prov, fc->dev, sw, "rcuc", &v[5]);
 	for (i = 0; i < nv; i++)
 		iomem_dma_verdict_format("rcuc", &v[i], line[i],
 					 sizeof(line[i]));
@@ -276,6 +280,7 @@ static void regress_explain_under_rcu(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v[3].rule, id);
 	KUNIT_EXPECT_EQ(test, v[4].reason,
 			IOMEM_DMA_REASON_CLIENT_NOT_ON_FABRIC);
+	KUNIT_EXPECT_EQ(test, v[5].reason, IOMEM_DMA_REASON_COMMON_NODE);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(line[0], "rcuc bus "));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(line[2], "node=fwnode"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(line[3], "reason=rule_deny"));
