@@ -190,6 +190,32 @@ static spinlock_t *chunk_lock_of(u32 index)
 	return iomem_dma_chunk_lock_of(index);
 }
 
+/**
+ * iomem_dma_chunk_vaddr() - the CPU mapping of an allocation
+ * @chunk: the allocation, alive for the call.
+ *
+ * Found from its physical address in its provider's ranges (which do not
+ * overlap), not kept in it: the CPU reaches I/O memory far less often than
+ * allocations are kept.
+ *
+ * Return: the __iomem address of its first byte.
+ */
+void __iomem *iomem_dma_chunk_vaddr(const struct iomem_dma_chunk *chunk)
+{
+	const struct iomem_dma_provider *prov = iomem_dma_chunk_prov(chunk);
+	const struct iomem_dma_range *r;
+	unsigned int i;
+
+	for (i = 0; i < prov->nr_ranges; i++) {
+		r = &prov->ranges[i];
+		if (chunk->phys >= r->phys && chunk->phys - r->phys < r->size)
+			return r->vaddr + (chunk->phys - r->phys);
+	}
+	/* Every allocation lies in one of them: a bug of ours. */
+	WARN_ON_ONCE(1);
+	return NULL;
+}
+
 static struct iomem_dma_hold *
 hold_find_locked(struct iomem_dma_provider *prov,
 		 struct iomem_dma_client *client)
@@ -362,7 +388,8 @@ static struct iomem_dma_chunk *mag_pop(struct iomem_dma_client *client,
 /* Keep @chunk, whose free its caller won, for its client: true if kept. */
 static bool mag_push(struct iomem_dma_chunk *chunk)
 {
-	struct iomem_dma_client *client = chunk->client;
+	struct iomem_dma_provider *prov = iomem_dma_chunk_prov(chunk);
+	struct iomem_dma_client *client = iomem_dma_chunk_client(chunk);
 	struct iomem_dma_magazine *mag, *spare = NULL;
 	bool kept = false;
 	unsigned int i;
@@ -370,11 +397,11 @@ static bool mag_push(struct iomem_dma_chunk *chunk)
 	if (!READ_ONCE(iomem_dma_magazines))
 		return false;
 	spin_lock(&client->mag_lock);
-	if (READ_ONCE(client->gone) || READ_ONCE(chunk->prov->dead))
+	if (READ_ONCE(client->gone) || READ_ONCE(prov->dead))
 		goto out;
 	for (i = 0; i < IOMEM_DMA_MAGS; i++) {
 		mag = &client->mags[i];
-		if (mag->nr && mag->prov == chunk->prov &&
+		if (mag->nr && mag->prov == prov &&
 		    mag->size == chunk->size) {
 			spare = mag;
 			break;
@@ -384,7 +411,7 @@ static bool mag_push(struct iomem_dma_chunk *chunk)
 	}
 	if (!spare || spare->nr == IOMEM_DMA_MAG_SIZE)
 		goto out;
-	spare->prov = chunk->prov;
+	spare->prov = prov;
 	spare->size = chunk->size;
 	spare->chunks[spare->nr++] = chunk;
 	chunk->hold->cached++;
@@ -510,13 +537,9 @@ retry:
 		goto free_pool;
 	}
 
-	chunk->prov = prov;
-	chunk->client = client;
 	chunk->hold = hold;
-	chunk->addr = addr;
 	chunk->size = size;
 	chunk->phys = prov->ranges[i].phys + (addr - prov->bases[i]);
-	chunk->vaddr = prov->ranges[i].vaddr + (addr - prov->bases[i]);
 	atomic_set(&chunk->mapcount, 0);
 	kref_get(&prov->ref);
 	kref_get(&client->ref);
@@ -544,14 +567,15 @@ free_chunk:
  */
 static void chunk_undo(struct iomem_dma_chunk *chunk)
 {
-	struct iomem_dma_provider *prov = chunk->prov;
-	struct iomem_dma_client *client = chunk->client;
+	struct iomem_dma_provider *prov = iomem_dma_chunk_prov(chunk);
+	struct iomem_dma_client *client = iomem_dma_chunk_client(chunk);
 
 	/* After this no lookup sees the chunk: see iomem_dma_chunk_locks. */
 	spin_lock(chunk_lock_of(chunk->id));
 	xa_erase(&iomem_dma_chunks, chunk->id);
 	spin_unlock(chunk_lock_of(chunk->id));
-	gen_pool_free(prov->pool, chunk->addr, chunk->size);
+	/* The pool's addresses are the physical ones. */
+	gen_pool_free(prov->pool, (unsigned long)chunk->phys, chunk->size);
 	chunk_unreserve(prov, chunk->hold, chunk->size);
 	iomem_dma_client_put(client);
 	kref_put(&prov->ref, iomem_dma_provider_release);
@@ -561,8 +585,10 @@ static void chunk_undo(struct iomem_dma_chunk *chunk)
 /* chunk_undo() of an allocation its client had: a free event. */
 static void chunk_free(struct iomem_dma_chunk *chunk)
 {
-	trace_iomem_dma_free(chunk->prov->name, chunk->client->name,
-			     chunk->size, chunk->prov->granule_order, 0);
+	struct iomem_dma_provider *prov = iomem_dma_chunk_prov(chunk);
+
+	trace_iomem_dma_free(prov->name, iomem_dma_chunk_client(chunk)->name,
+			     chunk->size, prov->granule_order, 0);
 	chunk_undo(chunk);
 }
 
@@ -668,7 +694,7 @@ int iomem_dma_free_sg(struct iomem_dma_client *client, struct scatterlist *sg)
 		iomem_dma_chunk_unlock(sg);
 		return -ENOENT;
 	}
-	if (chunk->client != client) {
+	if (iomem_dma_chunk_client(chunk) != client) {
 		iomem_dma_chunk_unlock(sg);
 		return -EPERM;
 	}
@@ -688,8 +714,10 @@ int iomem_dma_free_sg(struct iomem_dma_client *client, struct scatterlist *sg)
 		return -EBUSY;
 
 	if (reusable && mag_push(chunk))
-		trace_iomem_dma_free(chunk->prov->name, client->name,
-				     chunk->size, chunk->prov->granule_order, 0);
+		trace_iomem_dma_free(iomem_dma_chunk_prov(chunk)->name,
+				     client->name, chunk->size,
+				     iomem_dma_chunk_prov(chunk)->granule_order,
+				     0);
 	else
 		chunk_free(chunk);
 	iomem_dma_sg_clear(sg);
@@ -823,7 +851,7 @@ int iomem_dma_free_sgt(struct iomem_dma_client *client, struct sg_table *sgt)
 		if (!chunk ||
 		    atomic_read(&chunk->mapcount) == IOMEM_DMA_CHUNK_FREEING)
 			ret = -ENOENT;
-		else if (chunk->client != client)
+		else if (iomem_dma_chunk_client(chunk) != client)
 			ret = -EPERM;
 		else if (atomic_read(&chunk->mapcount))
 			ret = -EBUSY;

@@ -323,30 +323,43 @@ iomem_dma_hold_next_locked(struct iomem_dma_provider *prov,
  *	sg entry's dma_flags and checked by every lookup, so that an id
  *	handed out again after the allocator wrapped names nothing a stale
  *	copy could reach.
- * @prov: provider, referenced.
- * @client: owner, referenced.
- * @hold: owner's accounting entry.
- * @addr: address in @prov->pool's space.
- * @phys: CPU physical address.
- * @vaddr: CPU mapping.
+ * @hold: the owner's accounting entry, which names the provider and the
+ *	client (iomem_dma_chunk_prov(), iomem_dma_chunk_client()); both
+ *	referenced for the allocation.
+ * @phys: CPU physical address, which is also the address in the
+ *	provider's pool (see iomem_dma_pool_create()); the CPU mapping is
+ *	found from it (iomem_dma_chunk_vaddr()).
  * @size: bytes allocated (granule multiple; an entry's length is 32 bits).
  * @mapcount: number of live mappings, or %IOMEM_DMA_CHUNK_FREEING.
  *
- * Looked up under iomem_dma_chunk_lock() and freed at once: 64 bytes on
- * 64-bit, no RCU head.
+ * Looked up under iomem_dma_chunk_lock() and freed at once: no RCU head,
+ * and nothing that can be found from another field: 32 bytes on 64-bit,
+ * the smallest kmalloc size that holds it.
  */
 struct iomem_dma_chunk {
 	u32 id;
 	u32 epoch;
-	struct iomem_dma_provider *prov;
-	struct iomem_dma_client *client;
 	struct iomem_dma_hold *hold;
-	unsigned long addr;
 	phys_addr_t phys;
-	void __iomem *vaddr;
 	u32 size;
 	atomic_t mapcount;
 };
+
+/* The provider of @chunk, referenced while it lives. */
+static inline struct iomem_dma_provider *
+iomem_dma_chunk_prov(const struct iomem_dma_chunk *chunk)
+{
+	return chunk->hold->prov;
+}
+
+/* The client that owns @chunk, referenced while it lives. */
+static inline struct iomem_dma_client *
+iomem_dma_chunk_client(const struct iomem_dma_chunk *chunk)
+{
+	return chunk->hold->client;
+}
+
+void __iomem *iomem_dma_chunk_vaddr(const struct iomem_dma_chunk *chunk);
 
 extern struct mutex iomem_dma_providers_lock;
 extern struct mutex iomem_dma_clients_lock;

@@ -39,7 +39,7 @@ static struct iomem_dma_chunk *chunk_pin(struct scatterlist *sg,
 	*err = -EINVAL;
 	iomem_dma_chunk_lock(sg);
 	chunk = iomem_dma_chunk_lookup(sg);
-	if (chunk && chunk->client != client) {
+	if (chunk && iomem_dma_chunk_client(chunk) != client) {
 		/* A copied entry: another client's memory. */
 		*err = -EPERM;
 		chunk = NULL;
@@ -162,7 +162,7 @@ static int map_iomem_entry(struct iomem_dma_client *client,
 	chunk = chunk_pin(sg, client, &ret);
 	if (!chunk)
 		return ret;
-	prov = chunk->prov;
+	prov = iomem_dma_chunk_prov(chunk);
 
 	switch (map_path(client, prov, ms)) {
 	case IOMEM_DMA_PATH_BUS:

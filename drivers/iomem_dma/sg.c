@@ -176,7 +176,7 @@ void __iomem *iomem_dma_sg_iomem(struct scatterlist *sg)
 	iomem_dma_chunk_lock(sg);
 	chunk = iomem_dma_chunk_lookup(sg);
 	if (chunk && iomem_dma_chunk_covers(chunk, sg))
-		vaddr = chunk->vaddr;
+		vaddr = iomem_dma_chunk_vaddr(chunk);
 	iomem_dma_chunk_unlock(sg);
 	return vaddr;
 }
@@ -197,7 +197,7 @@ struct iomem_dma_provider *iomem_dma_sg_provider(struct scatterlist *sg)
 	iomem_dma_chunk_lock(sg);
 	chunk = iomem_dma_chunk_lookup(sg);
 	if (chunk)
-		prov = chunk->prov;
+		prov = iomem_dma_chunk_prov(chunk);
 	iomem_dma_chunk_unlock(sg);
 	return prov;
 }
@@ -227,7 +227,7 @@ static void __iomem *sg_iomem_range(struct scatterlist *sg, size_t skip,
 		iomem_dma_chunk_unlock(sg);
 		return NULL;
 	}
-	base = chunk->vaddr;
+	base = iomem_dma_chunk_vaddr(chunk);
 	iomem_dma_chunk_unlock(sg);
 	*err = 0;
 	return base + skip;

@@ -572,7 +572,8 @@ static inline void fake_client_sweep(struct iomem_dma_client *client,
 	unsigned long id;
 
 	xa_for_each(&iomem_dma_chunks, id, chunk) {
-		if (chunk->client != client || (prov && chunk->prov != prov))
+		if (iomem_dma_chunk_client(chunk) != client ||
+		    (prov && iomem_dma_chunk_prov(chunk) != prov))
 			continue;
 		sg_init_table(&sg, 1);
 		iomem_dma_sg_set_chunk(&sg, chunk, chunk->size);

@@ -327,10 +327,13 @@ static void stress_alloc_map_vs_policy_and_unplug(struct kunit *test)
 	stress_balanced(test, s->stable->prov);
 	if (s->churn_prov)
 		stress_balanced(test, s->churn_prov);
-	xa_for_each(&iomem_dma_chunks, id, chunk)
-		KUNIT_EXPECT_FALSE_MSG(test, chunk->prov == s->stable->prov ||
-				       chunk->prov == s->churn_prov,
+	xa_for_each(&iomem_dma_chunks, id, chunk) {
+		struct iomem_dma_provider *p = iomem_dma_chunk_prov(chunk);
+
+		KUNIT_EXPECT_FALSE_MSG(test, p == s->stable->prov ||
+				       p == s->churn_prov,
 				       "chunk %lu left behind", id);
+	}
 	KUNIT_EXPECT_EQ(test, iomem_dma_policy_count(), 0U);
 	KUNIT_EXPECT_GE(test, total, (unsigned long)ops);
 }
