@@ -783,7 +783,7 @@ static bool verdict_refresh(struct iomem_dma_client *client,
 			    struct iomem_dma_cached_verdict *cv,
 			    const struct iomem_dma_verdict *v)
 {
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "verdict_refresh without RCU");
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "refresh outside an RCU section");
 	if (!IS_ENABLED(CONFIG_64BIT) || !cv || !verdict_same(&cv->v, v))
 		return false;
 	/* Never back: a racing refresh may be newer than ours. */

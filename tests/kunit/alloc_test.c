@@ -267,10 +267,10 @@ static void alloc_from_several_ranges(struct kunit *test)
 	};
 	struct iomem_dma_provider *prov;
 	struct iomem_dma_chunk *chunk;
-	struct scatterlist sg[2];
-	void __iomem *cpu[2];
-	phys_addr_t phys[2];
-	unsigned int i;
+	struct scatterlist sg[4];
+	void __iomem *cpu[4];
+	phys_addr_t phys[4];
+	unsigned int i, r;
 
 	ranges[0] = fp->range;
 	ranges[0].size = POOL / 2;
@@ -282,25 +282,30 @@ static void alloc_from_several_ranges(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, prov);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_size(prov), (size_t)POOL);
 
-	sg_init_table(sg, 2);
-	for (i = 0; i < 2; i++) {
+	/* Two allocations per range: each range's start and its middle. */
+	sg_init_table(sg, 4);
+	for (i = 0; i < 4; i++) {
 		KUNIT_ASSERT_EQ(test, iomem_dma_alloc_sg(fc->client, prov, &sg[i],
-							 POOL / 2, 0), 0);
+							 POOL / 4, 0), 0);
 		iomem_dma_chunk_lock(&sg[i]);
 		chunk = iomem_dma_chunk_lookup(&sg[i]);
 		phys[i] = chunk ? chunk->phys : 0;
 		iomem_dma_chunk_unlock(&sg[i]);
 		cpu[i] = iomem_dma_sg_iomem(&sg[i]);
 	}
-	/* One allocation per range, with the matching CPU address. */
-	KUNIT_EXPECT_NE(test, phys[0], phys[1]);
-	for (i = 0; i < 2; i++) {
-		unsigned int r = phys[i] == ranges[0].phys ? 0 : 1;
-
-		KUNIT_EXPECT_EQ(test, phys[i], ranges[r].phys);
-		KUNIT_EXPECT_TRUE(test, cpu[i] == ranges[r].vaddr);
-		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[i]), 0);
+	/* Each inside one range, with the CPU address at the same offset. */
+	for (i = 0; i < 4; i++) {
+		r = phys[i] >= ranges[1].phys ? 1 : 0;
+		KUNIT_EXPECT_GE(test, phys[i], ranges[r].phys);
+		KUNIT_EXPECT_LT(test, phys[i] - ranges[r].phys,
+				(phys_addr_t)ranges[r].size);
+		KUNIT_EXPECT_TRUE(test, cpu[i] == ranges[r].vaddr +
+					(phys[i] - ranges[r].phys));
 	}
+	KUNIT_EXPECT_TRUE(test, phys[0] != phys[1] && phys[1] != phys[2] &&
+			  phys[2] != phys[3] && phys[0] != phys[3]);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, iomem_dma_free_sg(fc->client, &sg[i]), 0);
 	KUNIT_EXPECT_EQ(test, iomem_dma_provider_unregister(prov), 0);
 }
 
