@@ -185,11 +185,6 @@ static int __init iomem_dma_chunk_locks_init(void)
 }
 pure_initcall(iomem_dma_chunk_locks_init);
 
-static spinlock_t *chunk_lock_of(u32 index)
-{
-	return iomem_dma_chunk_lock_of(index);
-}
-
 /**
  * iomem_dma_chunk_vaddr() - the CPU mapping of an allocation
  * @chunk: the allocation, alive for the call.
@@ -571,9 +566,9 @@ static void chunk_undo(struct iomem_dma_chunk *chunk)
 	struct iomem_dma_client *client = iomem_dma_chunk_client(chunk);
 
 	/* After this no lookup sees the chunk: see iomem_dma_chunk_locks. */
-	spin_lock(chunk_lock_of(chunk->id));
+	spin_lock(iomem_dma_chunk_lock_of(chunk->id));
 	xa_erase(&iomem_dma_chunks, chunk->id);
-	spin_unlock(chunk_lock_of(chunk->id));
+	spin_unlock(iomem_dma_chunk_lock_of(chunk->id));
 	/* The pool's addresses are the physical ones. */
 	gen_pool_free(prov->pool, (unsigned long)chunk->phys, chunk->size);
 	chunk_unreserve(prov, chunk->hold, chunk->size);
@@ -615,7 +610,7 @@ static int alloc_args_check(struct iomem_dma_client *client,
  * @align: alignment of the physical address, a power of two, or 0 for the
  *	granule.
  *
- * The entry becomes an iomem entry: iomem_dma_entry_is_iomem() is true,
+ * The entry becomes an iomem entry: iomem_dma_sg_is_iomem() is true,
  * sg_page() returns %NULL, and the memory is reached by the CPU only
  * through iomem_dma_sg_iomem() and the copy helpers.
  *
@@ -680,6 +675,7 @@ EXPORT_SYMBOL_GPL(iomem_dma_alloc_sg);
  */
 int iomem_dma_free_sg(struct iomem_dma_client *client, struct scatterlist *sg)
 {
+	struct iomem_dma_provider *prov;
 	struct iomem_dma_chunk *chunk;
 	bool reusable;
 	int old;
@@ -698,6 +694,7 @@ int iomem_dma_free_sg(struct iomem_dma_client *client, struct scatterlist *sg)
 		iomem_dma_chunk_unlock(sg);
 		return -EPERM;
 	}
+	prov = iomem_dma_chunk_prov(chunk);
 	old = atomic_cmpxchg(&chunk->mapcount, 0, IOMEM_DMA_CHUNK_FREEING);
 	/*
 	 * A reuse gets the next epoch: from here on no copy of @sg finds
@@ -714,10 +711,8 @@ int iomem_dma_free_sg(struct iomem_dma_client *client, struct scatterlist *sg)
 		return -EBUSY;
 
 	if (reusable && mag_push(chunk))
-		trace_iomem_dma_free(iomem_dma_chunk_prov(chunk)->name,
-				     client->name, chunk->size,
-				     iomem_dma_chunk_prov(chunk)->granule_order,
-				     0);
+		trace_iomem_dma_free(prov->name, client->name, chunk->size,
+				     prov->granule_order, 0);
 	else
 		chunk_free(chunk);
 	iomem_dma_sg_clear(sg);

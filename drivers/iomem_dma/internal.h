@@ -359,6 +359,10 @@ iomem_dma_chunk_client(const struct iomem_dma_chunk *chunk)
 	return chunk->hold->client;
 }
 
+/* What the metadata figures in core.rst and README count on. */
+static_assert(!IS_ENABLED(CONFIG_64BIT) ||
+	      sizeof(struct iomem_dma_chunk) == 32);
+
 void __iomem *iomem_dma_chunk_vaddr(const struct iomem_dma_chunk *chunk);
 
 extern struct mutex iomem_dma_providers_lock;

@@ -309,11 +309,6 @@ struct iomem_dma_node *iomem_dma_node_for_device(struct device *dev)
 }
 
 /*
- * What the firmware of any backend states about the pair: -1 deny, 1
- * allow, 0 nothing. A deny from any backend wins. Lockless; the caller
- * holds rcu_read_lock().
- */
-/*
  * Whether firmware could name @prov at all: a statement names a provider
  * by its firmware node (a devicetree phandle, an ACPI path), so one whose
  * device has none (a PCI BAR the firmware does not describe) is named by
@@ -325,6 +320,11 @@ static bool prov_has_fwnode(const struct iomem_dma_provider *prov)
 	return prov->dev && (prov->dev->of_node || prov->dev->fwnode);
 }
 
+/*
+ * What the firmware of any backend states about the pair: -1 deny, 1
+ * allow, 0 nothing. A deny from any backend wins. Lockless; the caller
+ * holds rcu_read_lock().
+ */
 int iomem_dma_firmware_verdict(struct iomem_dma_provider *prov,
 			       struct device *client, char *where, size_t len)
 {
